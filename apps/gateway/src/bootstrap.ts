@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import type { GatewayConfig } from '@gateway/config';
+import { AppModule } from './app.module.js';
+
+export interface StartOptions {
+  isTerminal?: boolean;
+  /** Let the caller (tests) own the process: no signal handlers, no process.exit. */
+  handleSignals?: boolean;
+}
+
+/** Builds and starts the gateway on the configured host and port. Shared by main.ts and the end-to-end tests. */
+export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ return503OnClosing: true, forceCloseConnections: 'idle' });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  await app.listen(config.server.port, config.server.host);
+  if (options.handleSignals) closeOnSignals(app, config);
+  return app;
+}
+
+function closeOnSignals(app: NestFastifyApplication, config: GatewayConfig): void {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    app.get(Logger).log(`${signal} received, shutting down`);
+    // Failsafe beyond the drain window: never hang forever on a stuck close.
+    setTimeout(() => process.exit(1), config.server.shutdown_timeout + 10_000).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        app.get(Logger).error(`shutdown failed: ${error.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { GatewayConfig } from '@gateway/config';
+import type { Params } from 'nestjs-pino';
+
+/** Headers that carry credentials; never logged. */
+const REDACTED = [
+  'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+];
+
+/** pino: text on a terminal (or when asked), JSON otherwise; health probes not logged; every line has a request id. */
+export function loggingOptions(config: GatewayConfig, isTerminal: boolean): Params {
+  const text = config.logging.format === 'text' || (config.logging.format === 'auto' && isTerminal);
+  return {
+    pinoHttp: {
+      level: config.logging.level,
+      redact: { paths: REDACTED, censor: '***' },
+      genReqId: (req: IncomingMessage) => {
+        const given = req.headers['x-request-id'];
+        return typeof given === 'string' && given.length <= 128 ? given : randomUUID();
+      },
+      autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
+      customProps: () => ({ service: 'mcp-gateway' }),
+      ...(text
+        ? { transport: { target: 'pino-pretty', options: { singleLine: true, colorize: isTerminal, translateTime: 'SYS:HH:MM:ss.l' } } }
+        : {}),
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import type { ConnectedKind } from './transports/backend-connector.js';
+
+export type BackendState = 'stopped' | 'starting' | 'ready' | 'failed';
+
+/** What /health and the meta-tools show of a backend; never holds env or header values. */
+export interface BackendStatus {
+  name: string;
+  description: string;
+  state: BackendState;
+  running: boolean;
+  transport: ConnectedKind | 'streamable_http|sse';
+  tools_cached: number;
+  request_count: number;
+  error_count: number;
+  restarts: number;
+  last_error?: string;
+  server?: { name: string; version: string };
+}

@@ -1,0 +1,280 @@
+import { EventEmitter } from 'node:events';
+import { Logger } from '@nestjs/common';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import {
+  ErrorCode,
+  ListToolsResultSchema,
+  McpError,
+  ResultSchema,
+  ToolListChangedNotificationSchema,
+  type Implementation,
+  type Result,
+  type ServerCapabilities,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { BackendConfig } from '@gateway/config';
+import type { BackendStatus, BackendState } from './backend-status.js';
+import type { BackendConnector, Connection } from './transports/backend-connector.js';
+import { ToolCatalog } from './tool-catalog.js';
+
+export interface BackendDeps {
+  connector: BackendConnector;
+  clientInfo: Implementation;
+  requestTimeoutMs: number;
+  catalogTtlMs: number;
+  cacheTools: boolean;
+}
+
+type BackendEvents = { state: [BackendState]; tools: [Tool[]] };
+
+/** A backend request failed for a reason of the backend's (not a JSON-RPC error it answered with). */
+export class BackendUnavailableError extends Error {
+  constructor(
+    readonly backend: string,
+    readonly reason: string,
+  ) {
+    super(`backend "${backend}" is unavailable: ${reason}`);
+    this.name = 'BackendUnavailableError';
+  }
+}
+
+/** One configured MCP server: its connection, state, catalog and counters. Reconnects on next use after a failure. */
+export class Backend extends EventEmitter<BackendEvents> {
+  private readonly logger: Logger;
+  private connection?: Connection;
+  private starting?: Promise<Connection>;
+  private stopping = false;
+  private _state: BackendState = 'stopped';
+  private starts = 0;
+  readonly catalog: ToolCatalog;
+  requestCount = 0;
+  errorCount = 0;
+  inFlight = 0;
+  lastError?: string;
+  lastUsedAt = 0;
+  /** Set by the resilience policies; a backend without a breaker is always closed. */
+  circuitState: 'closed' | 'open' | 'half_open' = 'closed';
+
+  constructor(
+    readonly name: string,
+    readonly config: BackendConfig,
+    private readonly deps: BackendDeps,
+  ) {
+    super();
+    this.logger = new Logger(`backend:${name}`);
+    this.catalog = new ToolCatalog(deps.catalogTtlMs, deps.cacheTools);
+  }
+
+  get state(): BackendState {
+    return this._state;
+  }
+
+  get capabilities(): ServerCapabilities | undefined {
+    return this.connection?.client.getServerCapabilities();
+  }
+
+  get serverInfo(): Implementation | undefined {
+    return this.connection?.client.getServerVersion();
+  }
+
+  get instructions(): string | undefined {
+    return this.connection?.client.getInstructions();
+  }
+
+  get pid(): number | undefined {
+    return this.connection?.pid;
+  }
+
+  get timeoutMs(): number {
+    return this.config.timeout ?? this.deps.requestTimeoutMs;
+  }
+
+  /** Connects if not connected; concurrent callers share one attempt. */
+  start(): Promise<Connection> {
+    if (this.connection && this._state === 'ready') return Promise.resolve(this.connection);
+    this.starting ??= this.connect().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const connection = this.connection ?? (await this.starting?.catch(() => undefined));
+    this.connection = undefined;
+    await connection?.close().catch((error: Error) => this.logger.warn(`close failed: ${error.message}`));
+    this.setState('stopped');
+    this.stopping = false;
+  }
+
+  /**
+   * Sends one request and returns the backend's result untouched. An HTTP session the backend has forgotten (404)
+   * is re-initialized once and the request sent again: the first attempt never reached a session.
+   */
+  async request(method: string, params: Record<string, unknown> | undefined, options: RequestOptions = {}): Promise<Result> {
+    this.requestCount++;
+    this.inFlight++;
+    this.lastUsedAt = Date.now();
+    try {
+      return await this.send(method, params, options, true);
+    } finally {
+      this.inFlight--;
+      this.lastUsedAt = Date.now();
+    }
+  }
+
+  /** The backend's tools, from the cache while fresh; a stale list is served when the backend cannot answer. */
+  async listTools(): Promise<Tool[]> {
+    if (this.catalog.fresh) return this.catalog.list!;
+    try {
+      return await this.refreshTools();
+    } catch (error) {
+      if (this.catalog.list) return this.catalog.list;
+      throw error;
+    }
+  }
+
+  async refreshTools(): Promise<Tool[]> {
+    const tools: Tool[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = ListToolsResultSchema.parse(await this.request('tools/list', cursor ? { cursor } : undefined));
+      tools.push(...page.tools);
+      cursor = page.nextCursor;
+    } while (cursor);
+    this.catalog.set(tools);
+    this.emit('tools', tools);
+    return tools;
+  }
+
+  status(): BackendStatus {
+    const info = this.serverInfo;
+    return {
+      name: this.name,
+      description: this.config.description,
+      state: this._state,
+      running: this._state === 'ready',
+      transport: this.connection?.kind ?? (this.config.kind === 'auto' ? 'streamable_http|sse' : this.config.kind),
+      tools_cached: this.catalog.size,
+      request_count: this.requestCount,
+      error_count: this.errorCount,
+      restarts: Math.max(0, this.starts - 1),
+      ...(this.lastError ? { last_error: this.lastError } : {}),
+      ...(info ? { server: { name: info.name, version: info.version } } : {}),
+    };
+  }
+
+  private async send(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: RequestOptions,
+    mayReinitialize: boolean,
+  ): Promise<Result> {
+    const connection = await this.startForRequest();
+    try {
+      return await connection.client.request({ method, params }, ResultSchema, { timeout: this.timeoutMs, ...options });
+    } catch (error) {
+      if (mayReinitialize && isExpiredSession(error)) {
+        this.logger.warn('session expired at the backend; re-initializing');
+        await this.dropConnection(connection, 'session expired');
+        return this.send(method, params, options, false);
+      }
+      if (!(error instanceof McpError) || error.code === ErrorCode.ConnectionClosed || error.code === ErrorCode.RequestTimeout) {
+        this.errorCount++;
+        this.lastError = `${method}: ${describe(error)}`;
+      }
+      throw error;
+    }
+  }
+
+  private async startForRequest(): Promise<Connection> {
+    try {
+      return await this.start();
+    } catch (error) {
+      this.errorCount++;
+      throw new BackendUnavailableError(this.name, describe(error));
+    }
+  }
+
+  private async connect(): Promise<Connection> {
+    this.setState('starting');
+    this.starts++;
+    const clientInfo = this.deps.clientInfo;
+    try {
+      const connection = await this.deps.connector.connect({
+        name: this.name,
+        config: this.config,
+        timeoutMs: this.timeoutMs,
+        createClient: () => new Client(clientInfo, { capabilities: {} }),
+        onStderrLine: (line) => this.logger.log(line),
+      });
+      if (this.stopping) {
+        await connection.close();
+        throw new Error('backend is stopping');
+      }
+      this.adopt(connection);
+      return connection;
+    } catch (error) {
+      this.lastError = describe(error);
+      this.setState('failed');
+      this.logger.warn(`failed to start: ${this.lastError}`);
+      throw error;
+    }
+  }
+
+  private adopt(connection: Connection): void {
+    this.connection = connection;
+    const { client } = connection;
+    client.onclose = () => void this.onConnectionLost(connection);
+    client.onerror = (error) => this.logger.debug(`transport error: ${error.message}`);
+    if (this.capabilities?.tools?.listChanged) {
+      client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+        this.catalog.invalidate();
+        this.refreshTools().catch((error: Error) => this.logger.warn(`tools refresh failed: ${error.message}`));
+      });
+    }
+    this.lastError = undefined;
+    this.setState('ready');
+    const info = this.serverInfo;
+    this.logger.log(`ready via ${connection.kind}${info ? ` (${info.name} ${info.version})` : ''}`);
+    if (this.capabilities?.tools && !this.catalog.fresh) {
+      this.refreshTools().catch((error: Error) => this.logger.warn(`tools/list failed: ${error.message}`));
+    }
+  }
+
+  private async onConnectionLost(connection: Connection): Promise<void> {
+    if (this.connection !== connection || this.stopping) return;
+    this.connection = undefined;
+    const exit = 'exitInfo' in connection.transport ? (connection.transport.exitInfo as string | undefined) : undefined;
+    this.lastError = exit ? `process ${exit}` : 'connection closed';
+    this.setState('failed');
+    this.logger.warn(`connection lost: ${this.lastError}; it restarts on next use`);
+    await connection.close().catch(() => undefined);
+  }
+
+  private async dropConnection(connection: Connection, reason: string): Promise<void> {
+    if (this.connection === connection) this.connection = undefined;
+    this.lastError = reason;
+    this.setState('failed');
+    await connection.close().catch(() => undefined);
+  }
+
+  private setState(state: BackendState): void {
+    if (this._state === state) return;
+    this._state = state;
+    this.emit('state', state);
+  }
+}
+
+function isExpiredSession(error: unknown): boolean {
+  return error instanceof StreamableHTTPError && error.code === 404;
+}
+
+export function describe(error: unknown): string {
+  if (error instanceof McpError) return error.message;
+  if (error instanceof Error) {
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ? `${error.message} (${cause.code})` : error.message;
+  }
+  return String(error);
+}

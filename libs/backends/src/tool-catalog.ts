@@ -1,0 +1,44 @@
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+
+/**
+ * The last tool list a backend gave, with its age. Stale entries are still served while a refresh runs or the
+ * backend is down, so search keeps working; `fresh` says whether a refresh is due.
+ */
+export class ToolCatalog {
+  private tools?: Tool[];
+  private fetchedAt = 0;
+  private readonly byName = new Map<string, Tool>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly enabled: boolean,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get list(): Tool[] | undefined {
+    return this.tools;
+  }
+
+  get size(): number {
+    return this.tools?.length ?? 0;
+  }
+
+  get fresh(): boolean {
+    return this.enabled && this.tools !== undefined && this.now() - this.fetchedAt < this.ttlMs;
+  }
+
+  find(name: string): Tool | undefined {
+    return this.byName.get(name);
+  }
+
+  set(tools: Tool[]): void {
+    this.tools = tools;
+    this.fetchedAt = this.now();
+    this.byName.clear();
+    for (const tool of tools) this.byName.set(tool.name, tool);
+  }
+
+  invalidate(): void {
+    this.fetchedAt = 0;
+  }
+}

@@ -1,0 +1,47 @@
+import { delimiter, join } from 'node:path';
+import { Injectable } from '@nestjs/common';
+import { gatewayPackage } from '@gateway/config';
+import type { BackendConnector, ConnectRequest, Connection } from './backend-connector.js';
+import { ProcessSpawner } from './process-spawner.js';
+import { ProcessGroupStdioTransport } from './stdio.transport.js';
+
+@Injectable()
+export class StdioConnector implements BackendConnector {
+  readonly kinds = ['stdio'] as const;
+
+  constructor(private readonly spawner: ProcessSpawner) {}
+
+  async connect(request: ConnectRequest): Promise<Connection> {
+    const { config } = request;
+    const [command, ...args] = config.argv;
+    const transport = new ProcessGroupStdioTransport({
+      spawner: this.spawner,
+      onStderrLine: request.onStderrLine,
+      request: { command, args, cwd: config.cwd, env: childEnv(config.env) },
+    });
+    const client = request.createClient();
+    try {
+      await client.connect(transport, { timeout: request.timeoutMs });
+    } catch (error) {
+      await transport.close();
+      throw withExitInfo(error, transport.exitInfo);
+    }
+    return { client, transport, kind: 'stdio', pid: transport.pid, close: () => client.close() };
+  }
+}
+
+/**
+ * The gateway's environment with the backend's `env` over it. Like `npm run`, the gateway's own node_modules/.bin
+ * is on PATH, so servers installed beside the gateway start by name.
+ */
+function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  const bin = join(gatewayPackage().root, 'node_modules', '.bin');
+  const path = [process.env.PATH, bin].filter(Boolean).join(delimiter);
+  return { ...process.env, PATH: path, ...overrides };
+}
+
+function withExitInfo(error: unknown, exitInfo: string | undefined): Error {
+  const base = error instanceof Error ? error : new Error(String(error));
+  if (!exitInfo) return base;
+  return new Error(`process ${exitInfo} during initialize (${base.message})`);
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { BackendRegistry } from '@gateway/backends';
+import { gatewayPackage } from '@gateway/config';
+import { SecretRedactor } from './secret-redactor.js';
+
+export type GatewayStatus = 'healthy' | 'degraded' | 'unhealthy';
+
+export interface BackendHealth {
+  name: string;
+  state: string;
+  running: boolean;
+  transport: string;
+  tools_cached: number;
+  circuit_state: string;
+  request_count: number;
+  last_error?: string;
+}
+
+export interface GatewayHealth {
+  status: GatewayStatus;
+  version: string;
+  uptime_s: number;
+  backends: Record<string, BackendHealth>;
+}
+
+@Injectable()
+export class GatewayHealthService {
+  private readonly startedAt = Date.now();
+  private draining = false;
+
+  constructor(
+    private readonly registry: BackendRegistry,
+    private readonly redactor: SecretRedactor,
+  ) {}
+
+  /** healthy: every enabled backend ready; degraded: some; unhealthy: none of several. */
+  summary(): GatewayHealth {
+    const backends: Record<string, BackendHealth> = {};
+    for (const backend of this.registry.list()) {
+      const status = backend.status();
+      backends[status.name] = {
+        name: status.name,
+        state: status.state,
+        running: status.running,
+        transport: status.transport,
+        tools_cached: status.tools_cached,
+        circuit_state: backend.circuitState,
+        request_count: status.request_count,
+        ...(status.last_error ? { last_error: this.redactor.redact(status.last_error) } : {}),
+      };
+    }
+    const all = Object.values(backends);
+    const ready = all.filter((backend) => backend.running).length;
+    const status: GatewayStatus = ready === all.length ? 'healthy' : ready > 0 ? 'degraded' : 'unhealthy';
+    return {
+      status,
+      version: gatewayPackage().version,
+      uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
+      backends,
+    };
+  }
+
+  /** Ready for traffic: not draining, and at least one backend ready (or none configured). */
+  readiness(): { ready: boolean; ready_backends: number; backends: number; draining: boolean } {
+    const all = this.registry.list();
+    const readyCount = all.filter((backend) => backend.state === 'ready').length;
+    return {
+      ready: !this.draining && (all.length === 0 || readyCount > 0),
+      ready_backends: readyCount,
+      backends: all.length,
+      draining: this.draining,
+    };
+  }
+
+  startDraining(): void {
+    this.draining = true;
+  }
+}

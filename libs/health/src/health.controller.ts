@@ -1,0 +1,35 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
+import { BackendsHealthIndicator } from './backends.health-indicator.js';
+import { GatewayHealthService, type GatewayHealth } from './gateway-health.service.js';
+
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: GatewayHealthService,
+    private readonly checks: HealthCheckService,
+    private readonly backends: BackendsHealthIndicator,
+  ) {}
+
+  @Get()
+  summary(@Res({ passthrough: true }) reply: FastifyReply): GatewayHealth {
+    const summary = this.health.summary();
+    if (summary.status === 'unhealthy') void reply.status(503);
+    return summary;
+  }
+
+  /** The process is up and serving HTTP. */
+  @Get('live')
+  @HealthCheck()
+  live() {
+    return this.checks.check([]);
+  }
+
+  /** Config loaded, listening, and at least one backend ready. */
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.checks.check([() => this.backends.isReady('backends')]);
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { BackendsModule } from '@gateway/backends';
+import { BackendsHealthIndicator } from './backends.health-indicator.js';
+import { GatewayHealthService } from './gateway-health.service.js';
+import { HealthController } from './health.controller.js';
+import { SecretRedactor } from './secret-redactor.js';
+
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false }), BackendsModule],
+  controllers: [HealthController],
+  providers: [GatewayHealthService, BackendsHealthIndicator, SecretRedactor],
+  exports: [GatewayHealthService, SecretRedactor],
+})
+export class HealthModule {}
