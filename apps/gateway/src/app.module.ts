@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { BackendsModule } from '@gateway/backends';
 import { GatewayConfigModule, type GatewayConfig } from '@gateway/config';
 import { HealthModule } from '@gateway/health';
+import { MetaMcpModule } from '@gateway/meta-mcp';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.service.js';
 import { loggingOptions } from './logging.options.js';
 
@@ -17,6 +18,7 @@ export class AppModule {
         LoggerModule.forRoot(loggingOptions(config, options.isTerminal ?? false)),
         BackendsModule,
         HealthModule,
+        MetaMcpModule,
       ],
       providers: [GracefulShutdown],
     };

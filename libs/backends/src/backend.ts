@@ -142,8 +142,7 @@ export class Backend extends EventEmitter<BackendEvents> {
       tools.push(...page.tools);
       cursor = page.nextCursor;
     } while (cursor);
-    this.catalog.set(tools);
-    this.emit('tools', tools);
+    if (this.catalog.set(tools)) this.emit('tools', tools);
     return tools;
   }
 

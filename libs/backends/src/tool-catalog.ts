@@ -8,6 +8,7 @@ export class ToolCatalog {
   private tools?: Tool[];
   private fetchedAt = 0;
   private readonly byName = new Map<string, Tool>();
+  private signature = '';
 
   constructor(
     private readonly ttlMs: number,
@@ -31,11 +32,16 @@ export class ToolCatalog {
     return this.byName.get(name);
   }
 
-  set(tools: Tool[]): void {
-    this.tools = tools;
+  /** Stores a fresh list; true when it differs from the previous one. */
+  set(tools: Tool[]): boolean {
     this.fetchedAt = this.now();
+    const signature = JSON.stringify(tools);
+    if (this.tools && signature === this.signature) return false;
+    this.signature = signature;
+    this.tools = tools;
     this.byName.clear();
     for (const tool of tools) this.byName.set(tool.name, tool);
+    return true;
   }
 
   invalidate(): void {

@@ -32,6 +32,12 @@ export interface RankingOptions {
   serverBoosts: { name: number; description: number; tools: number };
   lexicon: number;
   refLift: number;
+  assoc: { terms: number; weight: number; minDf: number; field: 'name' | 'all' };
+  chainLift: number;
+  chainMin: number;
+  serverIdf: number;
+  clauseWeight: number;
+  clauseSplit: 'sentence' | 'comma' | 'and';
 }
 
 export const DEFAULT_RANKING: RankingOptions = {
@@ -49,6 +55,17 @@ export const DEFAULT_RANKING: RankingOptions = {
   serverBoosts: { name: 2, description: 1, tools: 0.5 },
   lexicon: 0,
   refLift: 0,
+  assoc: { terms: 0, weight: 0, minDf: 2, field: 'all' },
+  chainLift: 0,
+  chainMin: 0.5,
+  serverIdf: 0,
+  clauseWeight: 0,
+  clauseSplit: 'comma',
+};
+const SPLITS = {
+  sentence: /[.;!?。；！？]+(?:\s+|$)/,
+  comma: /[.;!?。；！？]+(?:\s+|$)|,\s+|\bthen\b/,
+  and: /[.;!?。；！？]+(?:\s+|$)|,\s+|\bthen\b|\band\b/,
 };
 
 const LEXICON_RAW: Record<string, string> = {
@@ -102,6 +119,12 @@ export class ToolSearchIndex {
   private readonly docs = new Map<string, ToolDoc>();
   private readonly idsByServer = new Map<string, string[]>();
   private readonly nameTerms = new Map<string, string[]>();
+  private readonly docTerms = new Map<string, Set<string>>();
+  /** consumer id -> [producer id, strength]: siblings whose output the consumer's required inputs name. */
+  private readonly producers = new Map<string, [string, number][]>();
+  private readonly serverTerms = new Map<string, Set<string>>();
+  private readonly serverTermDf = new Map<string, number>();
+  private assocCache: Map<string, [string, number][]> | undefined;
 
   constructor(options: Partial<RankingOptions> = {}) {
     this.options = { ...DEFAULT_RANKING, ...options };
@@ -157,11 +180,20 @@ export class ToolSearchIndex {
     for (const doc of docs) {
       this.docs.set(doc.id, doc);
       this.nameTerms.set(doc.id, analyze(`${doc.name} ${doc.title}`));
+      this.docTerms.set(
+        doc.id,
+        new Set(analyze(this.options.assoc.field === 'name' ? `${doc.name} ${doc.title} ${doc.summary}` : `${doc.name} ${doc.title} ${doc.description} ${doc.params}`)),
+      );
     }
+    this.assocCache = undefined;
     this.idsByServer.set(
       server,
       docs.map((d) => d.id),
     );
+    this.linkProducers(docs, tools);
+    const sterms = new Set(analyze(`${serverText} ${docs.map((d) => `${d.name} ${d.title} ${d.description} ${d.params}`).join(' ')}`));
+    this.serverTerms.set(server, sterms);
+    for (const t of sterms) this.serverTermDf.set(t, (this.serverTermDf.get(t) ?? 0) + 1);
     this.tools.addAll(docs);
     this.servers.add({
       id: server,
@@ -178,8 +210,13 @@ export class ToolSearchIndex {
       this.tools.discard(id);
       this.docs.delete(id);
       this.nameTerms.delete(id);
+      this.docTerms.delete(id);
+      this.producers.delete(id);
     }
+    this.assocCache = undefined;
     this.servers.discard(server);
+    for (const t of this.serverTerms.get(server) ?? []) this.serverTermDf.set(t, (this.serverTermDf.get(t) ?? 1) - 1);
+    this.serverTerms.delete(server);
     this.idsByServer.delete(server);
   }
 
@@ -193,6 +230,7 @@ export class ToolSearchIndex {
       this.expand(weights, hits.slice(0, prf.docs));
       hits = this.run(weights);
     }
+    if (this.options.clauseWeight > 0) hits = this.fuseClauses(query, hits);
     if (opts.server !== undefined) hits = hits.filter((h) => this.docs.get(h.id)?.server === opts.server);
     if (hits.length === 0) return { matches: [], total: 0 };
     const scored = this.rerank(weights, hits);
@@ -213,6 +251,13 @@ export class ToolSearchIndex {
       if (fillerStop && FILLER.has(term)) continue;
       weights.set(term, dedupeQuery ? 1 : (weights.get(term) ?? 0) + 1);
     }
+    if (this.options.assoc.terms > 0) {
+      const assoc = this.associations();
+      const base = [...weights.entries()];
+      for (const [t, w] of base)
+        for (const [e, a] of (assoc.get(t) ?? []).slice(0, this.options.assoc.terms))
+          if (!base.some(([b]) => b === e)) weights.set(e, Math.max(weights.get(e) ?? 0, w * a * this.options.assoc.weight));
+    }
     if (this.options.lexicon > 0) {
       for (const t of [...weights.keys()]) for (const e of LEXICON.get(t) ?? []) if (!weights.has(e)) weights.set(e, this.options.lexicon);
     }
@@ -220,12 +265,103 @@ export class ToolSearchIndex {
       for (const t of analyze('file path')) weights.set(t, Math.max(weights.get(t) ?? 0, pathWeight));
     }
     PATH.lastIndex = 0;
+    if (this.options.serverIdf > 0) {
+      const n = this.idsByServer.size;
+      for (const [t, w] of weights) {
+        const sdf = this.serverDf(t);
+        const idf = Math.log((n + 1) / (sdf + 1)) / Math.log(n + 1);
+        weights.set(t, w * idf ** this.options.serverIdf);
+      }
+    }
     return weights;
   }
 
   private run(weights: Map<string, number>): Hit[] {
     const q = [...weights.keys()].join(' ');
     return this.tools.search(q, { combineWith: 'OR', boostTerm: (t) => weights.get(t) ?? 1 }) as unknown as Hit[];
+  }
+
+  /** Multi-step requests name several needs; scoring each clause alone keeps a short clause from being drowned. */
+  private fuseClauses(query: string, hits: Hit[]): Hit[] {
+    const parts = query.split(SPLITS[this.options.clauseSplit]).map((p) => this.analyzeQuery(p)).filter((w) => w.size > 0);
+    if (parts.length < 2) return hits;
+    const top = hits[0] ? Math.max(...hits.map((h) => h.score)) : 1;
+    const byId = new Map(hits.map((h) => [h.id, { ...h, score: h.score / top }]));
+    const best = new Map<string, number>();
+    for (const w of parts) {
+      const sub = this.run(w);
+      if (sub.length === 0) continue;
+      const m = Math.max(...sub.map((h) => h.score));
+      for (const h of sub) best.set(h.id, Math.max(best.get(h.id) ?? 0, h.score / m));
+    }
+    for (const [id, v] of best) {
+      const h = byId.get(id);
+      if (h) h.score += this.options.clauseWeight * v;
+    }
+    return [...byId.values()];
+  }
+
+  private linkProducers(docs: ToolDoc[], tools: SearchableTool[]): void {
+    const required = new Map<string, Set<string>>();
+    const outputs = new Map<string, Set<string>>();
+    for (const [i, doc] of docs.entries()) {
+      const schema = tools.find((t) => t.name === doc.tool)?.inputSchema ?? {};
+      const req = Array.isArray(schema.required) ? (schema.required as unknown[]).filter((r) => typeof r === 'string') : [];
+      required.set(doc.id, new Set(analyze(req.join(' '))));
+      outputs.set(doc.id, new Set(analyze(`${doc.description}`)));
+      void i;
+    }
+    for (const b of docs) {
+      const need = required.get(b.id)!;
+      if (need.size === 0) continue;
+      const links: [string, number][] = [];
+      for (const a of docs) {
+        if (a.id === b.id) continue;
+        const aReq = required.get(a.id)!;
+        const out = outputs.get(a.id)!;
+        let hit = 0;
+        let shared = 0;
+        for (const t of need) {
+          if (aReq.has(t)) shared++;
+          else if (out.has(t)) hit++;
+        }
+        const strength = hit / need.size;
+        if (shared * 2 < need.size && strength >= this.options.chainMin) links.push([a.id, strength]);
+      }
+      if (links.length > 0) this.producers.set(b.id, links);
+    }
+  }
+
+  private serverDf(term: string): number {
+    return this.serverTermDf.get(term) ?? 0;
+  }
+
+  private associations(): Map<string, [string, number][]> {
+    if (this.assocCache) return this.assocCache;
+    const df = new Map<string, number>();
+    const co = new Map<string, Map<string, number>>();
+    for (const terms of this.docTerms.values()) {
+      for (const a of terms) {
+        df.set(a, (df.get(a) ?? 0) + 1);
+        let row = co.get(a);
+        if (!row) co.set(a, (row = new Map()));
+        for (const b of terms) if (b !== a) row.set(b, (row.get(b) ?? 0) + 1);
+      }
+    }
+    const n = this.docTerms.size;
+    const out = new Map<string, [string, number][]>();
+    for (const [a, row] of co) {
+      const list: [string, number][] = [];
+      for (const [b, c] of row) {
+        if (c < this.options.assoc.minDf) continue;
+        // Share of a's documents that also mention b, discounted when b is everywhere.
+        const v = (c / df.get(a)!) * Math.log(n / df.get(b)!) / Math.log(n);
+        list.push([b, v]);
+      }
+      list.sort((x, y) => y[1] - x[1]);
+      out.set(a, list.slice(0, 10));
+    }
+    return (this.assocCache = out);
   }
 
   /** Pseudo-relevance feedback: the name terms of the best hits join the query at a low weight. */
@@ -273,6 +409,23 @@ export class ToolSearchIndex {
       }
       return { doc, score };
     });
+    if (this.options.chainLift > 0) {
+      const byId = new Map(scored.map((s) => [s.doc.id, s]));
+      const lift = new Map<string, number>();
+      for (const s of scored) {
+        for (const [a, strength] of this.producers.get(s.doc.id) ?? []) {
+          lift.set(a, Math.max(lift.get(a) ?? 0, strength * s.score));
+        }
+      }
+      for (const [a, v] of lift) {
+        const entry = byId.get(a);
+        if (entry) entry.score += this.options.chainLift * v;
+        else {
+          const doc = this.docs.get(a);
+          if (doc) scored.push({ doc, score: this.options.chainLift * v });
+        }
+      }
+    }
     scored.sort((a, b) => b.score - a.score);
     if (diversity < 1) {
       const seen = new Map<string, number>();

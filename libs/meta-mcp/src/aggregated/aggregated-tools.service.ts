@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { ErrorCode, McpError, type Result, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { BackendRegistry, BackendUnavailableError, describe } from '@gateway/backends';
+import { forwardRequest, type HandlerExtra } from '../servers/request-forwarder.js';
+import { protocolError } from '../tools/protocol-error.js';
+import { toolError } from '../tools/tool-results.js';
+import { namespaceTools, type NamespacedTool } from './tool-namespace.js';
+
+/** `meta_mcp.enabled: false`: every backend tool listed under a namespaced name, and calls routed back. */
+@Injectable()
+export class AggregatedToolsService {
+  private routes = new Map<string, NamespacedTool>();
+  private listed?: Tool[];
+
+  constructor(private readonly registry: BackendRegistry) {
+    for (const backend of registry.list()) backend.on('tools', () => (this.listed = undefined));
+  }
+
+  /** Tools of every backend that has a catalog; ready backends without one are asked first. */
+  async listTools(): Promise<Tool[]> {
+    if (this.listed) return this.listed;
+    await Promise.all(
+      this.registry
+        .list()
+        .filter((backend) => !backend.catalog.list && backend.state === 'ready')
+        .map((backend) => backend.listTools().catch(() => undefined)),
+    );
+    const byKey = new Map<string, Tool>();
+    const entries: Array<{ backend: string; tool: string }> = [];
+    for (const backend of this.registry.list()) {
+      for (const tool of backend.catalog.list ?? []) {
+        byKey.set(`${backend.name}\u0000${tool.name}`, tool);
+        entries.push({ backend: backend.name, tool: tool.name });
+      }
+    }
+    const named = namespaceTools(entries);
+    this.routes = new Map(named.map((entry) => [entry.name, entry]));
+    this.listed = named.map(({ name, backend, tool }) => ({ ...byKey.get(`${backend}\u0000${tool}`)!, name }));
+    return this.listed;
+  }
+
+  async call(params: Record<string, unknown>, extra: HandlerExtra): Promise<Result> {
+    const name = params.name as string;
+    if (!this.routes.has(name)) await this.listTools();
+    const route = this.routes.get(name);
+    if (!route) throw protocolError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+    const backend = this.registry.get(route.backend);
+    try {
+      return await forwardRequest(backend, 'tools/call', { ...params, name: route.tool }, extra);
+    } catch (error) {
+      if (error instanceof McpError && error.code !== ErrorCode.RequestTimeout && error.code !== ErrorCode.ConnectionClosed) {
+        throw error;
+      }
+      const reason = error instanceof BackendUnavailableError ? error.reason : describe(error);
+      return toolError(`Server ${route.backend} is unavailable: ${reason}. It is retried on the next call.`);
+    }
+  }
+}

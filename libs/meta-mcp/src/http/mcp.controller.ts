@@ -1,0 +1,82 @@
+import { All, Controller, Logger, Param, Req, Res } from '@nestjs/common';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BackendRegistry, BackendUnavailableError, describe } from '@gateway/backends';
+import { DirectServerFactory } from '../servers/direct-server.factory.js';
+import { GatewayServerFactory } from '../servers/gateway-server.factory.js';
+import { SessionRegistry } from '../sessions/session-registry.service.js';
+import { JsonRpcCode, sendJsonRpcError } from './json-rpc-reply.js';
+
+const GATEWAY_ROUTE = '/mcp';
+const MCP_METHODS = new Set(['GET', 'POST', 'DELETE']);
+
+/** Streamable HTTP endpoints: /mcp (Meta-MCP or aggregated) and /mcp/{backend} (one backend, transparent). */
+@Controller('mcp')
+export class McpController {
+  private readonly logger = new Logger(McpController.name);
+
+  constructor(
+    private readonly sessions: SessionRegistry,
+    private readonly registry: BackendRegistry,
+    private readonly gatewayServers: GatewayServerFactory,
+    private readonly directServers: DirectServerFactory,
+  ) {}
+
+  @All()
+  gateway(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.handle(GATEWAY_ROUTE, req, reply, () => Promise.resolve(this.gatewayServers.create()));
+  }
+
+  @All(':backend')
+  direct(@Param('backend') name: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const backend = this.registry.find(name);
+    if (!backend) {
+      reply.hijack();
+      const known = this.registry.names().join(', ') || 'none';
+      sendJsonRpcError(reply.raw, 404, JsonRpcCode.InvalidRequest, `Unknown or disabled backend "${name}". Known: ${known}`);
+      return Promise.resolve();
+    }
+    return this.handle(name, req, reply, () => this.directServers.create(backend));
+  }
+
+  private async handle(route: string, req: FastifyRequest, reply: FastifyReply, newServer: () => Promise<Server>): Promise<void> {
+    reply.hijack();
+    const res = reply.raw;
+    const body = req.body;
+    if (!MCP_METHODS.has(req.method)) {
+      sendJsonRpcError(res, 405, JsonRpcCode.InvalidRequest, `Method ${req.method} not allowed`, null, { allow: 'GET, POST, DELETE' });
+      return;
+    }
+    try {
+      if (Array.isArray(body)) {
+        sendJsonRpcError(res, 400, JsonRpcCode.InvalidRequest, 'JSON-RPC batches are not supported (MCP 2025-06-18 and later)');
+        return;
+      }
+      const sessionId = req.headers['mcp-session-id'];
+      if (typeof sessionId === 'string') {
+        const session = this.sessions.get(sessionId);
+        if (!session || session.route !== route) {
+          sendJsonRpcError(res, 404, JsonRpcCode.SessionNotFound, 'Session not found: initialize a new session');
+          return;
+        }
+        await session.transport.handleRequest(req.raw, res, body);
+        return;
+      }
+      if (req.method !== 'POST' || !isInitializeRequest(body)) {
+        sendJsonRpcError(res, 400, JsonRpcCode.InvalidRequest, 'Bad Request: send initialize first, then the Mcp-Session-Id header it returns');
+        return;
+      }
+      const session = await this.sessions.open(route, await newServer());
+      await session.transport.handleRequest(req.raw, res, body);
+    } catch (error) {
+      const id = (body as { id?: string | number } | undefined)?.id ?? null;
+      if (error instanceof BackendUnavailableError) {
+        sendJsonRpcError(res, 503, JsonRpcCode.InternalError, error.message, id);
+        return;
+      }
+      this.logger.error(`${req.method} ${req.url} failed: ${describe(error)}`);
+      sendJsonRpcError(res, 500, JsonRpcCode.InternalError, `Internal error: ${describe(error)}`, id);
+    }
+  }
+}

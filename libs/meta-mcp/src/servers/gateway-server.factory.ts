@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { ErrorCode, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { GatewayConfig, gatewayPackage } from '@gateway/config';
+import { AggregatedToolsService } from '../aggregated/aggregated-tools.service.js';
+import { META_INSTRUCTIONS, META_TOOLS } from '../tools/meta-tools.definitions.js';
+import { MetaToolsService } from '../tools/meta-tools.service.js';
+import { protocolError } from '../tools/protocol-error.js';
+
+/** The MCP server behind /mcp: the four meta-tools, or (meta_mcp.enabled: false) every backend tool namespaced. */
+@Injectable()
+export class GatewayServerFactory {
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly metaTools: MetaToolsService,
+    private readonly aggregated: AggregatedToolsService,
+  ) {}
+
+  get metaMode(): boolean {
+    return this.config.meta_mcp.enabled;
+  }
+
+  create(): Server {
+    const server = new Server(
+      { name: 'mcp-gateway', title: 'MCP Gateway', version: gatewayPackage().version },
+      {
+        capabilities: { tools: { listChanged: !this.metaMode } },
+        instructions: this.metaMode ? META_INSTRUCTIONS : undefined,
+      },
+    );
+    server.setRequestHandler(ListToolsRequestSchema, async () => ({
+      tools: this.metaMode ? META_TOOLS : await this.aggregated.listTools(),
+    }));
+    // tools/call goes through the fallback so a backend's result reaches the client as the backend sent it
+    // (the SDK's own tools/call handler re-parses results and would normalize them).
+    server.fallbackRequestHandler = async (request, extra) => {
+      if (request.method !== 'tools/call') throw protocolError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
+      const params = (request.params ?? {}) as Record<string, unknown>;
+      if (typeof params.name !== 'string') throw protocolError(ErrorCode.InvalidParams, 'tools/call needs params.name');
+      return this.metaMode ? this.metaTools.call(params, extra) : this.aggregated.call(params, extra);
+    };
+    return server;
+  }
+}

@@ -1,0 +1,38 @@
+import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import type { Progress, Result, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Backend } from '@gateway/backends';
+
+export type HandlerExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/**
+ * Sends a client's request to a backend and returns the backend's result untouched. The client's progress token is
+ * kept at the gateway: the backend gets the SDK's own token, and each progress it reports is re-sent to the client
+ * under the client's token, on the stream of the client's request. Cancelling the client's request (its signal)
+ * cancels the backend request.
+ */
+export function forwardRequest(
+  backend: Backend,
+  method: string,
+  params: Record<string, unknown> | undefined,
+  extra: HandlerExtra,
+): Promise<Result> {
+  const meta = params?._meta as Record<string, unknown> | undefined;
+  const clientToken = meta?.progressToken as string | number | undefined;
+  let forwardedParams = params;
+  if (clientToken !== undefined) {
+    const { progressToken: _dropped, ...restMeta } = meta!;
+    forwardedParams = { ...params, _meta: restMeta };
+    if (Object.keys(restMeta).length === 0) delete forwardedParams._meta;
+  }
+  return backend.request(method, forwardedParams, {
+    signal: extra.signal,
+    resetTimeoutOnProgress: clientToken !== undefined,
+    onprogress:
+      clientToken === undefined
+        ? undefined
+        : (progress: Progress) =>
+            void extra
+              .sendNotification({ method: 'notifications/progress', params: { ...progress, progressToken: clientToken } })
+              .catch(() => undefined),
+  });
+}

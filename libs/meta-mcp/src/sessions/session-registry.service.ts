@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+
+export interface McpSession {
+  /** `/mcp` or the backend name of `/mcp/{backend}`: a session is only valid on the route that created it. */
+  readonly route: string;
+  readonly transport: StreamableHTTPServerTransport;
+  readonly server: Server;
+  lastSeen: number;
+}
+
+const IDLE_SESSION_MS = 30 * 60_000;
+
+/** Live MCP sessions by id. A session ends on DELETE, when idle too long, or at shutdown. */
+@Injectable()
+export class SessionRegistry implements BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(SessionRegistry.name);
+  private readonly sessions = new Map<string, McpSession>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor() {
+    this.sweeper = setInterval(() => this.closeIdle(), 60_000);
+    this.sweeper.unref();
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  get(id: string): McpSession | undefined {
+    const session = this.sessions.get(id);
+    if (session) session.lastSeen = Date.now();
+    return session;
+  }
+
+  forRoute(route: string): McpSession[] {
+    return [...this.sessions.values()].filter((session) => session.route === route);
+  }
+
+  /** A new session whose id is assigned when its initialize request is handled. */
+  async open(route: string, server: Server): Promise<McpSession> {
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        this.sessions.set(id, session);
+      },
+      onsessionclosed: (id) => {
+        this.sessions.delete(id);
+      },
+    });
+    const session: McpSession = { route, transport, server, lastSeen: Date.now() };
+    server.onclose = () => {
+      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+    };
+    await server.connect(transport);
+    return session;
+  }
+
+  /** Idle GET streams end first so the HTTP server can drain; sessions themselves close after requests finish. */
+  beforeApplicationShutdown(): void {
+    for (const session of this.sessions.values()) session.transport.closeStandaloneSSEStream();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all([...this.sessions.values()].map((session) => session.server.close().catch(() => undefined)));
+    this.sessions.clear();
+  }
+
+  private closeIdle(): void {
+    const cutoff = Date.now() - IDLE_SESSION_MS;
+    for (const [id, session] of this.sessions) {
+      if (session.lastSeen >= cutoff) continue;
+      this.logger.log(`closing idle session ${id} on ${session.route}`);
+      this.sessions.delete(id);
+      void session.server.close().catch(() => undefined);
+    }
+  }
+}
