@@ -178,7 +178,7 @@ export class Backend extends EventEmitter<BackendEvents> {
         await this.dropConnection(connection, 'session expired');
         return this.send(method, params, options, false);
       }
-      if (!(error instanceof McpError) || error.code === ErrorCode.ConnectionClosed || error.code === ErrorCode.RequestTimeout) {
+      if (!answeredByBackend(error)) {
         this.errorCount++;
         this.lastError = `${method}: ${describe(error)}`;
       }
@@ -263,6 +263,16 @@ export class Backend extends EventEmitter<BackendEvents> {
     this._state = state;
     this.emit('state', state);
   }
+}
+
+const LOCAL_FAILURES: ReadonlySet<number> = new Set([ErrorCode.ConnectionClosed, ErrorCode.RequestTimeout]);
+
+/**
+ * True when the backend itself answered with a JSON-RPC error: the backend is working. False for failures of the
+ * connection, timeouts and spawn errors, which the SDK also reports as McpError codes of its own.
+ */
+export function answeredByBackend(error: unknown): error is McpError {
+  return error instanceof McpError && !LOCAL_FAILURES.has(error.code);
 }
 
 function isExpiredSession(error: unknown): boolean {

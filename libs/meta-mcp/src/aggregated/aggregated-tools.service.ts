@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, McpError, type Result, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { BackendRegistry, BackendUnavailableError, describe } from '@gateway/backends';
+import { ErrorCode, type Result, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { answeredByBackend, BackendRegistry, BackendUnavailableError, describe } from '@gateway/backends';
 import { forwardRequest, type HandlerExtra } from '../servers/request-forwarder.js';
 import { protocolError } from '../tools/protocol-error.js';
 import { toolError } from '../tools/tool-results.js';
@@ -48,7 +48,7 @@ export class AggregatedToolsService {
     try {
       return await forwardRequest(backend, 'tools/call', { ...params, name: route.tool }, extra);
     } catch (error) {
-      if (error instanceof McpError && error.code !== ErrorCode.RequestTimeout && error.code !== ErrorCode.ConnectionClosed) {
+      if (answeredByBackend(error)) {
         throw error;
       }
       const reason = error instanceof BackendUnavailableError ? error.reason : describe(error);

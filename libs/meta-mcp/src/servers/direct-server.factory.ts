@@ -17,7 +17,7 @@ export class DirectServerFactory {
     // The SDK answers logging/setLevel itself when logging is declared; the backend must get it instead.
     server.removeRequestHandler('logging/setLevel');
     server.fallbackRequestHandler = (request, extra) =>
-      forwardRequest(backend, request.method, request.params as Record<string, unknown> | undefined, extra);
+      forwardRequest(backend, request.method, request.params, extra);
     return server;
   }
 }

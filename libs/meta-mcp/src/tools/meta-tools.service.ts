@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, McpError, type CallToolResult, type Result, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { BackendRegistry, BackendUnavailableError, describe, type Backend } from '@gateway/backends';
+import { ErrorCode, type CallToolResult, type Result, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { answeredByBackend, BackendRegistry, BackendUnavailableError, describe, type Backend } from '@gateway/backends';
 import { editDistance } from '@gateway/config';
 import { forwardRequest, type HandlerExtra } from '../servers/request-forwarder.js';
 import { META_TOOLS } from './meta-tools.definitions.js';
@@ -99,7 +99,7 @@ export class MetaToolsService {
     try {
       return await forwardRequest(backend, 'tools/call', { name: toolName, arguments: toolArgs, ...(meta ? { _meta: meta } : {}) }, extra);
     } catch (error) {
-      if (error instanceof McpError && error.code !== ErrorCode.RequestTimeout && error.code !== ErrorCode.ConnectionClosed) {
+      if (answeredByBackend(error)) {
         return toolError(`Server ${server} answered ${toolName} with error ${error.code}: ${error.message}`);
       }
       return toolError(this.unavailable(backend, error));

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import type { JsonSchemaType } from '@modelcontextprotocol/sdk/validation/types.js';
 
 type Check = (input: unknown) => string | undefined;
 
@@ -22,7 +21,7 @@ export class SchemaValidator {
 
   private compile(schema: object): Check {
     try {
-      const validate = this.ajv.getValidator(schema as JsonSchemaType);
+      const validate = this.ajv.getValidator(schema);
       return (input) => {
         const result = validate(input);
         return result.valid ? undefined : result.errorMessage;
