@@ -26,7 +26,12 @@ export function loggingOptions(config: GatewayConfig, isTerminal: boolean): Para
       autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
       customProps: () => ({ service: 'mcp-gateway' }),
       ...(text
-        ? { transport: { target: 'pino-pretty', options: { singleLine: true, colorize: isTerminal, translateTime: 'SYS:HH:MM:ss.l' } } }
+        ? {
+            transport: {
+              target: 'pino-pretty',
+              options: { singleLine: true, colorize: isTerminal, translateTime: 'SYS:HH:MM:ss.l' },
+            },
+          }
         : {}),
     },
   };

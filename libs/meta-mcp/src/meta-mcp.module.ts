@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BackendsModule } from '@gateway/backends';
 import { AggregatedToolsService } from './aggregated/aggregated-tools.service.js';
+import { JsonBodyParser } from './http/json-body.parser.js';
 import { McpController } from './http/mcp.controller.js';
 import { DirectServerFactory } from './servers/direct-server.factory.js';
 import { GatewayServerFactory } from './servers/gateway-server.factory.js';
@@ -14,6 +15,7 @@ import { ToolIndexService } from './tools/tool-index.service.js';
   imports: [BackendsModule],
   controllers: [McpController],
   providers: [
+    JsonBodyParser,
     SessionRegistry,
     GatewayServerFactory,
     DirectServerFactory,

@@ -6,6 +6,7 @@ import { BackendRegistry, BackendUnavailableError, describe } from '@gateway/bac
 import { DirectServerFactory } from '../servers/direct-server.factory.js';
 import { GatewayServerFactory } from '../servers/gateway-server.factory.js';
 import { SessionRegistry } from '../sessions/session-registry.service.js';
+import { INVALID_JSON } from './json-body.parser.js';
 import { JsonRpcCode, sendJsonRpcError } from './json-rpc-reply.js';
 
 const GATEWAY_ROUTE = '/mcp';
@@ -34,23 +35,44 @@ export class McpController {
     if (!backend) {
       reply.hijack();
       const known = this.registry.names().join(', ') || 'none';
-      sendJsonRpcError(reply.raw, 404, JsonRpcCode.InvalidRequest, `Unknown or disabled backend "${name}". Known: ${known}`);
+      sendJsonRpcError(
+        reply.raw,
+        404,
+        JsonRpcCode.InvalidRequest,
+        `Unknown or disabled backend "${name}". Known: ${known}`,
+      );
       return Promise.resolve();
     }
     return this.handle(name, req, reply, () => this.directServers.create(backend));
   }
 
-  private async handle(route: string, req: FastifyRequest, reply: FastifyReply, newServer: () => Promise<Server>): Promise<void> {
+  private async handle(
+    route: string,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    newServer: () => Promise<Server>,
+  ): Promise<void> {
     reply.hijack();
     const res = reply.raw;
     const body = req.body;
     if (!MCP_METHODS.has(req.method)) {
-      sendJsonRpcError(res, 405, JsonRpcCode.InvalidRequest, `Method ${req.method} not allowed`, null, { allow: 'GET, POST, DELETE' });
+      sendJsonRpcError(res, 405, JsonRpcCode.InvalidRequest, `Method ${req.method} not allowed`, null, {
+        allow: 'GET, POST, DELETE',
+      });
       return;
     }
     try {
+      if (body === INVALID_JSON) {
+        sendJsonRpcError(res, 400, JsonRpcCode.ParseError, 'Parse error: the request body is not valid JSON');
+        return;
+      }
       if (Array.isArray(body)) {
-        sendJsonRpcError(res, 400, JsonRpcCode.InvalidRequest, 'JSON-RPC batches are not supported (MCP 2025-06-18 and later)');
+        sendJsonRpcError(
+          res,
+          400,
+          JsonRpcCode.InvalidRequest,
+          'JSON-RPC batches are not supported (MCP 2025-06-18 and later)',
+        );
         return;
       }
       const sessionId = req.headers['mcp-session-id'];
@@ -64,7 +86,12 @@ export class McpController {
         return;
       }
       if (req.method !== 'POST' || !isInitializeRequest(body)) {
-        sendJsonRpcError(res, 400, JsonRpcCode.InvalidRequest, 'Bad Request: send initialize first, then the Mcp-Session-Id header it returns');
+        sendJsonRpcError(
+          res,
+          400,
+          JsonRpcCode.InvalidRequest,
+          'Bad Request: send initialize first, then the Mcp-Session-Id header it returns',
+        );
         return;
       }
       const session = await this.sessions.open(route, await newServer());
