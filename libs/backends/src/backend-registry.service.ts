@@ -1,4 +1,11 @@
-import { Inject, Injectable, Logger, NotFoundException, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  NotFoundException,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { GatewayConfig, gatewayPackage } from '@gateway/config';
 import { Backend } from './backend.js';
 import { BACKEND_CONNECTORS, type BackendConnector } from './transports/backend-connector.js';
@@ -17,10 +24,7 @@ export class BackendRegistry implements OnApplicationBootstrap, OnApplicationShu
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
   private shuttingDown = false;
 
-  constructor(
-    config: GatewayConfig,
-    @Inject(BACKEND_CONNECTORS) connectors: BackendConnector[],
-  ) {
+  constructor(config: GatewayConfig, @Inject(BACKEND_CONNECTORS) connectors: BackendConnector[]) {
     const clientInfo = { name: 'mcp-gateway', version: gatewayPackage().version };
     for (const [name, backendConfig] of Object.entries(config.backends)) {
       if (!backendConfig.enabled) continue;

@@ -111,7 +111,11 @@ export class Backend extends EventEmitter<BackendEvents> {
    * Sends one request and returns the backend's result untouched. An HTTP session the backend has forgotten (404)
    * is re-initialized once and the request sent again: the first attempt never reached a session.
    */
-  async request(method: string, params: Record<string, unknown> | undefined, options: RequestOptions = {}): Promise<Result> {
+  async request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: RequestOptions = {},
+  ): Promise<Result> {
     this.requestCount++;
     this.inFlight++;
     this.lastUsedAt = Date.now();

@@ -1,14 +1,5 @@
 import 'reflect-metadata';
-import {
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUrl,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUrl, MaxLength, MinLength } from 'class-validator';
 import { IsDuration } from './duration.decorator.js';
 import { IsStringRecord } from './string-record.decorator.js';
 

@@ -19,7 +19,12 @@ export interface LoadConfigOptions {
 }
 
 type Tree = Record<string, unknown>;
-const VALIDATE = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, stopAtFirstError: true } as const;
+const VALIDATE = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  stopAtFirstError: true,
+} as const;
 export const DEFAULT_CONFIG_PATH = 'config/gateway.yaml';
 
 /** YAML file -> `${VAR}` substitution -> env and CLI overlays -> validation -> one typed GatewayConfig. */
@@ -135,7 +140,9 @@ function crossFieldProblems(backend: BackendConfig, raw: Tree, path: string): st
     return [`${path}: set exactly one of command or http_url`];
   }
   const wrongSide = backend.command
-    ? ['transport', 'headers'].filter((key) => key in raw).map((key) => `${path}.${key}: applies only to http_url backends`)
+    ? ['transport', 'headers']
+        .filter((key) => key in raw)
+        .map((key) => `${path}.${key}: applies only to http_url backends`)
     : ['args', 'env', 'cwd', 'idle_timeout']
         .filter((key) => key in raw)
         .map((key) => `${path}.${key}: applies only to command (stdio) backends`);
@@ -147,7 +154,9 @@ function splitCommand(command: string, path: string, problems: string[]): string
   const words = parseShellWords(command, (key) => `$${key}`);
   const plain = words.filter((word): word is string => typeof word === 'string');
   if (plain.length !== words.length) {
-    problems.push(`${path}: shell operators (| & ; < > globs) are not supported; the command is never run through a shell`);
+    problems.push(
+      `${path}: shell operators (| & ; < > globs) are not supported; the command is never run through a shell`,
+    );
   }
   if (!plain.length) problems.push(`${path}: is empty`);
   return plain;

@@ -8,7 +8,9 @@ import { GatewayConfig } from './gateway-config.js';
  */
 @Global()
 @Module({
-  providers: [{ provide: GatewayConfig, useFactory: (config: GatewayConfig) => config, inject: [GATEWAY_CONFIG_OPTIONS] }],
+  providers: [
+    { provide: GatewayConfig, useFactory: (config: GatewayConfig) => config, inject: [GATEWAY_CONFIG_OPTIONS] },
+  ],
   exports: [GatewayConfig],
 })
 export class GatewayConfigModule extends ConfigurableModuleClass {}

@@ -28,7 +28,9 @@ function substitute(text: string, path: string, env: NodeJS.ProcessEnv, problems
     const value = env[name!];
     if (value !== undefined && value !== '') return value;
     if (fallback !== undefined) return fallback;
-    problems.push(`${path || '(root)'}: environment variable ${name} is not set (use \${${name}:-default} for a default)`);
+    problems.push(
+      `${path || '(root)'}: environment variable ${name} is not set (use \${${name}:-default} for a default)`,
+    );
     return whole;
   });
 }

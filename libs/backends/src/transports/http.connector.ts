@@ -32,7 +32,9 @@ export class HttpConnector implements BackendConnector {
       kind === 'sse'
         ? new SSEClientTransport(url, {
             requestInit: { headers },
-            eventSourceInit: { fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...headers } }) },
+            eventSourceInit: {
+              fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...headers } }),
+            },
           })
         : new StreamableHTTPClientTransport(url, { requestInit: { headers } });
     const client = request.createClient();

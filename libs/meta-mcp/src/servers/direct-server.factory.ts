@@ -16,8 +16,7 @@ export class DirectServerFactory {
     const server = new Server(info, { capabilities: backend.capabilities ?? {}, instructions: backend.instructions });
     // The SDK answers logging/setLevel itself when logging is declared; the backend must get it instead.
     server.removeRequestHandler('logging/setLevel');
-    server.fallbackRequestHandler = (request, extra) =>
-      forwardRequest(backend, request.method, request.params, extra);
+    server.fallbackRequestHandler = (request, extra) => forwardRequest(backend, request.method, request.params, extra);
     return server;
   }
 }

@@ -34,7 +34,8 @@ export class GatewayServerFactory {
     // tools/call goes through the fallback so a backend's result reaches the client as the backend sent it
     // (the SDK's own tools/call handler re-parses results and would normalize them).
     server.fallbackRequestHandler = async (request, extra) => {
-      if (request.method !== 'tools/call') throw protocolError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
+      if (request.method !== 'tools/call')
+        throw protocolError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
       const params = (request.params ?? {}) as Record<string, unknown>;
       if (typeof params.name !== 'string') throw protocolError(ErrorCode.InvalidParams, 'tools/call needs params.name');
       return this.metaMode ? this.metaTools.call(params, extra) : this.aggregated.call(params, extra);

@@ -32,7 +32,10 @@ export function forwardRequest(
         ? undefined
         : (progress: Progress) =>
             void extra
-              .sendNotification({ method: 'notifications/progress', params: { ...progress, progressToken: clientToken } })
+              .sendNotification({
+                method: 'notifications/progress',
+                params: { ...progress, progressToken: clientToken },
+              })
               .catch(() => undefined),
   });
 }

@@ -14,7 +14,8 @@ export class ListChangedNotifier {
       backend.on('tools', () => {
         const routes = config.meta_mcp.enabled ? [backend.name] : [backend.name, '/mcp'];
         for (const route of routes) {
-          for (const session of sessions.forRoute(route)) void session.server.sendToolListChanged().catch(() => undefined);
+          for (const session of sessions.forRoute(route))
+            void session.server.sendToolListChanged().catch(() => undefined);
         }
       });
     }

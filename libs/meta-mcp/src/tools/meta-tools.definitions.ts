@@ -24,7 +24,8 @@ export const META_TOOLS: Tool[] = [
   },
   {
     name: 'gateway_invoke',
-    description: "Call a server's tool and return its result. Find the tool and its arguments with gateway_search_tools.",
+    description:
+      "Call a server's tool and return its result. Find the tool and its arguments with gateway_search_tools.",
     inputSchema: {
       type: 'object',
       properties: {

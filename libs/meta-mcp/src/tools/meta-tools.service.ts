@@ -24,16 +24,28 @@ export class MetaToolsService {
     const name = params.name as string;
     const args = (params.arguments ?? {}) as Record<string, unknown>;
     const tool = META_BY_NAME.get(name);
-    if (!tool) throw protocolError(ErrorCode.InvalidParams, `Unknown tool: ${name}. Tools: ${[...META_BY_NAME.keys()].join(', ')}`);
+    if (!tool)
+      throw protocolError(
+        ErrorCode.InvalidParams,
+        `Unknown tool: ${name}. Tools: ${[...META_BY_NAME.keys()].join(', ')}`,
+      );
     const problem = this.validator.check(tool.inputSchema, args);
-    if (problem) throw protocolError(ErrorCode.InvalidParams, `Invalid arguments for ${name}: ${describeArgumentProblem(problem)}`);
+    if (problem)
+      throw protocolError(
+        ErrorCode.InvalidParams,
+        `Invalid arguments for ${name}: ${describeArgumentProblem(problem)}`,
+      );
     switch (name) {
       case 'gateway_list_servers':
         return this.listServers();
       case 'gateway_list_tools':
         return this.listTools(args.server as string);
       case 'gateway_search_tools':
-        return this.search(args.query as string, (args.limit as number | undefined) ?? 10, args.server as string | undefined);
+        return this.search(
+          args.query as string,
+          (args.limit as number | undefined) ?? 10,
+          args.server as string | undefined,
+        );
       default:
         return this.invoke(args, params._meta as Record<string, unknown> | undefined, extra);
     }
@@ -94,10 +106,17 @@ export class MetaToolsService {
     if (!tool) return toolError(this.unknownTool(backend, toolName));
     const problem = this.validator.check(tool.inputSchema, toolArgs);
     if (problem) {
-      return toolError(`Invalid arguments for ${server}/${toolName}: ${describeArgumentProblem(problem)}. Expected: ${JSON.stringify(tool.inputSchema)}`);
+      return toolError(
+        `Invalid arguments for ${server}/${toolName}: ${describeArgumentProblem(problem)}. Expected: ${JSON.stringify(tool.inputSchema)}`,
+      );
     }
     try {
-      return await forwardRequest(backend, 'tools/call', { name: toolName, arguments: toolArgs, ...(meta ? { _meta: meta } : {}) }, extra);
+      return await forwardRequest(
+        backend,
+        'tools/call',
+        { name: toolName, arguments: toolArgs, ...(meta ? { _meta: meta } : {}) },
+        extra,
+      );
     } catch (error) {
       if (answeredByBackend(error)) {
         return toolError(`Server ${server} answered ${toolName} with error ${error.code}: ${error.message}`);
