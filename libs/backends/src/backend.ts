@@ -16,6 +16,8 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { BackendConfig } from '@gateway/config';
 import type { BackendStatus, BackendState } from './backend-status.js';
+import { wantsOwnConnection, type DownstreamClient } from './downstream-client.js';
+import { PerClientConnections } from './per-client-connections.js';
 import type { BackendConnector, Connection } from './transports/backend-connector.js';
 import { ToolCatalog } from './tool-catalog.js';
 
@@ -27,7 +29,12 @@ export interface BackendDeps {
   cacheTools: boolean;
 }
 
-type BackendEvents = { state: [BackendState]; tools: [Tool[]] };
+type BackendEvents = {
+  state: [BackendState];
+  tools: [Tool[]];
+  /** A notification the backend sent on its shared connection (per-client connections deliver their own). */
+  notification: [method: string, params: Record<string, unknown> | undefined];
+};
 
 /** A backend request failed for a reason of the backend's (not a JSON-RPC error it answered with). */
 export class BackendUnavailableError extends Error {
@@ -48,6 +55,7 @@ export class Backend extends EventEmitter<BackendEvents> {
   private stopping = false;
   private _state: BackendState = 'stopped';
   private starts = 0;
+  private readonly perClient: PerClientConnections;
   readonly catalog: ToolCatalog;
   requestCount = 0;
   errorCount = 0;
@@ -65,6 +73,14 @@ export class Backend extends EventEmitter<BackendEvents> {
     super();
     this.logger = new Logger(`backend:${name}`);
     this.catalog = new ToolCatalog(deps.catalogTtlMs, deps.cacheTools);
+    this.perClient = new PerClientConnections(
+      name,
+      config,
+      deps.connector,
+      deps.clientInfo,
+      () => this.timeoutMs,
+      this.logger,
+    );
   }
 
   get state(): BackendState {
@@ -102,25 +118,30 @@ export class Backend extends EventEmitter<BackendEvents> {
     this.stopping = true;
     const connection = this.connection ?? (await this.starting?.catch(() => undefined));
     this.connection = undefined;
-    await connection?.close().catch((error: Error) => this.logger.warn(`close failed: ${error.message}`));
+    await Promise.all([
+      connection?.close().catch((error: Error) => this.logger.warn(`close failed: ${error.message}`)),
+      this.perClient.closeAll(),
+    ]);
     this.setState('stopped');
     this.stopping = false;
   }
 
   /**
    * Sends one request and returns the backend's result untouched. An HTTP session the backend has forgotten (404)
-   * is re-initialized once and the request sent again: the first attempt never reached a session.
+   * is re-initialized once and the request sent again: the first attempt never reached a session. With a
+   * `downstream` client that needs its own connection (see wantsOwnConnection), the request goes over that one.
    */
   async request(
     method: string,
     params: Record<string, unknown> | undefined,
     options: RequestOptions = {},
+    downstream?: DownstreamClient,
   ): Promise<Result> {
     this.requestCount++;
     this.inFlight++;
     this.lastUsedAt = Date.now();
     try {
-      return await this.send(method, params, options, true);
+      return await this.send(method, params, options, true, downstream);
     } finally {
       this.inFlight--;
       this.lastUsedAt = Date.now();
@@ -139,14 +160,28 @@ export class Backend extends EventEmitter<BackendEvents> {
   }
 
   async refreshTools(): Promise<Tool[]> {
+    const tools = await this.fetchTools();
+    if (this.catalog.set(tools)) this.emit('tools', tools);
+    return tools;
+  }
+
+  /**
+   * The tools a client sees: the shared catalog, or, for a client with its own connection, that connection's list
+   * (a server may offer more tools to a client that can answer sampling or elicitation).
+   */
+  toolsFor(downstream: DownstreamClient | undefined): Promise<Tool[]> {
+    return wantsOwnConnection(this.config.session_mode, downstream) ? this.fetchTools(downstream) : this.listTools();
+  }
+
+  private async fetchTools(downstream?: DownstreamClient): Promise<Tool[]> {
     const tools: Tool[] = [];
     let cursor: string | undefined;
     do {
-      const page = ListToolsResultSchema.parse(await this.request('tools/list', cursor ? { cursor } : undefined));
+      const params = cursor ? { cursor } : undefined;
+      const page = ListToolsResultSchema.parse(await this.request('tools/list', params, {}, downstream));
       tools.push(...page.tools);
       cursor = page.nextCursor;
     } while (cursor);
-    if (this.catalog.set(tools)) this.emit('tools', tools);
     return tools;
   }
 
@@ -172,15 +207,18 @@ export class Backend extends EventEmitter<BackendEvents> {
     params: Record<string, unknown> | undefined,
     options: RequestOptions,
     mayReinitialize: boolean,
+    downstream?: DownstreamClient,
   ): Promise<Result> {
-    const connection = await this.startForRequest();
+    const ownConnection = wantsOwnConnection(this.config.session_mode, downstream);
+    const connection = await this.startForRequest(ownConnection ? downstream : undefined);
     try {
       return await connection.client.request({ method, params }, ResultSchema, { timeout: this.timeoutMs, ...options });
     } catch (error) {
       if (mayReinitialize && isExpiredSession(error)) {
         this.logger.warn('session expired at the backend; re-initializing');
-        await this.dropConnection(connection, 'session expired');
-        return this.send(method, params, options, false);
+        if (ownConnection) await this.perClient.close(downstream!.sessionId);
+        else await this.dropConnection(connection, 'session expired');
+        return this.send(method, params, options, false, downstream);
       }
       if (!answeredByBackend(error)) {
         this.errorCount++;
@@ -190,9 +228,20 @@ export class Backend extends EventEmitter<BackendEvents> {
     }
   }
 
-  private async startForRequest(): Promise<Connection> {
+  /** Sends a client's notification (such as roots/list_changed) on the connection that serves that client. */
+  async notify(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    downstream?: DownstreamClient,
+  ): Promise<void> {
+    const own = downstream ? this.perClient.existing(downstream.sessionId) : undefined;
+    const connection = own ? await own.catch(() => undefined) : this.connection;
+    await connection?.client.notification({ method, params });
+  }
+
+  private async startForRequest(ownFor?: DownstreamClient): Promise<Connection> {
     try {
-      return await this.start();
+      return ownFor ? await this.perClient.get(ownFor) : await this.start();
     } catch (error) {
       this.errorCount++;
       throw new BackendUnavailableError(this.name, describe(error));
@@ -230,6 +279,9 @@ export class Backend extends EventEmitter<BackendEvents> {
     const { client } = connection;
     client.onclose = () => void this.onConnectionLost(connection);
     client.onerror = (error) => this.logger.debug(`transport error: ${error.message}`);
+    client.fallbackNotificationHandler = async (notification) => {
+      this.emit('notification', notification.method, notification.params);
+    };
     if (this.capabilities?.tools?.listChanged) {
       client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
         this.catalog.invalidate();

@@ -5,3 +5,4 @@ export * from './backends.module.js';
 export * from './tool-catalog.js';
 export * from './transports/backend-connector.js';
 export * from './transports/process-spawner.js';
+export * from './downstream-client.js';

@@ -1,5 +1,16 @@
 import 'reflect-metadata';
-import { IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUrl, MaxLength, MinLength } from 'class-validator';
+import {
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { IsDuration } from './duration.decorator.js';
 import { IsStringRecord } from './string-record.decorator.js';
 
@@ -7,6 +18,8 @@ export const BACKEND_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 export const HTTP_TRANSPORTS = ['streamable_http', 'sse'] as const;
 export type HttpTransportKind = (typeof HTTP_TRANSPORTS)[number];
 export type BackendTransportKind = 'stdio' | HttpTransportKind | 'auto';
+export const SESSION_MODES = ['auto', 'shared', 'per_client'] as const;
+export type SessionModeSetting = (typeof SESSION_MODES)[number];
 
 export class BackendConfig {
   /** The executable and its arguments, split like a shell would but never run through one. */
@@ -46,6 +59,19 @@ export class BackendConfig {
   @IsDuration()
   idle_timeout = 0;
 
+  /** Requests sent to this backend at once; more wait in a queue of `max_queue`, beyond which they fail at once. */
+  @IsInt()
+  @Min(1)
+  max_concurrency = 100;
+
+  @IsInt()
+  @Min(0)
+  max_queue = 100;
+
+  /** Retry any tools/call after a transport failure, not only tools annotated readOnlyHint or idempotentHint. */
+  @IsBoolean()
+  retry_tool_calls = false;
+
   @IsStringRecord()
   env: Record<string, string> = {};
 
@@ -59,6 +85,13 @@ export class BackendConfig {
 
   /** Set by the loader after validation: `command` split into executable and arguments, then `args` appended. */
   declare argv: string[];
+
+  /**
+   * `shared`: one connection for all client sessions. `per_client`: one per client session. `auto`: a session whose
+   * client can answer sampling, elicitation or roots requests gets its own, so those reach the right client.
+   */
+  @IsIn(SESSION_MODES)
+  session_mode: SessionModeSetting = 'auto';
 
   get kind(): BackendTransportKind {
     if (this.command) return 'stdio';

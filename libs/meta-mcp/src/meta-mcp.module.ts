@@ -7,6 +7,7 @@ import { DirectServerFactory } from './servers/direct-server.factory.js';
 import { GatewayServerFactory } from './servers/gateway-server.factory.js';
 import { ListChangedNotifier } from './sessions/list-changed.notifier.js';
 import { SessionRegistry } from './sessions/session-registry.service.js';
+import { SharedConnectionRouter } from './sessions/shared-connection.router.js';
 import { MetaToolsService } from './tools/meta-tools.service.js';
 import { SchemaValidator } from './tools/schema-validator.js';
 import { ToolIndexService } from './tools/tool-index.service.js';
@@ -24,6 +25,7 @@ import { ToolIndexService } from './tools/tool-index.service.js';
     ToolIndexService,
     SchemaValidator,
     ListChangedNotifier,
+    SharedConnectionRouter,
   ],
   exports: [SessionRegistry, ToolIndexService],
 })

@@ -4,6 +4,7 @@ import { answeredByBackend, BackendRegistry, BackendUnavailableError, describe }
 import { forwardRequest, type HandlerExtra } from '../servers/request-forwarder.js';
 import { protocolError } from '../tools/protocol-error.js';
 import { toolError } from '../tools/tool-results.js';
+import type { SessionDownstream } from '../sessions/session-downstream.js';
 import { namespaceTools, type NamespacedTool } from './tool-namespace.js';
 
 /** `meta_mcp.enabled: false`: every backend tool listed under a namespaced name, and calls routed back. */
@@ -39,14 +40,14 @@ export class AggregatedToolsService {
     return this.listed;
   }
 
-  async call(params: Record<string, unknown>, extra: HandlerExtra): Promise<Result> {
+  async call(params: Record<string, unknown>, extra: HandlerExtra, downstream?: SessionDownstream): Promise<Result> {
     const name = params.name as string;
     if (!this.routes.has(name)) await this.listTools();
     const route = this.routes.get(name);
     if (!route) throw protocolError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
     const backend = this.registry.get(route.backend);
     try {
-      return await forwardRequest(backend, 'tools/call', { ...params, name: route.tool }, extra);
+      return await forwardRequest(backend, 'tools/call', { ...params, name: route.tool }, extra, downstream);
     } catch (error) {
       if (answeredByBackend(error)) {
         throw error;

@@ -5,11 +5,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BackendRegistry, BackendUnavailableError, describe } from '@gateway/backends';
 import { DirectServerFactory } from '../servers/direct-server.factory.js';
 import { GatewayServerFactory } from '../servers/gateway-server.factory.js';
-import { SessionRegistry } from '../sessions/session-registry.service.js';
+import type { SessionDownstream } from '../sessions/session-downstream.js';
+import { GATEWAY_ROUTE, SessionRegistry } from '../sessions/session-registry.service.js';
 import { INVALID_JSON } from './json-body.parser.js';
 import { JsonRpcCode, sendJsonRpcError } from './json-rpc-reply.js';
 
-const GATEWAY_ROUTE = '/mcp';
 const MCP_METHODS = new Set(['GET', 'POST', 'DELETE']);
 
 /** Streamable HTTP endpoints: /mcp (Meta-MCP or aggregated) and /mcp/{backend} (one backend, transparent). */
@@ -26,7 +26,9 @@ export class McpController {
 
   @All()
   gateway(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.handle(GATEWAY_ROUTE, req, reply, () => Promise.resolve(this.gatewayServers.create()));
+    return this.handle(GATEWAY_ROUTE, req, reply, (downstream) =>
+      Promise.resolve(this.gatewayServers.create(downstream)),
+    );
   }
 
   @All(':backend')
@@ -43,14 +45,14 @@ export class McpController {
       );
       return Promise.resolve();
     }
-    return this.handle(name, req, reply, () => this.directServers.create(backend));
+    return this.handle(name, req, reply, (downstream) => this.directServers.create(backend, downstream));
   }
 
   private async handle(
     route: string,
     req: FastifyRequest,
     reply: FastifyReply,
-    newServer: () => Promise<Server>,
+    newServer: (downstream: SessionDownstream) => Promise<Server>,
   ): Promise<void> {
     reply.hijack();
     const res = reply.raw;
@@ -94,7 +96,7 @@ export class McpController {
         );
         return;
       }
-      const session = await this.sessions.open(route, await newServer());
+      const session = await this.sessions.open(route, newServer);
       await session.transport.handleRequest(req.raw, res, body);
     } catch (error) {
       const id = (body as { id?: string | number } | undefined)?.id ?? null;

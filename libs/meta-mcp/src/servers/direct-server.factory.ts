@@ -1,22 +1,46 @@
 import { Injectable } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { Backend } from '@gateway/backends';
+import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
+import { wantsOwnConnection, type Backend } from '@gateway/backends';
+import type { SessionDownstream } from '../sessions/session-downstream.js';
+import { SharedConnectionRouter } from '../sessions/shared-connection.router.js';
 import { forwardRequest } from './request-forwarder.js';
 
 /**
  * A transparent MCP endpoint for one backend: the backend's own server info, capabilities and instructions, and
- * every request forwarded untouched (tools, resources, prompts, completions, logging).
+ * every request forwarded untouched (tools, resources, prompts, completions, logging, tasks).
  */
 @Injectable()
 export class DirectServerFactory {
+  constructor(private readonly shared: SharedConnectionRouter) {}
+
   /** Connects the backend first: its capabilities are what this endpoint declares. */
-  async create(backend: Backend): Promise<Server> {
+  async create(backend: Backend, downstream: SessionDownstream): Promise<Server> {
     await backend.start();
     const info = backend.serverInfo ?? { name: backend.name, version: '0.0.0' };
     const server = new Server(info, { capabilities: backend.capabilities ?? {}, instructions: backend.instructions });
     // The SDK answers logging/setLevel itself when logging is declared; the backend must get it instead.
     server.removeRequestHandler('logging/setLevel');
-    server.fallbackRequestHandler = (request, extra) => forwardRequest(backend, request.method, request.params, extra);
+    server.fallbackRequestHandler = (request, extra) => {
+      const params = request.params;
+      if (!wantsOwnConnection(backend.config.session_mode, downstream)) {
+        // On a shared connection these are per-session state the router keeps.
+        const id = downstream.sessionId;
+        if (request.method === 'logging/setLevel') {
+          return this.shared.setLevel(backend, id, params?.level as LoggingLevel, extra);
+        }
+        if (request.method === 'resources/subscribe')
+          return this.shared.subscribe(backend, id, params?.uri as string, extra);
+        if (request.method === 'resources/unsubscribe') {
+          return this.shared.unsubscribe(backend, id, params?.uri as string, extra);
+        }
+      }
+      return forwardRequest(backend, request.method, params, extra, downstream);
+    };
+    // Notifications from the client (roots/list_changed, ...) go to the connection that serves it.
+    server.fallbackNotificationHandler = (notification) =>
+      backend.notify(notification.method, notification.params, downstream).catch(() => undefined);
+    downstream.onClose(() => this.shared.forget(backend.name, downstream.sessionId));
     return server;
   }
 }

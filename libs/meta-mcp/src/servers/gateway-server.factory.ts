@@ -6,6 +6,7 @@ import { AggregatedToolsService } from '../aggregated/aggregated-tools.service.j
 import { META_INSTRUCTIONS, META_TOOLS } from '../tools/meta-tools.definitions.js';
 import { MetaToolsService } from '../tools/meta-tools.service.js';
 import { protocolError } from '../tools/protocol-error.js';
+import type { SessionDownstream } from '../sessions/session-downstream.js';
 
 /** The MCP server behind /mcp: the four meta-tools, or (meta_mcp.enabled: false) every backend tool namespaced. */
 @Injectable()
@@ -20,7 +21,7 @@ export class GatewayServerFactory {
     return this.config.meta_mcp.enabled;
   }
 
-  create(): Server {
+  create(downstream: SessionDownstream): Server {
     const server = new Server(
       { name: 'mcp-gateway', title: 'MCP Gateway', version: gatewayPackage().version },
       {
@@ -38,7 +39,9 @@ export class GatewayServerFactory {
         throw protocolError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
       const params = (request.params ?? {}) as Record<string, unknown>;
       if (typeof params.name !== 'string') throw protocolError(ErrorCode.InvalidParams, 'tools/call needs params.name');
-      return this.metaMode ? this.metaTools.call(params, extra) : this.aggregated.call(params, extra);
+      return this.metaMode
+        ? this.metaTools.call(params, extra, downstream)
+        : this.aggregated.call(params, extra, downstream);
     };
     return server;
   }

@@ -1,6 +1,7 @@
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Progress, Result, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Backend } from '@gateway/backends';
+import type { SessionDownstream } from '../sessions/session-downstream.js';
 
 export type HandlerExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -8,13 +9,15 @@ export type HandlerExtra = RequestHandlerExtra<ServerRequest, ServerNotification
  * Sends a client's request to a backend and returns the backend's result untouched. The client's progress token is
  * kept at the gateway: the backend gets the SDK's own token, and each progress it reports is re-sent to the client
  * under the client's token, on the stream of the client's request. Cancelling the client's request (its signal)
- * cancels the backend request.
+ * cancels the backend request. While it runs, the backend's own requests to the client (sampling, elicitation,
+ * roots) travel on this request's stream.
  */
-export function forwardRequest(
+export async function forwardRequest(
   backend: Backend,
   method: string,
   params: Record<string, unknown> | undefined,
   extra: HandlerExtra,
+  downstream?: SessionDownstream,
 ): Promise<Result> {
   const meta = params?._meta as Record<string, unknown> | undefined;
   const clientToken = meta?.progressToken as string | number | undefined;
@@ -24,7 +27,16 @@ export function forwardRequest(
     forwardedParams = { ...params, _meta: restMeta };
     if (Object.keys(restMeta).length === 0) delete forwardedParams._meta;
   }
-  return backend.request(method, forwardedParams, {
+  const untrack = downstream?.track(extra);
+  try {
+    return await backend.request(method, forwardedParams, requestOptions(extra, clientToken), downstream);
+  } finally {
+    untrack?.();
+  }
+}
+
+function requestOptions(extra: HandlerExtra, clientToken: string | number | undefined) {
+  return {
     signal: extra.signal,
     resetTimeoutOnProgress: clientToken !== undefined,
     onprogress:
@@ -37,5 +49,5 @@ export function forwardRequest(
                 params: { ...progress, progressToken: clientToken },
               })
               .catch(() => undefined),
-  });
+  };
 }

@@ -2,14 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { SessionDownstream } from './session-downstream.js';
 
 export interface McpSession {
   /** `/mcp` or the backend name of `/mcp/{backend}`: a session is only valid on the route that created it. */
   readonly route: string;
   readonly transport: StreamableHTTPServerTransport;
   readonly server: Server;
+  /** The session as backends see it: where their sampling, elicitation and roots requests go. */
+  readonly downstream: SessionDownstream;
   lastSeen: number;
 }
+
+export const GATEWAY_ROUTE = '/mcp';
+
+/** Backend notifications the /mcp surface passes on (its tools are its own; resources are not aggregated there). */
+const GATEWAY_ROUTE_NOTIFICATIONS = new Set(['notifications/message']);
 
 const IDLE_SESSION_MS = 30 * 60_000;
 
@@ -40,8 +48,15 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
   }
 
   /** A new session whose id is assigned when its initialize request is handled. */
-  async open(route: string, server: Server): Promise<McpSession> {
-    const transport = new StreamableHTTPServerTransport({
+  async open(route: string, build: (downstream: SessionDownstream) => Promise<Server>): Promise<McpSession> {
+    let transport: StreamableHTTPServerTransport | undefined;
+    const downstream = new SessionDownstream(
+      () => transport?.sessionId,
+      (method) => route !== GATEWAY_ROUTE || GATEWAY_ROUTE_NOTIFICATIONS.has(method),
+    );
+    const server = await build(downstream);
+    downstream.attach(server);
+    transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         this.sessions.set(id, session);
@@ -50,9 +65,10 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
         this.sessions.delete(id);
       },
     });
-    const session: McpSession = { route, transport, server, lastSeen: Date.now() };
+    const session: McpSession = { route, transport, server, downstream, lastSeen: Date.now() };
     server.onclose = () => {
-      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+      if (transport?.sessionId) this.sessions.delete(transport.sessionId);
+      downstream.closed();
     };
     await server.connect(transport);
     return session;

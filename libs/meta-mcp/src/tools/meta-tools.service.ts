@@ -8,6 +8,7 @@ import { describeArgumentProblem, protocolError } from './protocol-error.js';
 import { SchemaValidator } from './schema-validator.js';
 import { ToolIndexService } from './tool-index.service.js';
 import { structured, toolError } from './tool-results.js';
+import type { SessionDownstream } from '../sessions/session-downstream.js';
 
 const META_BY_NAME = new Map(META_TOOLS.map((tool) => [tool.name, tool]));
 
@@ -20,7 +21,7 @@ export class MetaToolsService {
     private readonly validator: SchemaValidator,
   ) {}
 
-  async call(params: Record<string, unknown>, extra: HandlerExtra): Promise<Result> {
+  async call(params: Record<string, unknown>, extra: HandlerExtra, downstream?: SessionDownstream): Promise<Result> {
     const name = params.name as string;
     const args = (params.arguments ?? {}) as Record<string, unknown>;
     const tool = META_BY_NAME.get(name);
@@ -47,7 +48,7 @@ export class MetaToolsService {
           args.server as string | undefined,
         );
       default:
-        return this.invoke(args, params._meta as Record<string, unknown> | undefined, extra);
+        return this.invoke(args, params._meta as Record<string, unknown> | undefined, extra, downstream);
     }
   }
 
@@ -91,6 +92,7 @@ export class MetaToolsService {
     args: Record<string, unknown>,
     meta: Record<string, unknown> | undefined,
     extra: HandlerExtra,
+    downstream: SessionDownstream | undefined,
   ): Promise<Result> {
     const server = args.server as string;
     const toolName = args.tool as string;
@@ -99,7 +101,7 @@ export class MetaToolsService {
     if (!backend) return toolError(this.unknownServer(server));
     let tool: Tool | undefined;
     try {
-      tool = backend.catalog.find(toolName) ?? (await backend.listTools()).find((t) => t.name === toolName);
+      tool = backend.catalog.find(toolName) ?? (await backend.toolsFor(downstream)).find((t) => t.name === toolName);
     } catch (error) {
       return toolError(this.unavailable(backend, error));
     }
@@ -116,6 +118,7 @@ export class MetaToolsService {
         'tools/call',
         { name: toolName, arguments: toolArgs, ...(meta ? { _meta: meta } : {}) },
         extra,
+        downstream,
       );
     } catch (error) {
       if (answeredByBackend(error)) {
