@@ -49,14 +49,7 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
 
   /** A new session whose id is assigned when its initialize request is handled. */
   async open(route: string, build: (downstream: SessionDownstream) => Promise<Server>): Promise<McpSession> {
-    let transport: StreamableHTTPServerTransport | undefined;
-    const downstream = new SessionDownstream(
-      () => transport?.sessionId,
-      (method) => route !== GATEWAY_ROUTE || GATEWAY_ROUTE_NOTIFICATIONS.has(method),
-    );
-    const server = await build(downstream);
-    downstream.attach(server);
-    transport = new StreamableHTTPServerTransport({
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         this.sessions.set(id, session);
@@ -65,9 +58,15 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
         this.sessions.delete(id);
       },
     });
+    const downstream = new SessionDownstream(
+      () => transport.sessionId,
+      (method) => route !== GATEWAY_ROUTE || GATEWAY_ROUTE_NOTIFICATIONS.has(method),
+    );
+    const server = await build(downstream);
+    downstream.attach(server);
     const session: McpSession = { route, transport, server, downstream, lastSeen: Date.now() };
     server.onclose = () => {
-      if (transport?.sessionId) this.sessions.delete(transport.sessionId);
+      if (transport.sessionId) this.sessions.delete(transport.sessionId);
       downstream.closed();
     };
     await server.connect(transport);

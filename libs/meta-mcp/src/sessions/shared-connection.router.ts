@@ -28,7 +28,7 @@ export class SharedConnectionRouter {
   }
 
   async setLevel(backend: Backend, sessionId: string, level: LoggingLevel, extra: HandlerExtra): Promise<Result> {
-    const levels = this.mapFor(this.levels, backend.name) as Map<string, LoggingLevel>;
+    const levels = this.mapFor(this.levels, backend.name);
     levels.set(sessionId, level);
     const mostVerbose = [...levels.values()].reduce((a, b) => (SEVERITY.indexOf(a) <= SEVERITY.indexOf(b) ? a : b));
     await forwardRequest(backend, 'logging/setLevel', { level: mostVerbose }, extra);
@@ -36,7 +36,7 @@ export class SharedConnectionRouter {
   }
 
   async subscribe(backend: Backend, sessionId: string, uri: string, extra: HandlerExtra): Promise<Result> {
-    const byUri = this.mapFor(this.subscribers, backend.name) as Map<string, Set<string>>;
+    const byUri = this.mapFor(this.subscribers, backend.name);
     const sessions = byUri.get(uri) ?? new Set<string>();
     if (sessions.size === 0) await forwardRequest(backend, 'resources/subscribe', { uri }, extra);
     sessions.add(sessionId);
