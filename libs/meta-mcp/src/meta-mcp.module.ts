@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BackendsModule } from '@gateway/backends';
+import { AggregatedCatalogService } from './aggregated/aggregated-catalog.service.js';
 import { AggregatedToolsService } from './aggregated/aggregated-tools.service.js';
 import { JsonBodyParser } from './http/json-body.parser.js';
 import { McpController } from './http/mcp.controller.js';
@@ -22,6 +23,7 @@ import { ToolIndexService } from './tools/tool-index.service.js';
     DirectServerFactory,
     MetaToolsService,
     AggregatedToolsService,
+    AggregatedCatalogService,
     ToolIndexService,
     SchemaValidator,
     ListChangedNotifier,

@@ -36,15 +36,21 @@ export function tokenize(text: string): string[] {
   return out;
 }
 
+// Longer runs are pasted blobs (base64, hashes), not words; indexing them only costs time.
+const MAX_WORD = 40;
+
 function splitWords(text: string, out: string[]): void {
   for (const word of text.match(WORD_RUN) ?? []) {
+    if (word.length > MAX_WORD) continue;
     const parts = word.split(IDENT_BOUNDARY);
     for (const part of parts) out.push(part.toLowerCase());
     if (parts.length > 1) out.push(word.toLowerCase());
   }
 }
 
+// Queries bring arbitrary words; the cache is dropped when full rather than growing with traffic.
 const stemCache = new Map<string, string>();
+const STEM_CACHE_MAX = 20_000;
 
 /** Drops stop words and single Latin letters, stems English words; CJK bigrams and numbers pass unchanged. */
 export function processTerm(term: string): string | null {
@@ -55,6 +61,7 @@ export function processTerm(term: string): string | null {
   let stem = stemCache.get(lower);
   if (stem === undefined) {
     stem = porterStem(lower);
+    if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear();
     stemCache.set(lower, stem);
   }
   return stem;
@@ -101,7 +108,15 @@ const STEP2: Record<string, string> = {
   biliti: 'ble',
   logi: 'log',
 };
-const STEP3: Record<string, string> = { icate: 'ic', ative: '', alize: 'al', iciti: 'ic', ical: 'ic', ful: '', ness: '' };
+const STEP3: Record<string, string> = {
+  icate: 'ic',
+  ative: '',
+  alize: 'al',
+  iciti: 'ic',
+  ical: 'ic',
+  ful: '',
+  ness: '',
+};
 const STEP2_RE = new RegExp(`^(.+?)(${Object.keys(STEP2).join('|')})$`);
 const STEP3_RE = new RegExp(`^(.+?)(${Object.keys(STEP3).join('|')})$`);
 const STEP4_RE = /^(.+?)(al|ance|ence|er|ic|able|ible|ant|ement|ment|ent|ou|ism|ate|iti|ous|ive|ize)$/;
@@ -147,4 +162,71 @@ export function porterStem(input: string): string {
   if (/ll$/.test(w) && MGR1.test(w)) w = w.slice(0, -1);
 
   return yFirst ? 'y' + w.slice(1) : w;
+}
+
+// Words that make a request polite or conversational but never name what a tool does.
+const QUERY_FILLER = new Set(
+  'help want need like tell know give let please could would im ll ve re don doesn thank'
+    .split(' ')
+    .map((w) => processTerm(w) ?? w),
+);
+
+export function isQueryFiller(term: string): boolean {
+  return QUERY_FILLER.has(term);
+}
+
+// Requests name file formats and everyday verbs; tool catalogs name applications and API verbs.
+const SYNONYMS: Record<string, string> = {
+  save: 'write',
+  store: 'write',
+  export: 'write',
+  persist: 'write',
+  find: 'search',
+  lookup: 'search',
+  look: 'search',
+  query: 'search',
+  show: 'get',
+  display: 'get',
+  view: 'get',
+  fetch: 'get',
+  retrieve: 'get',
+  remove: 'delete',
+  erase: 'delete',
+  make: 'create',
+  generate: 'create',
+  build: 'create',
+  produce: 'create',
+  picture: 'image',
+  photo: 'image',
+  pic: 'image',
+  md: 'markdown',
+  doc: 'word document',
+  docx: 'word document',
+  xls: 'excel spreadsheet',
+  xlsx: 'excel spreadsheet',
+  ppt: 'powerpoint presentation',
+  pptx: 'powerpoint presentation',
+  py: 'python',
+  js: 'javascript',
+  ts: 'typescript',
+  png: 'image',
+  jpg: 'image',
+  jpeg: 'image',
+  svg: 'image',
+  wav: 'audio',
+  mp3: 'audio',
+  mp4: 'video',
+  txt: 'text',
+};
+const SYNONYM_TERMS = new Map<string, string[]>();
+
+/** Index terms a query term also stands for (both sides analysed, so stems line up). */
+export function synonymsOf(term: string): string[] {
+  if (SYNONYM_TERMS.size === 0) {
+    for (const [word, means] of Object.entries(SYNONYMS)) {
+      const key = processTerm(word);
+      if (key) SYNONYM_TERMS.set(key, [...(SYNONYM_TERMS.get(key) ?? []), ...analyze(means)]);
+    }
+  }
+  return SYNONYM_TERMS.get(term) ?? [];
 }

@@ -1,5 +1,5 @@
 import MiniSearch from 'minisearch';
-import { analyze, processTerm, tokenize } from './tokenize.js';
+import { analyze, isQueryFiller, processTerm, synonymsOf, tokenize } from './tokenize.js';
 
 export interface SearchableTool {
   name: string;
@@ -17,136 +17,79 @@ export interface ToolMatch {
   inputSchema: Record<string, unknown>;
 }
 
+/** Ranking knobs; the defaults are what the LiveMCPBench dev split favoured (bench/search-eval.ts prints ablations). */
 export interface RankingOptions {
-  boosts: { name: number; title: number; summary: number; description: number; params: number; server: number };
+  /** Field weights; a field weighted 0 is left out of the index. */
+  boosts: Record<SearchField, number>;
   bm25: { k: number; b: number; d: number };
-  dedupeQuery: boolean;
-  fillerStop: boolean;
-  pathWeight: number;
-  serverWeight: number;
-  serverMode: 'doc' | 'agg';
-  aggTop: number;
-  coverageWeight: number;
-  diversity: number;
-  prf: { docs: number; terms: number; weight: number };
-  serverBoosts: { name: number; description: number; tools: number };
-  lexicon: number;
-  refLift: number;
-  assoc: { terms: number; weight: number; minDf: number; field: 'name' | 'all' };
+  /** Drop conversational filler ("help me", "I want") from queries. */
+  dropFiller: boolean;
+  /** Weight of query-side synonyms (file formats, API verbs); 0 turns them off. */
+  synonymWeight: number;
+  /** Query terms are weighted by (server-level idf)^power: words every server uses say little about which tool is meant. */
+  serverIdfPower: number;
+  /** Share of a tool's score passed to the sibling that produces its required inputs (geocode before nearby search). */
   chainLift: number;
-  chainMin: number;
-  serverIdf: number;
-  clauseWeight: number;
-  clauseSplit: 'sentence' | 'comma' | 'and';
 }
+
+export type SearchField = 'name' | 'title' | 'summary' | 'description' | 'params' | 'server';
 
 export const DEFAULT_RANKING: RankingOptions = {
-  boosts: { name: 2, title: 1, summary: 0, description: 1, params: 0.5, server: 0.5 },
-  bm25: { k: 1.2, b: 0.7, d: 0.5 },
-  dedupeQuery: false,
-  fillerStop: false,
-  pathWeight: 0,
-  serverWeight: 0.3,
-  serverMode: 'doc',
-  aggTop: 3,
-  coverageWeight: 0,
-  diversity: 1,
-  prf: { docs: 0, terms: 0, weight: 0 },
-  serverBoosts: { name: 2, description: 1, tools: 0.5 },
-  lexicon: 0,
-  refLift: 0,
-  assoc: { terms: 0, weight: 0, minDf: 2, field: 'all' },
-  chainLift: 0,
-  chainMin: 0.5,
-  serverIdf: 0,
-  clauseWeight: 0,
-  clauseSplit: 'comma',
-};
-const SPLITS = {
-  sentence: /[.;!?。；！？]+(?:\s+|$)/,
-  comma: /[.;!?。；！？]+(?:\s+|$)|,\s+|\bthen\b/,
-  and: /[.;!?。；！？]+(?:\s+|$)|,\s+|\bthen\b|\band\b/,
+  boosts: { name: 1, title: 1, summary: 1, description: 1, params: 0.5, server: 0.5 },
+  bm25: { k: 1.2, b: 0.75, d: 0.5 },
+  dropFiller: true,
+  synonymWeight: 1,
+  serverIdfPower: 3,
+  chainLift: 0.6,
 };
 
-const LEXICON_RAW: Record<string, string> = {
-  save: 'write', store: 'write', export: 'write', persist: 'write',
-  find: 'search', lookup: 'search', look: 'search', query: 'search',
-  show: 'get', display: 'get', view: 'get', fetch: 'get', retrieve: 'get',
-  remove: 'delete', erase: 'delete',
-  make: 'create', generate: 'create', build: 'create', produce: 'create',
-  picture: 'image', photo: 'image', pic: 'image',
-  md: 'markdown', docx: 'word document', doc: 'word document', xlsx: 'excel spreadsheet', xls: 'excel spreadsheet',
-  pptx: 'powerpoint presentation', ppt: 'powerpoint presentation', py: 'python', js: 'javascript', ts: 'typescript',
-  png: 'image', jpg: 'image', jpeg: 'image', svg: 'image', wav: 'audio', mp3: 'audio', mp4: 'video', txt: 'text',
-};
-const LEXICON = new Map<string, string[]>();
-for (const [k, v] of Object.entries(LEXICON_RAW)) {
-  const key = processTerm(k);
-  if (key) LEXICON.set(key, analyze(v));
-}
-
-const FILLER = new Set(
-  'help want need like tell know give show make let pleas could would im ll ve re don doesn thank'.split(' ').map((w) => processTerm(w) ?? w),
-);
-const PATH = /(?:^|\s)(?:~|\.{1,2})?\/[\w.\-/]+|\b[a-z]:\\[\w.\-\\]+/gi;
-
-interface ToolDoc {
+interface ToolDoc extends Record<SearchField, string> {
   id: string;
-  server: string;
+  serverName: string;
   tool: string;
-  name: string;
-  title: string;
-  summary: string;
-  description: string;
-  params: string;
-  serverText: string;
   inputSchema: Record<string, unknown>;
+  /** Analysed names of the required parameters, for producer links. */
+  required: Set<string>;
 }
 
-interface ServerDoc {
+interface Hit {
   id: string;
-  name: string;
-  description: string;
-  tools: string;
+  score: number;
 }
 
-type Hit = { id: string; score: number; queryTerms: string[] };
+// A producer must explain enough rare vocabulary of a consumer's inputs (summed idf, as a share of the largest
+// possible idf ln N, so small catalogs link too): "data" alone links nothing.
+const MIN_LINK_IDF = 0.4;
+const MIN_LINK_SHARE = 0.5;
+// Bounds the cost of a pasted document used as a query; real requests stay well below it.
+const MAX_QUERY_TERMS = 128;
+const MAX_LIFTERS = 30;
 
 export class ToolSearchIndex {
   private readonly options: RankingOptions;
-  private readonly tools: MiniSearch<ToolDoc>;
-  private readonly servers: MiniSearch<ServerDoc>;
+  private readonly index: MiniSearch<ToolDoc>;
   private readonly docs = new Map<string, ToolDoc>();
   private readonly idsByServer = new Map<string, string[]>();
-  private readonly nameTerms = new Map<string, string[]>();
-  private readonly docTerms = new Map<string, Set<string>>();
-  /** consumer id -> [producer id, strength]: siblings whose output the consumer's required inputs name. */
-  private readonly producers = new Map<string, [string, number][]>();
+  /** Per server, the set of terms its whole catalog uses; and per term, how many servers use it. */
   private readonly serverTerms = new Map<string, Set<string>>();
-  private readonly serverTermDf = new Map<string, number>();
-  private assocCache: Map<string, [string, number][]> | undefined;
+  private readonly serverDf = new Map<string, number>();
+  /** Per tool, its description/params terms; and per term, how many tools use it (for link idf). */
+  private readonly toolTerms = new Map<string, Set<string>>();
+  private readonly toolDf = new Map<string, number>();
+  /** consumer id -> producers; derived from catalog-wide idf, so rebuilt lazily after any catalog change. */
+  private producers = new Map<string, [string, number][]>();
+  private linkedServers = new Set<string>();
 
   constructor(options: Partial<RankingOptions> = {}) {
     this.options = { ...DEFAULT_RANKING, ...options };
-    const shared = {
-      tokenize: (text: string) => tokenize(text),
-      processTerm: (t: string) => processTerm(t),
-      // Queries arrive already analysed (see analyzeQuery), so searching only splits on spaces.
-      searchOptions: { tokenize: (q: string) => q.split(' '), processTerm: (t: string) => t },
-    };
-    this.tools = new MiniSearch<ToolDoc>({
-      fields: ['name', 'title', 'summary', 'description', 'params', 'serverText'],
-      ...shared,
-      searchOptions: {
-        ...shared.searchOptions,
-        boost: { ...this.options.boosts, serverText: this.options.boosts.server },
-        bm25: this.options.bm25,
-      },
-    });
-    this.servers = new MiniSearch<ServerDoc>({
-      fields: ['name', 'description', 'tools'],
-      ...shared,
-      searchOptions: { ...shared.searchOptions, boost: this.options.serverBoosts, bm25: this.options.bm25 },
+    const { boosts, bm25 } = this.options;
+    const fields = (Object.keys(boosts) as SearchField[]).filter((f) => boosts[f] > 0);
+    this.index = new MiniSearch<ToolDoc>({
+      fields,
+      tokenize: (text) => tokenize(text),
+      processTerm: (term) => processTerm(term),
+      // Queries arrive analysed and weighted (see queryWeights), so search only splits on spaces.
+      searchOptions: { boost: boosts, bm25, tokenize: (q) => q.split(' '), processTerm: (t) => t },
     });
   }
 
@@ -154,310 +97,208 @@ export class ToolSearchIndex {
     return this.docs.size;
   }
 
+  /** Replace the whole catalog of one server (incremental: only that server's documents change). */
   setServer(server: string, serverDescription: string | undefined, tools: SearchableTool[]): void {
     this.removeServer(server);
-    const serverText = `${server} ${serverDescription ?? ''}`;
     const byId = new Map<string, ToolDoc>();
     for (const tool of tools) {
-      const title = tool.title ?? (typeof tool.annotations?.title === 'string' ? tool.annotations.title : '');
-      const description = tool.description ?? '';
       const id = `${server}\u0000${tool.name}`;
-      // A repeated name within one server collides on id; the last definition wins, as in tools/list.
+      const description = tool.description ?? '';
+      const annotationTitle = typeof tool.annotations?.title === 'string' ? tool.annotations.title : '';
+      // A name repeated within one server collides on id; the last definition wins, as a client would see it.
       byId.set(id, {
         id,
-        server,
+        serverName: server,
         tool: tool.name,
         name: tool.name,
-        title,
+        title: tool.title ?? annotationTitle,
         summary: firstSentence(description),
         description,
         params: schemaText(tool.inputSchema),
-        serverText,
+        server: `${server} ${serverDescription ?? ''}`,
         inputSchema: tool.inputSchema ?? {},
+        required: new Set(analyze(requiredParams(tool.inputSchema).join(' '))),
       });
     }
     const docs = [...byId.values()];
+    const catalogTerms = new Set(analyze(`${server} ${serverDescription ?? ''}`));
     for (const doc of docs) {
       this.docs.set(doc.id, doc);
-      this.nameTerms.set(doc.id, analyze(`${doc.name} ${doc.title}`));
-      this.docTerms.set(
-        doc.id,
-        new Set(analyze(this.options.assoc.field === 'name' ? `${doc.name} ${doc.title} ${doc.summary}` : `${doc.name} ${doc.title} ${doc.description} ${doc.params}`)),
-      );
+      const terms = new Set(analyze(`${doc.name} ${doc.title} ${doc.description} ${doc.params}`));
+      this.toolTerms.set(doc.id, terms);
+      for (const t of terms) {
+        this.toolDf.set(t, (this.toolDf.get(t) ?? 0) + 1);
+        catalogTerms.add(t);
+      }
     }
-    this.assocCache = undefined;
+    for (const t of catalogTerms) this.serverDf.set(t, (this.serverDf.get(t) ?? 0) + 1);
+    this.serverTerms.set(server, catalogTerms);
     this.idsByServer.set(
       server,
       docs.map((d) => d.id),
     );
-    this.linkProducers(docs, tools);
-    const sterms = new Set(analyze(`${serverText} ${docs.map((d) => `${d.name} ${d.title} ${d.description} ${d.params}`).join(' ')}`));
-    this.serverTerms.set(server, sterms);
-    for (const t of sterms) this.serverTermDf.set(t, (this.serverTermDf.get(t) ?? 0) + 1);
-    this.tools.addAll(docs);
-    this.servers.add({
-      id: server,
-      name: server,
-      description: serverDescription ?? '',
-      tools: docs.map((d) => `${d.name} ${d.title} ${d.summary}`).join(' '),
-    });
+    this.index.addAll(docs);
+    this.invalidateLinks();
   }
 
   removeServer(server: string): void {
     const ids = this.idsByServer.get(server);
     if (!ids) return;
     for (const id of ids) {
-      this.tools.discard(id);
+      this.index.discard(id);
       this.docs.delete(id);
-      this.nameTerms.delete(id);
-      this.docTerms.delete(id);
-      this.producers.delete(id);
+      for (const t of this.toolTerms.get(id) ?? []) decrement(this.toolDf, t);
+      this.toolTerms.delete(id);
     }
-    this.assocCache = undefined;
-    this.servers.discard(server);
-    for (const t of this.serverTerms.get(server) ?? []) this.serverTermDf.set(t, (this.serverTermDf.get(t) ?? 1) - 1);
+    for (const t of this.serverTerms.get(server) ?? []) decrement(this.serverDf, t);
     this.serverTerms.delete(server);
     this.idsByServer.delete(server);
+    this.invalidateLinks();
   }
 
   search(query: string, opts: { limit?: number; server?: string } = {}): { matches: ToolMatch[]; total: number } {
     const limit = opts.limit ?? 10;
-    const weights = this.analyzeQuery(query);
+    const weights = this.queryWeights(query);
     if (weights.size === 0 || this.docs.size === 0) return { matches: [], total: 0 };
-    let hits = this.run(weights);
-    const { prf } = this.options;
-    if (prf.docs > 0 && hits.length > 0) {
-      this.expand(weights, hits.slice(0, prf.docs));
-      hits = this.run(weights);
-    }
-    if (this.options.clauseWeight > 0) hits = this.fuseClauses(query, hits);
-    if (opts.server !== undefined) hits = hits.filter((h) => this.docs.get(h.id)?.server === opts.server);
+    const only = opts.server;
+    const hits = this.index.search([...weights.keys()].join(' '), {
+      combineWith: 'OR',
+      boostTerm: (term) => weights.get(term) ?? 1,
+      filter: only === undefined ? undefined : (r) => this.docs.get(r.id as string)?.serverName === only,
+    }) as unknown as Hit[];
     if (hits.length === 0) return { matches: [], total: 0 };
-    const scored = this.rerank(weights, hits);
-    const matches = scored.slice(0, limit).map(({ doc, score }) => ({
-      server: doc.server,
-      tool: doc.tool,
-      description: doc.description,
-      score,
-      inputSchema: doc.inputSchema,
-    }));
-    return { matches, total: hits.length };
+    const scored = this.liftProducers(hits);
+    const matches = scored.slice(0, limit).map(({ id, score }) => {
+      const doc = this.docs.get(id)!;
+      return {
+        server: doc.serverName,
+        tool: doc.tool,
+        description: doc.description,
+        score,
+        inputSchema: doc.inputSchema,
+      };
+    });
+    return { matches, total: scored.length };
   }
 
-  private analyzeQuery(query: string): Map<string, number> {
+  /** Query terms with their weights: filler dropped, synonyms added, and each weighted by how topical it is. */
+  private queryWeights(query: string): Map<string, number> {
+    const { dropFiller, synonymWeight, serverIdfPower } = this.options;
     const weights = new Map<string, number>();
-    const { fillerStop, dedupeQuery, pathWeight } = this.options;
     for (const term of analyze(query)) {
-      if (fillerStop && FILLER.has(term)) continue;
-      weights.set(term, dedupeQuery ? 1 : (weights.get(term) ?? 0) + 1);
+      if (weights.size >= MAX_QUERY_TERMS) break;
+      if (!(dropFiller && isQueryFiller(term))) weights.set(term, 1);
     }
-    if (this.options.assoc.terms > 0) {
-      const assoc = this.associations();
-      const base = [...weights.entries()];
-      for (const [t, w] of base)
-        for (const [e, a] of (assoc.get(t) ?? []).slice(0, this.options.assoc.terms))
-          if (!base.some(([b]) => b === e)) weights.set(e, Math.max(weights.get(e) ?? 0, w * a * this.options.assoc.weight));
+    if (synonymWeight > 0) {
+      for (const term of [...weights.keys()]) {
+        for (const syn of synonymsOf(term)) if (!weights.has(syn)) weights.set(syn, synonymWeight);
+      }
     }
-    if (this.options.lexicon > 0) {
-      for (const t of [...weights.keys()]) for (const e of LEXICON.get(t) ?? []) if (!weights.has(e)) weights.set(e, this.options.lexicon);
-    }
-    if (pathWeight > 0 && PATH.test(query)) {
-      for (const t of analyze('file path')) weights.set(t, Math.max(weights.get(t) ?? 0, pathWeight));
-    }
-    PATH.lastIndex = 0;
-    if (this.options.serverIdf > 0) {
-      const n = this.idsByServer.size;
-      for (const [t, w] of weights) {
-        const sdf = this.serverDf(t);
-        const idf = Math.log((n + 1) / (sdf + 1)) / Math.log(n + 1);
-        weights.set(t, w * idf ** this.options.serverIdf);
+    if (serverIdfPower > 0) {
+      const n = this.serverTerms.size;
+      for (const [term, w] of weights) {
+        const idf = Math.log((n + 1) / ((this.serverDf.get(term) ?? 0) + 1)) / Math.log(n + 1);
+        weights.set(term, w * idf ** serverIdfPower);
       }
     }
     return weights;
   }
 
-  private run(weights: Map<string, number>): Hit[] {
-    const q = [...weights.keys()].join(' ');
-    return this.tools.search(q, { combineWith: 'OR', boostTerm: (t) => weights.get(t) ?? 1 }) as unknown as Hit[];
+  /** Scores normalised to the best hit, then each tool lifts the siblings that produce its required inputs. */
+  private liftProducers(hits: Hit[]): Hit[] {
+    // MiniSearch returns hits best first.
+    const top = hits[0].score > 0 ? hits[0].score : 1;
+    const scores = new Map(hits.map((h) => [h.id, h.score / top]));
+    const { chainLift } = this.options;
+    if (chainLift > 0) {
+      const lift = new Map<string, number>();
+      // Only strong hits lend weight; the long tail of one-word matches would add time, not order.
+      for (const { id, score } of hits.slice(0, MAX_LIFTERS)) {
+        for (const [producer, strength] of this.producersOf(id)) {
+          lift.set(producer, Math.max(lift.get(producer) ?? 0, (strength * score) / top));
+        }
+      }
+      for (const [id, v] of lift) scores.set(id, (scores.get(id) ?? 0) + chainLift * v);
+    }
+    return [...scores.entries()].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score);
   }
 
-  /** Multi-step requests name several needs; scoring each clause alone keeps a short clause from being drowned. */
-  private fuseClauses(query: string, hits: Hit[]): Hit[] {
-    const parts = query.split(SPLITS[this.options.clauseSplit]).map((p) => this.analyzeQuery(p)).filter((w) => w.size > 0);
-    if (parts.length < 2) return hits;
-    const top = hits[0] ? Math.max(...hits.map((h) => h.score)) : 1;
-    const byId = new Map(hits.map((h) => [h.id, { ...h, score: h.score / top }]));
-    const best = new Map<string, number>();
-    for (const w of parts) {
-      const sub = this.run(w);
-      if (sub.length === 0) continue;
-      const m = Math.max(...sub.map((h) => h.score));
-      for (const h of sub) best.set(h.id, Math.max(best.get(h.id) ?? 0, h.score / m));
-    }
-    for (const [id, v] of best) {
-      const h = byId.get(id);
-      if (h) h.score += this.options.clauseWeight * v;
-    }
-    return [...byId.values()];
+  private invalidateLinks(): void {
+    this.producers = new Map();
+    this.linkedServers = new Set();
   }
 
-  private linkProducers(docs: ToolDoc[], tools: SearchableTool[]): void {
-    const required = new Map<string, Set<string>>();
-    const outputs = new Map<string, Set<string>>();
-    for (const [i, doc] of docs.entries()) {
-      const schema = tools.find((t) => t.name === doc.tool)?.inputSchema ?? {};
-      const req = Array.isArray(schema.required) ? (schema.required as unknown[]).filter((r) => typeof r === 'string') : [];
-      required.set(doc.id, new Set(analyze(req.join(' '))));
-      outputs.set(doc.id, new Set(analyze(`${doc.description}`)));
-      void i;
-    }
-    for (const b of docs) {
-      const need = required.get(b.id)!;
-      if (need.size === 0) continue;
+  private producersOf(id: string): [string, number][] {
+    const server = this.docs.get(id)!.serverName;
+    if (!this.linkedServers.has(server)) this.linkServer(server);
+    return this.producers.get(id) ?? [];
+  }
+
+  /**
+   * A sibling produces a tool's input when its description names the rare words of that tool's required
+   * parameters without taking them itself: geocode_address mentions latitude/longitude, which
+   * find_nearby_places requires. Agents call such producers first, so they belong next to their consumers.
+   */
+  private linkServer(server: string): void {
+    this.linkedServers.add(server);
+    const ids = this.idsByServer.get(server) ?? [];
+    const n = this.docs.size;
+    const idf = (t: string) => Math.log(n / Math.max(1, this.toolDf.get(t) ?? 0));
+    const minCovered = MIN_LINK_IDF * Math.log(n);
+    for (const consumer of ids) {
+      const need = this.docs.get(consumer)!.required;
+      let needIdf = 0;
+      for (const t of need) needIdf += idf(t);
+      if (needIdf === 0) continue;
       const links: [string, number][] = [];
-      for (const a of docs) {
-        if (a.id === b.id) continue;
-        const aReq = required.get(a.id)!;
-        const out = outputs.get(a.id)!;
-        let hit = 0;
+      for (const producer of ids) {
+        if (producer === consumer) continue;
+        const takes = this.docs.get(producer)!.required;
+        const says = this.toolTerms.get(producer)!;
+        let covered = 0;
         let shared = 0;
         for (const t of need) {
-          if (aReq.has(t)) shared++;
-          else if (out.has(t)) hit++;
+          if (takes.has(t)) shared++;
+          else if (says.has(t)) covered += idf(t);
         }
-        const strength = hit / need.size;
-        if (shared * 2 < need.size && strength >= this.options.chainMin) links.push([a.id, strength]);
+        const share = covered / needIdf;
+        if (shared * 2 < need.size && covered >= minCovered && share >= MIN_LINK_SHARE) links.push([producer, share]);
       }
-      if (links.length > 0) this.producers.set(b.id, links);
+      if (links.length > 0) this.producers.set(consumer, links);
     }
-  }
-
-  private serverDf(term: string): number {
-    return this.serverTermDf.get(term) ?? 0;
-  }
-
-  private associations(): Map<string, [string, number][]> {
-    if (this.assocCache) return this.assocCache;
-    const df = new Map<string, number>();
-    const co = new Map<string, Map<string, number>>();
-    for (const terms of this.docTerms.values()) {
-      for (const a of terms) {
-        df.set(a, (df.get(a) ?? 0) + 1);
-        let row = co.get(a);
-        if (!row) co.set(a, (row = new Map()));
-        for (const b of terms) if (b !== a) row.set(b, (row.get(b) ?? 0) + 1);
-      }
-    }
-    const n = this.docTerms.size;
-    const out = new Map<string, [string, number][]>();
-    for (const [a, row] of co) {
-      const list: [string, number][] = [];
-      for (const [b, c] of row) {
-        if (c < this.options.assoc.minDf) continue;
-        // Share of a's documents that also mention b, discounted when b is everywhere.
-        const v = (c / df.get(a)!) * Math.log(n / df.get(b)!) / Math.log(n);
-        list.push([b, v]);
-      }
-      list.sort((x, y) => y[1] - x[1]);
-      out.set(a, list.slice(0, 10));
-    }
-    return (this.assocCache = out);
-  }
-
-  /** Pseudo-relevance feedback: the name terms of the best hits join the query at a low weight. */
-  private expand(weights: Map<string, number>, top: Hit[]): void {
-    const counts = new Map<string, number>();
-    for (const hit of top) for (const t of this.nameTerms.get(hit.id) ?? []) counts.set(t, (counts.get(t) ?? 0) + hit.score);
-    const best = [...counts.entries()].filter(([t]) => !weights.has(t)).sort((a, b) => b[1] - a[1]);
-    for (const [t] of best.slice(0, this.options.prf.terms)) weights.set(t, this.options.prf.weight);
-  }
-
-  private rerank(weights: Map<string, number>, hits: Hit[]): { doc: ToolDoc; score: number }[] {
-    const { serverWeight, coverageWeight, diversity, serverMode, aggTop } = this.options;
-    const top = Math.max(...hits.map((h) => h.score));
-    const serverScore = new Map<string, number>();
-    if (serverWeight > 0 && serverMode === 'doc') {
-      const q = [...weights.keys()].join(' ');
-      const serverHits = this.servers.search(q, { combineWith: 'OR', boostTerm: (t) => weights.get(t) ?? 1 });
-      const best = serverHits[0]?.score ?? 1;
-      for (const h of serverHits) serverScore.set(h.id as string, h.score / best);
-    } else if (serverWeight > 0) {
-      const per = new Map<string, number[]>();
-      for (const h of hits) {
-        const s = this.docs.get(h.id)!.server;
-        const list = per.get(s) ?? [];
-        list.push(h.score / top);
-        per.set(s, list);
-      }
-      let best = 0;
-      for (const [s, list] of per) {
-        const v = list.sort((a, b) => b - a).slice(0, aggTop).reduce((a, b) => a + b, 0);
-        serverScore.set(s, v);
-        best = Math.max(best, v);
-      }
-      for (const [s, v] of serverScore) serverScore.set(s, v / best);
-    }
-    let totalWeight = 0;
-    for (const w of weights.values()) totalWeight += w;
-    const scored = hits.map((hit) => {
-      const doc = this.docs.get(hit.id)!;
-      let score = hit.score / top + serverWeight * (serverScore.get(doc.server) ?? 0);
-      if (coverageWeight > 0) {
-        let covered = 0;
-        for (const t of hit.queryTerms) covered += weights.get(t) ?? 0;
-        score += (coverageWeight * covered) / totalWeight;
-      }
-      return { doc, score };
-    });
-    if (this.options.chainLift > 0) {
-      const byId = new Map(scored.map((s) => [s.doc.id, s]));
-      const lift = new Map<string, number>();
-      for (const s of scored) {
-        for (const [a, strength] of this.producers.get(s.doc.id) ?? []) {
-          lift.set(a, Math.max(lift.get(a) ?? 0, strength * s.score));
-        }
-      }
-      for (const [a, v] of lift) {
-        const entry = byId.get(a);
-        if (entry) entry.score += this.options.chainLift * v;
-        else {
-          const doc = this.docs.get(a);
-          if (doc) scored.push({ doc, score: this.options.chainLift * v });
-        }
-      }
-    }
-    scored.sort((a, b) => b.score - a.score);
-    if (diversity < 1) {
-      const seen = new Map<string, number>();
-      for (const s of scored) {
-        const n = seen.get(s.doc.server) ?? 0;
-        s.score *= diversity ** n;
-        seen.set(s.doc.server, n + 1);
-      }
-      scored.sort((a, b) => b.score - a.score);
-    }
-    return scored;
   }
 }
 
+function decrement(counts: Map<string, number>, key: string): void {
+  const left = (counts.get(key) ?? 0) - 1;
+  if (left > 0) counts.set(key, left);
+  else counts.delete(key);
+}
+
+/** The first sentence says what a tool does; later ones are usage notes and caveats. */
 function firstSentence(text: string): string {
-  const m = /^\s*([\s\S]*?[.!?。！？])(\s|$)/.exec(text);
+  const m = /^\s*([\s\S]*?[.!?。！？])(?:\s|$)/.exec(text);
   return (m ? m[1] : text).slice(0, 300);
 }
 
-/** Parameter names and descriptions, one level of nesting deep: enough to say what a tool takes. */
-function schemaText(schema: Record<string, unknown> | undefined, depth = 0): string {
-  const props = schema?.properties;
-  if (!props || typeof props !== 'object' || depth > 1) return '';
+function requiredParams(schema: Record<string, unknown> | undefined): string[] {
+  const req = schema?.required;
+  return Array.isArray(req) ? req.filter((r): r is string => typeof r === 'string') : [];
+}
+
+/** Parameter names and descriptions, two levels deep: enough to say what a tool takes. */
+function schemaText(schema: unknown, depth = 0): string {
+  if (!schema || typeof schema !== 'object' || depth > 2) return '';
+  const { properties, items } = schema as Record<string, unknown>;
   const parts: string[] = [];
-  for (const [key, value] of Object.entries(props as Record<string, unknown>)) {
-    parts.push(key);
-    if (value && typeof value === 'object') {
-      const v = value as Record<string, unknown>;
-      if (typeof v.description === 'string') parts.push(v.description);
-      if (typeof v.items === 'object') parts.push(schemaText(v.items as Record<string, unknown>, depth + 1));
-      parts.push(schemaText(v, depth + 1));
+  if (properties && typeof properties === 'object') {
+    for (const [key, value] of Object.entries(properties as Record<string, unknown>)) {
+      parts.push(key);
+      const description = (value as Record<string, unknown> | null)?.description;
+      if (typeof description === 'string') parts.push(description);
+      parts.push(schemaText(value, depth + 1));
     }
   }
-  return parts.join(' ');
+  if (items) parts.push(schemaText(items, depth + 1));
+  return parts.filter(Boolean).join(' ');
 }

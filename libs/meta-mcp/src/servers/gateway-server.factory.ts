@@ -2,11 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ErrorCode, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayConfig, gatewayPackage } from '@gateway/config';
+import { wantsOwnConnection } from '@gateway/backends';
+import { AggregatedCatalogService } from '../aggregated/aggregated-catalog.service.js';
 import { AggregatedToolsService } from '../aggregated/aggregated-tools.service.js';
+import { SharedConnectionRouter } from '../sessions/shared-connection.router.js';
 import { META_INSTRUCTIONS, META_TOOLS } from '../tools/meta-tools.definitions.js';
 import { MetaToolsService } from '../tools/meta-tools.service.js';
 import { protocolError } from '../tools/protocol-error.js';
 import type { SessionDownstream } from '../sessions/session-downstream.js';
+import type { HandlerExtra } from './request-forwarder.js';
 
 /** The MCP server behind /mcp: the four meta-tools, or (meta_mcp.enabled: false) every backend tool namespaced. */
 @Injectable()
@@ -15,6 +19,8 @@ export class GatewayServerFactory {
     private readonly config: GatewayConfig,
     private readonly metaTools: MetaToolsService,
     private readonly aggregated: AggregatedToolsService,
+    private readonly catalog: AggregatedCatalogService,
+    private readonly shared: SharedConnectionRouter,
   ) {}
 
   get metaMode(): boolean {
@@ -25,7 +31,13 @@ export class GatewayServerFactory {
     const server = new Server(
       { name: 'mcp-gateway', title: 'MCP Gateway', version: gatewayPackage().version },
       {
-        capabilities: { tools: { listChanged: !this.metaMode } },
+        capabilities: {
+          tools: { listChanged: !this.metaMode },
+          resources: { subscribe: true, listChanged: true },
+          prompts: { listChanged: true },
+          completions: {},
+          logging: {},
+        },
         instructions: this.metaMode ? META_INSTRUCTIONS : undefined,
       },
     );
@@ -35,6 +47,9 @@ export class GatewayServerFactory {
     // tools/call goes through the fallback so a backend's result reaches the client as the backend sent it
     // (the SDK's own tools/call handler re-parses results and would normalize them).
     server.fallbackRequestHandler = async (request, extra) => {
+      if (this.catalog.handles(request.method)) {
+        return this.resourceRequest(request.method, request.params, extra, downstream);
+      }
       if (request.method !== 'tools/call')
         throw protocolError(ErrorCode.MethodNotFound, `Method not found: ${request.method}`);
       const params = (request.params ?? {}) as Record<string, unknown>;
@@ -44,5 +59,24 @@ export class GatewayServerFactory {
         : this.aggregated.call(params, extra, downstream);
     };
     return server;
+  }
+
+  /** Subscriptions on a shared backend connection are kept per session by the router; the rest is aggregated. */
+  private async resourceRequest(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    extra: HandlerExtra,
+    downstream: SessionDownstream,
+  ) {
+    if (method !== 'resources/subscribe' && method !== 'resources/unsubscribe') {
+      return this.catalog.handle(method, params, extra, downstream);
+    }
+    const uri = params?.uri as string;
+    const backend = await this.catalog.owner(uri, extra, downstream);
+    if (wantsOwnConnection(backend.config.session_mode, downstream))
+      return this.catalog.handle(method, params, extra, downstream);
+    return method === 'resources/subscribe'
+      ? this.shared.subscribe(backend, downstream.sessionId, uri, extra)
+      : this.shared.unsubscribe(backend, downstream.sessionId, uri, extra);
   }
 }

@@ -16,8 +16,13 @@ export interface McpSession {
 
 export const GATEWAY_ROUTE = '/mcp';
 
-/** Backend notifications the /mcp surface passes on (its tools are its own; resources are not aggregated there). */
-const GATEWAY_ROUTE_NOTIFICATIONS = new Set(['notifications/message']);
+/** Backend notifications the /mcp surface passes on: its tools are its own, its resources and prompts aggregated. */
+const GATEWAY_ROUTE_NOTIFICATIONS = new Set([
+  'notifications/message',
+  'notifications/resources/updated',
+  'notifications/resources/list_changed',
+  'notifications/prompts/list_changed',
+]);
 
 const IDLE_SESSION_MS = 30 * 60_000;
 

@@ -3,7 +3,7 @@ import { LoggingLevelSchema, type LoggingLevel, type Result } from '@modelcontex
 import { BackendRegistry, type Backend } from '@gateway/backends';
 import { forwardRequest, type HandlerExtra } from '../servers/request-forwarder.js';
 import type { McpSession } from './session-registry.service.js';
-import { SessionRegistry } from './session-registry.service.js';
+import { GATEWAY_ROUTE, SessionRegistry } from './session-registry.service.js';
 
 const SEVERITY: readonly LoggingLevel[] = LoggingLevelSchema.options;
 
@@ -59,9 +59,11 @@ export class SharedConnectionRouter {
   }
 
   private deliver(backend: Backend, method: string, params: Record<string, unknown> | undefined): void {
-    const targets = this.sessions
-      .forRoute(backend.name)
-      .filter((session) => this.wants(backend, session, method, params));
+    // /mcp sessions see resource updates they subscribed to and list changes, not every backend's log stream.
+    const gateway = method === 'notifications/message' ? [] : this.sessions.forRoute(GATEWAY_ROUTE);
+    const targets = [...this.sessions.forRoute(backend.name), ...gateway].filter((session) =>
+      this.wants(backend, session, method, params),
+    );
     for (const session of targets) void session.downstream.notify(method, params).catch(() => undefined);
   }
 

@@ -1,0 +1,139 @@
+/**
+ * Tool-search quality and latency on the LiveMCPBench fixture (see ../shared/datasets/livemcpbench/README.md).
+ * Run: node --import tsx bench/search-eval.ts   — prints tables and writes bench/results/search.json.
+ * Tune on dev only; test is the held-out figure.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import MiniSearch from 'minisearch';
+import {
+  DEFAULT_RANKING,
+  ToolSearchIndex,
+  type RankingOptions,
+} from '../libs/meta-mcp/src/search/tool-search.index.js';
+import {
+  evaluate,
+  loadQueries,
+  loadServers,
+  type BenchServer,
+  type EvalResult,
+  type SearchFn,
+} from '../test/support/livemcpbench.js';
+
+const servers = loadServers();
+
+/** The README's reference (reproduces its figures): field-weighted MiniSearch BM25, camelCase split, no stemming. */
+function referenceSearch(catalog: BenchServer[]): SearchFn {
+  const split = (text: string) =>
+    text
+      .split(/[\n\r\p{Z}\p{P}\p{S}]+/u)
+      .flatMap((w) => w.split(/(?<=\p{Ll})(?=\p{Lu})/u))
+      .map((w) => w.toLowerCase())
+      .filter(Boolean);
+  const ms = new MiniSearch({
+    fields: ['name', 'description', 'server', 'params'],
+    storeFields: ['tool'],
+    tokenize: split,
+    searchOptions: { boost: { name: 2, description: 1, server: 0.5, params: 0.5 } },
+  });
+  let id = 0;
+  for (const s of catalog) {
+    for (const t of s.tools) {
+      const props = (t.inputSchema.properties ?? {}) as Record<string, { description?: string }>;
+      const params = Object.entries(props).map(([k, v]) => `${k} ${v?.description ?? ''}`);
+      ms.add({
+        id: id++,
+        tool: t.name,
+        name: t.name,
+        description: t.description,
+        server: s.server,
+        params: params.join(' '),
+      });
+    }
+  }
+  return (q) =>
+    ms
+      .search(q)
+      .slice(0, 10)
+      .map((r) => r.tool as string);
+}
+
+function build(options: Partial<RankingOptions> = {}): ToolSearchIndex {
+  const index = new ToolSearchIndex(options);
+  for (const s of servers) index.setServer(s.server, s.description, s.tools);
+  return index;
+}
+
+const searchWith =
+  (index: ToolSearchIndex): SearchFn =>
+  (q) =>
+    index.search(q, { limit: 10 }).matches.map((m) => m.tool);
+
+const row = (name: string, r: EvalResult) =>
+  `${name.padEnd(30)} ${[r.recall1, r.recall5, r.recall10, r.ndcg5, r.ndcg10].map((v) => v.toFixed(1).padStart(6)).join(' ')}`;
+const header = `${'config'.padEnd(30)} ${['R@1', 'R@5', 'R@10', 'nDCG@5', 'nDCG@10'].map((h) => h.padStart(6)).join(' ')}`;
+
+const final = build();
+const quality = {
+  reference: { dev: evaluate(referenceSearch(servers), 'dev'), test: evaluate(referenceSearch(servers), 'test') },
+  final: { dev: evaluate(searchWith(final), 'dev'), test: evaluate(searchWith(final), 'test') },
+};
+
+// One component off at a time, dev only: shows what each part of the ranking is worth.
+const ablations: Record<string, Partial<RankingOptions>> = {
+  'no server-idf weighting': { serverIdfPower: 0 },
+  'no producer lift': { chainLift: 0 },
+  'no synonyms': { synonymWeight: 0 },
+  'keep filler words': { dropFiller: false },
+  'no summary field': { boosts: { ...DEFAULT_RANKING.boosts, summary: 0 } },
+  'no server field': { boosts: { ...DEFAULT_RANKING.boosts, server: 0 } },
+};
+const ablationResults = Object.fromEntries(
+  Object.entries(ablations).map(([name, o]) => [name, evaluate(searchWith(build(o)), 'dev')]),
+);
+
+// Latency: every query (dev and test) searched `rounds` times after a warm-up, one call timed at a time.
+const queries = loadQueries().map((q) => q.query);
+const rounds = 200;
+for (let i = 0; i < 20; i++) for (const q of queries) final.search(q);
+const times: number[] = [];
+for (let r = 0; r < rounds; r++) {
+  for (const q of queries) {
+    const start = process.hrtime.bigint();
+    final.search(q);
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+}
+times.sort((a, b) => a - b);
+const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+const latency = {
+  tools: final.size,
+  queries: queries.length,
+  rounds,
+  p50Ms: pct(0.5),
+  p99Ms: pct(0.99),
+  meanMs: times.reduce((a, b) => a + b, 0) / times.length,
+};
+
+console.log(
+  `LiveMCPBench tool retrieval (${final.size} tools; dev n=${quality.final.dev.n}, test n=${quality.final.test.n})`,
+);
+console.log(header);
+for (const split of ['dev', 'test'] as const) {
+  console.log(row(`reference BM25 / ${split}`, quality.reference[split]));
+  console.log(row(`final / ${split}`, quality.final[split]));
+}
+console.log(`\nablations (dev)\n${header}`);
+for (const [name, r] of Object.entries(ablationResults)) console.log(row(name, r));
+console.log(
+  `\nlatency over ${latency.queries} queries x ${rounds} rounds: p50 ${latency.p50Ms.toFixed(3)} ms, ` +
+    `p99 ${latency.p99Ms.toFixed(3)} ms, mean ${latency.meanMs.toFixed(3)} ms`,
+);
+
+const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+mkdirSync(out, { recursive: true });
+writeFileSync(
+  path.join(out, 'search.json'),
+  `${JSON.stringify({ ranking: DEFAULT_RANKING, quality, ablations: ablationResults, latency }, null, 2)}\n`,
+);
