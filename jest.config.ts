@@ -13,7 +13,12 @@ const config: Config = {
   },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
+    '/node_modules/(@nestjs/throttler|@willsoto/nestjs-prometheus)/.+\\.js$':
+      '<rootDir>/test/support/cjs-esm-bridge.transform.cjs',
   },
+  // Those CommonJS plugins are transformed (above); everything else in node_modules is not.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs/throttler|@willsoto/nestjs-prometheus)/)'],
+  setupFiles: ['<rootDir>/test/support/esm-bridge.setup.ts'],
 };
 
 export default config;
