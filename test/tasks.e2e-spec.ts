@@ -1,11 +1,7 @@
 // Issue 4: task-augmented tools/call and tasks/get|result|list|cancel pass through /mcp/{backend} (MCP 2025-11-25).
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import {
-  CallToolResultSchema,
-  CreateTaskResultSchema,
-  type ClientCapabilities,
-} from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { everythingStdioCommand } from './helpers/everything-server.js';
 import { connectClient, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { stdioBackend } from './helpers/gateway-config.js';
@@ -24,7 +20,7 @@ describe('tasks through /mcp/{backend}', () => {
     );
     client = await connectClient(`${gateway.baseUrl}/mcp/everything`, {
       tasks: { requests: {} },
-    } as ClientCapabilities);
+    });
   });
 
   afterAll(async () => {
