@@ -95,3 +95,47 @@ describe('progress and cancellation through the gateway', () => {
     });
   });
 });
+
+describe('progress resets the timeout only up to server.max_request_duration', () => {
+  let gateway: RunningGateway;
+  let dir: string;
+  let callLog: string;
+  let client: Client;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'max-duration-'));
+    callLog = join(dir, 'calls.log');
+    gateway = await startTestGateway({
+      server: { request_timeout: '1s', max_request_duration: '2s' },
+      backends: { fault: stdioBackend({ ...faultStdioCommand(), env: { FAULT_CALL_LOG: callLog } }) },
+    });
+    client = new Client({ name: 'max-duration-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.baseUrl}/mcp/fault`)));
+  });
+
+  afterAll(async () => {
+    await client?.close().catch(() => undefined);
+    await gateway?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('ends a call that keeps reporting progress past the maximum, and cancels it at the backend', async () => {
+    const started = Date.now();
+    const updates: Progress[] = [];
+    const call = client.request(
+      { method: 'tools/call', params: { name: 'slow', arguments: { ms: 3500, progress_every_ms: 300 } } },
+      CallToolResultSchema,
+      { onprogress: (progress) => updates.push(progress), resetTimeoutOnProgress: true, timeout: 10_000 },
+    );
+    await expect(call).rejects.toThrow(/timeout|timed out|did not answer/i);
+    const elapsed = Date.now() - started;
+    // Past the 1 s request timeout thanks to progress, but stopped near the 2 s maximum, well before 3.5 s.
+    expect(elapsed).toBeGreaterThanOrEqual(1900);
+    expect(elapsed).toBeLessThan(3400);
+    expect(updates.length).toBeGreaterThanOrEqual(4);
+    await waitFor(() => readCallLog(callLog).includes('cancelled slow'), {
+      timeoutMs: 5000,
+      description: 'the backend to log the cancellation of slow',
+    });
+  });
+});

@@ -1,7 +1,7 @@
 // Proves the shared fixtures speak real MCP, with the SDK's own Client over every transport they offer.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
@@ -14,8 +14,21 @@ import {
   type CallToolResult,
   type Progress,
 } from '@modelcontextprotocol/sdk/types.js';
-import { catalogBackends, catalogSafeNames, loadCatalog, startCatalogHttp, type RunningCatalog } from './catalog.js';
-import { startEverything, type RunningEverything } from './everything-server.js';
+import {
+  catalogBackends,
+  catalogSafeNames,
+  catalogStdioCommand,
+  loadCatalog,
+  startCatalogHttp,
+  type RunningCatalog,
+} from './catalog.js';
+import {
+  everythingStdioCommand,
+  memoryStdioCommand,
+  startEverything,
+  startEverythingOnPort,
+  type RunningEverything,
+} from './everything-server.js';
 import { faultStdioCommand, readCallLog, startFaultHttp, type RunningFaultHttp } from './fault.js';
 import { isAlive, waitFor, waitForExit } from './processes.js';
 
@@ -60,9 +73,43 @@ describe.each(['streamableHttp', 'sse'] as const)('server-everything over %s', (
     expect(firstText(result)).toContain('hi');
     await client.close();
   }, 20000);
+
+  it('comes back at the same URL via startEverythingOnPort', async () => {
+    const { port, url } = server;
+    await server.stop();
+    server = await startEverythingOnPort(mode, port);
+    expect(server.url).toBe(url);
+  }, 20000);
 });
 
-async function exerciseFaultServer(client: Client): Promise<void> {
+describe('reference servers over stdio', () => {
+  it('server-everything and server-memory list their tools', async () => {
+    const everything = await connect(new StdioClientTransport(everythingStdioCommand()));
+    expect((await everything.listTools()).tools.map((tool) => tool.name)).toContain('echo');
+    await everything.close();
+
+    const memory = memoryStdioCommand();
+    const memoryClient = await connect(new StdioClientTransport({ ...memory, stderr: 'ignore' }));
+    expect((await memoryClient.listTools()).tools.map((tool) => tool.name)).toContain('create_entities');
+    await memoryClient.callTool({
+      name: 'create_entities',
+      arguments: { entities: [{ name: 'gateway', entityType: 'project', observations: ['test'] }] },
+    });
+    expect(readFileSync(memory.env.MEMORY_FILE_PATH, 'utf8')).toContain('gateway');
+    await memoryClient.close();
+    rmSync(dirname(memory.env.MEMORY_FILE_PATH), { recursive: true, force: true });
+  }, 20000);
+
+  it('catalog-server serves one dataset server by index', async () => {
+    const client = await connect(new StdioClientTransport(catalogStdioCommand(1)));
+    const entry = loadCatalog()[1];
+    expect(client.getServerVersion()?.name).toBe(entry.server);
+    expect((await client.listTools()).tools).toHaveLength(entry.tools.length);
+    await client.close();
+  }, 20000);
+});
+
+async function exerciseFaultServer(client: Client, callLog: string): Promise<void> {
   expect(firstText(await client.callTool({ name: 'echo', arguments: { message: 'ping' } }))).toBe('ping');
 
   const add = await client.callTool({ name: 'add', arguments: { a: 2, b: 3 } });
@@ -94,6 +141,14 @@ async function exerciseFaultServer(client: Client): Promise<void> {
   await waitFor(() => logs.length >= 25, { description: '25 logging notifications' });
   expect(logs[0]).toBe('flood 1/25');
   expect(logs[24]).toBe('flood 25/25');
+
+  const controller = new AbortController();
+  const hang = client.callTool({ name: 'hang', arguments: {} }, undefined, { signal: controller.signal });
+  await waitFor(() => readCallLog(callLog).includes('hang'), { description: 'hang logged' });
+  controller.abort();
+  await expect(hang).rejects.toThrow();
+  await waitFor(() => readCallLog(callLog).includes('cancelled hang'), { description: 'cancellation logged' });
+  expect(readCallLog(callLog)).toEqual(['echo', 'add', 'fail', 'throw', 'slow', 'flood', 'hang', 'cancelled hang']);
 }
 
 describe('fault-server over stdio', () => {
@@ -123,7 +178,7 @@ describe('fault-server over stdio', () => {
 
   it('reports its name and answers every kind of result', async () => {
     expect(client.getServerVersion()?.name).toBe('stdio-fault');
-    await exerciseFaultServer(client);
+    await exerciseFaultServer(client, callLog);
   }, 20000);
 
   it('exposes env, cwd and tool annotations', async () => {
@@ -134,16 +189,46 @@ describe('fault-server over stdio', () => {
     expect(tools.find((tool) => tool.name === 'flaky_read')?.annotations).toEqual({ readOnlyHint: true });
     expect(tools.find((tool) => tool.name === 'write_once')?.annotations).toBeUndefined();
   });
+});
 
-  it('logs every call, and cancellation of a hanging call', async () => {
-    const controller = new AbortController();
-    const hang = client.callTool({ name: 'hang', arguments: {} }, undefined, { signal: controller.signal });
-    await waitFor(() => readCallLog(callLog).includes('hang'), { description: 'hang logged' });
-    controller.abort();
-    await expect(hang).rejects.toThrow();
-    await waitFor(() => readCallLog(callLog).includes('cancelled hang'), { description: 'cancellation logged' });
-    expect(readCallLog(callLog).filter((line) => line === 'echo')).toHaveLength(1);
-  });
+describe('fault-server failure modes over stdio', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fault-modes-'));
+  const callLog = join(dir, 'calls.log');
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function transportWith(env: Record<string, string>): StdioClientTransport {
+    return new StdioClientTransport({ ...faultStdioCommand(), env, stderr: 'pipe' });
+  }
+
+  // Client.onclose, not transport.onclose: the Client owns the transport's callbacks.
+  function closed(client: Client): Promise<void> {
+    return new Promise((resolve) => {
+      client.onclose = resolve;
+    });
+  }
+
+  it('FAULT_EXIT_ON_START=1 fails the connection', async () => {
+    await expect(connect(transportWith({ FAULT_EXIT_ON_START: '1' }))).rejects.toThrow();
+  }, 20000);
+
+  it('FAULT_CRASH_ON_WRITE=1 logs the write once, then dies without answering', async () => {
+    const transport = transportWith({ FAULT_CRASH_ON_WRITE: '1', FAULT_CALL_LOG: callLog });
+    const client = await connect(transport);
+    const gone = closed(client);
+    await expect(client.callTool({ name: 'write_once', arguments: { key: 'w' } })).rejects.toThrow();
+    await gone;
+    expect(readCallLog(callLog)).toEqual(['write_once']);
+  }, 20000);
+
+  it('crash_after answers when asked, then exits', async () => {
+    const transport = transportWith({ FAULT_START_DELAY_MS: '200' });
+    const client = await connect(transport);
+    const gone = closed(client);
+    const result = await client.callTool({ name: 'crash_after', arguments: { ms: 100, respond: true } });
+    expect(firstText(result)).toBe('crashing in 100ms');
+    await gone;
+  }, 20000);
 });
 
 describe('fault-server over http', () => {
@@ -170,7 +255,7 @@ describe('fault-server over http', () => {
     const transport = new StreamableHTTPClientTransport(new URL(server.url));
     const client = await connect(transport);
     expect(transport.sessionId).toMatch(/^[0-9a-f-]{36}$/);
-    await exerciseFaultServer(client);
+    await exerciseFaultServer(client, join(dir, 'calls.log'));
     await client.close();
   }, 20000);
 

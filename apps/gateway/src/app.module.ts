@@ -4,6 +4,8 @@ import { BackendsModule } from '@gateway/backends';
 import { GatewayConfigModule, type GatewayConfig } from '@gateway/config';
 import { HealthModule } from '@gateway/health';
 import { MetaMcpModule } from '@gateway/meta-mcp';
+import { MetricsModule } from '@gateway/metrics';
+import { ResilienceModule } from '@gateway/resilience';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.service.js';
 import { loggingOptions } from './logging.options.js';
 
@@ -16,6 +18,8 @@ export class AppModule {
       imports: [
         GatewayConfigModule.forRoot(config),
         LoggerModule.forRoot(loggingOptions(config, options.isTerminal ?? false)),
+        MetricsModule,
+        ResilienceModule,
         BackendsModule,
         HealthModule,
         MetaMcpModule,

@@ -13,9 +13,16 @@ export interface StartOptions {
 
 /** Builds and starts the gateway on the configured host and port. Shared by main.ts and the end-to-end tests. */
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ return503OnClosing: true, forceCloseConnections: 'idle' });
+  const adapter = new FastifyAdapter({
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    // Caps the parsers Fastify owns (form bodies); /mcp's JSON parser enforces the same limit itself.
+    bodyLimit: config.server.max_body_size,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
     bufferLogs: true,
+    // A module that fails to start throws to the caller (main.ts logs it and exits 1) instead of Nest's process.exit.
+    abortOnError: false,
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();

@@ -12,7 +12,7 @@ const REDACTED = [
   'res.headers["set-cookie"]',
 ];
 
-/** pino: text on a terminal (or when asked), JSON otherwise; health probes not logged; every line has a request id. */
+/** pino: text on a terminal (or when asked), JSON otherwise; health probes and metric scrapes not logged; every line has a request id. */
 export function loggingOptions(config: GatewayConfig, isTerminal: boolean): Params {
   const text = config.logging.format === 'text' || (config.logging.format === 'auto' && isTerminal);
   return {
@@ -23,7 +23,7 @@ export function loggingOptions(config: GatewayConfig, isTerminal: boolean): Para
         const given = req.headers['x-request-id'];
         return typeof given === 'string' && given.length <= 128 ? given : randomUUID();
       },
-      autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
+      autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)(\/|\?|$)/.test(req.url ?? '') },
       customProps: () => ({ service: 'mcp-gateway' }),
       ...(text
         ? {

@@ -7,7 +7,9 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { GatewayConfig, gatewayPackage } from '@gateway/config';
+import { BackendPolicyFactory } from '@gateway/resilience';
 import { Backend } from './backend.js';
+import { classifyFailure } from './failure-classifier.js';
 import { BACKEND_CONNECTORS, type BackendConnector } from './transports/backend-connector.js';
 
 const RECONNECT_MIN_MS = 1000;
@@ -24,7 +26,11 @@ export class BackendRegistry implements OnApplicationBootstrap, OnApplicationShu
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
   private shuttingDown = false;
 
-  constructor(config: GatewayConfig, @Inject(BACKEND_CONNECTORS) connectors: BackendConnector[]) {
+  constructor(
+    config: GatewayConfig,
+    @Inject(BACKEND_CONNECTORS) connectors: BackendConnector[],
+    policies: BackendPolicyFactory,
+  ) {
     const clientInfo = { name: 'mcp-gateway', version: gatewayPackage().version };
     for (const [name, backendConfig] of Object.entries(config.backends)) {
       if (!backendConfig.enabled) continue;
@@ -34,8 +40,11 @@ export class BackendRegistry implements OnApplicationBootstrap, OnApplicationShu
         connector,
         clientInfo,
         requestTimeoutMs: config.server.request_timeout,
+        connectTimeoutMs: config.server.connect_timeout,
+        maxRequestDurationMs: config.server.max_request_duration,
         catalogTtlMs: config.meta_mcp.cache_ttl,
         cacheTools: config.meta_mcp.cache_tools,
+        policy: policies.create(name, backendConfig, classifyFailure),
       });
       backend.on('state', (state) => {
         if (state === 'failed') this.scheduleReconnect(backend, 0);

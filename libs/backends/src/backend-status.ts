@@ -1,6 +1,7 @@
 import type { ConnectedKind } from './transports/backend-connector.js';
 
-export type BackendState = 'stopped' | 'starting' | 'ready' | 'failed';
+/** `hibernating`: an idle stdio backend stopped to save resources; it starts again on the next request. */
+export type BackendState = 'stopped' | 'starting' | 'ready' | 'failed' | 'hibernating';
 
 /** What /health and the meta-tools show of a backend; never holds env or header values. */
 export interface BackendStatus {

@@ -15,6 +15,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { BackendConfig } from '@gateway/config';
+import { isRepeatable, type BackendPolicy, type PolicyCall } from '@gateway/resilience';
 import type { BackendStatus, BackendState } from './backend-status.js';
 import { wantsOwnConnection, type DownstreamClient } from './downstream-client.js';
 import { PerClientConnections } from './per-client-connections.js';
@@ -25,8 +26,13 @@ export interface BackendDeps {
   connector: BackendConnector;
   clientInfo: Implementation;
   requestTimeoutMs: number;
+  connectTimeoutMs: number;
+  /** Bound on a call whose timeout progress keeps resetting. */
+  maxRequestDurationMs: number;
   catalogTtlMs: number;
   cacheTools: boolean;
+  /** Breaker, retries, limits and deadline around every request; without one, requests go straight through. */
+  policy?: BackendPolicy;
 }
 
 type BackendEvents = {
@@ -62,8 +68,6 @@ export class Backend extends EventEmitter<BackendEvents> {
   inFlight = 0;
   lastError?: string;
   lastUsedAt = 0;
-  /** Set by the resilience policies; a backend without a breaker is always closed. */
-  circuitState: 'closed' | 'open' | 'half_open' = 'closed';
 
   constructor(
     readonly name: string,
@@ -78,7 +82,7 @@ export class Backend extends EventEmitter<BackendEvents> {
       config,
       deps.connector,
       deps.clientInfo,
-      () => this.timeoutMs,
+      () => this.deps.connectTimeoutMs,
       this.logger,
     );
   }
@@ -105,6 +109,15 @@ export class Backend extends EventEmitter<BackendEvents> {
 
   get timeoutMs(): number {
     return this.config.timeout ?? this.deps.requestTimeoutMs;
+  }
+
+  get policy(): BackendPolicy | undefined {
+    return this.deps.policy;
+  }
+
+  /** From the resilience policy; a backend without a breaker is always closed. */
+  get circuitState(): 'closed' | 'open' | 'half_open' {
+    return this.deps.policy?.circuitState ?? 'closed';
   }
 
   /** Connects if not connected; concurrent callers share one attempt. */
@@ -141,11 +154,58 @@ export class Backend extends EventEmitter<BackendEvents> {
     this.inFlight++;
     this.lastUsedAt = Date.now();
     try {
-      return await this.send(method, params, options, true, downstream);
+      const policy = this.deps.policy;
+      if (!policy) return await this.send(method, params, options, true, downstream);
+      // The policy's signal ends at the caller's cancel or the deadline; the SDK then cancels at the backend.
+      return await policy.execute(this.policyCall(method, params, options), (signal) =>
+        this.send(method, params, { ...options, signal }, true, downstream),
+      );
     } finally {
       this.inFlight--;
       this.lastUsedAt = Date.now();
     }
+  }
+
+  /** A health-check ping. It feeds the breaker, but is not use: an idle backend still hibernates. */
+  async ping(timeoutMs: number): Promise<void> {
+    this.inFlight++;
+    try {
+      const send = (signal?: AbortSignal) => this.send('ping', undefined, { timeout: timeoutMs, signal }, true);
+      const call: PolicyCall = { method: 'ping', repeatable: true, timeoutMs, probe: true, deadline: false };
+      await (this.deps.policy ? this.deps.policy.execute(call, send) : send());
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /** Stops an idle backend's process to free it; the next request starts it again. Never with a request in flight. */
+  async hibernate(): Promise<boolean> {
+    const connection = this.connection;
+    if (!connection || this._state !== 'ready' || this.inFlight > 0) return false;
+    this.connection = undefined;
+    this.setState('hibernating');
+    await connection.close().catch((error: Error) => this.logger.warn(`close failed: ${error.message}`));
+    this.logger.log('idle: stopped until the next request');
+    return true;
+  }
+
+  /** Ends a connection that stopped answering, so the registry restarts it with backoff. */
+  async recycle(reason: string): Promise<void> {
+    if (this.connection) await this.dropConnection(this.connection, reason);
+  }
+
+  private policyCall(method: string, params: Record<string, unknown> | undefined, options: RequestOptions): PolicyCall {
+    const tool = method === 'tools/call' && typeof params?.name === 'string' ? params.name : undefined;
+    const hints = tool === undefined ? undefined : this.catalog.find(tool)?.annotations;
+    return {
+      method,
+      tool,
+      repeatable: isRepeatable(method, hints, this.config.retry_tool_calls),
+      timeoutMs: options.timeout ?? this.timeoutMs,
+      signal: options.signal,
+      // Progress extends the request's own timeout; an overall deadline would cut a call that is still working.
+      deadline: options.resetTimeoutOnProgress !== true,
+    };
   }
 
   /** The backend's tools, from the cache while fresh; a stale list is served when the backend cannot answer. */
@@ -212,7 +272,11 @@ export class Backend extends EventEmitter<BackendEvents> {
     const ownConnection = wantsOwnConnection(this.config.session_mode, downstream);
     const connection = await this.startForRequest(ownConnection ? downstream : undefined);
     try {
-      return await connection.client.request({ method, params }, ResultSchema, { timeout: this.timeoutMs, ...options });
+      return await connection.client.request({ method, params }, ResultSchema, {
+        timeout: this.timeoutMs,
+        maxTotalTimeout: this.deps.maxRequestDurationMs,
+        ...options,
+      });
     } catch (error) {
       if (mayReinitialize && isExpiredSession(error)) {
         this.logger.warn('session expired at the backend; re-initializing');
@@ -249,14 +313,15 @@ export class Backend extends EventEmitter<BackendEvents> {
   }
 
   private async connect(): Promise<Connection> {
+    // Waking from hibernation is not a restart.
+    if (this._state !== 'hibernating') this.starts++;
     this.setState('starting');
-    this.starts++;
     const clientInfo = this.deps.clientInfo;
     try {
       const connection = await this.deps.connector.connect({
         name: this.name,
         config: this.config,
-        timeoutMs: this.timeoutMs,
+        timeoutMs: this.deps.connectTimeoutMs,
         createClient: () => new Client(clientInfo, { capabilities: {} }),
         onStderrLine: (line) => this.logger.log(line),
       });
@@ -331,15 +396,23 @@ export function answeredByBackend(error: unknown): error is McpError {
   return error instanceof McpError && !LOCAL_FAILURES.has(error.code);
 }
 
+/**
+ * The backend no longer knows our session. The spec says 404; many servers (server-everything among them) answer
+ * 400 "No valid session ID". Either way the request was refused unprocessed, so re-initializing and resending is safe.
+ */
 function isExpiredSession(error: unknown): boolean {
-  return error instanceof StreamableHTTPError && error.code === 404;
+  return error instanceof StreamableHTTPError && (error.code === 404 || error.code === 400);
 }
 
+/** A failure in a line: the message without repeated "MCP error <code>:" prefixes, plus the root cause's code. */
 export function describe(error: unknown): string {
-  if (error instanceof McpError) return error.message;
-  if (error instanceof Error) {
-    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ? `${error.message} (${cause.code})` : error.message;
+  if (!(error instanceof Error)) return String(error);
+  const message = error.message.replace(/^(MCP error -?\d+: )+/, '');
+  let cause: unknown = (error as Error & { cause?: unknown }).cause;
+  for (let depth = 0; cause instanceof Error && depth < 5; depth++) {
+    const code = (cause as Error & { code?: string }).code;
+    if (code) return `${message} (${code})`;
+    cause = (cause as Error & { cause?: unknown }).cause;
   }
-  return String(error);
+  return message;
 }

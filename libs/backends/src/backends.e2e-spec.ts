@@ -64,18 +64,16 @@ describe('BackendsModule against real servers', () => {
   let downPort: number;
   let everythingHttp: RunningEverything;
   let everythingSse: RunningEverything;
-  let sessionServer: RunningEverything;
   let faultHttp: RunningFaultHttp;
   let memoryFile: string;
 
   beforeAll(async () => {
-    [everythingHttp, everythingSse, sessionServer, faultHttp] = await Promise.all([
+    [everythingHttp, everythingSse, faultHttp] = await Promise.all([
       startEverything('streamableHttp'),
       startEverything('sse'),
-      startEverything('streamableHttp'),
       startFaultHttp({ FAULT_NAME: 'fault-http' }),
     ]);
-    servers.push(everythingHttp, everythingSse, sessionServer, faultHttp);
+    servers.push(everythingHttp, everythingSse, faultHttp);
     downPort = await freePort();
     const memory = memoryStdioCommand();
     memoryFile = memory.env.MEMORY_FILE_PATH;
@@ -95,7 +93,6 @@ describe('BackendsModule against real servers', () => {
         }),
         victim: stdioBackend(fault, { env: { FAULT_NAME: 'victim' } }),
         down: { http_url: `http://127.0.0.1:${downPort}/mcp` },
-        session: { http_url: sessionServer.url, transport: 'streamable_http' },
         fault_http: { http_url: faultHttp.url },
       },
     });
@@ -112,7 +109,7 @@ describe('BackendsModule against real servers', () => {
 
   it('registers one backend per config entry', () => {
     expect(registry.names().sort()).toEqual(
-      ['down', 'ev_auto', 'ev_http', 'ev_sse', 'ev_stdio', 'fault', 'fault_http', 'memory', 'session', 'victim'].sort(),
+      ['down', 'ev_auto', 'ev_http', 'ev_sse', 'ev_stdio', 'fault', 'fault_http', 'memory', 'victim'].sort(),
     );
     expect(registry.find('nope')).toBeUndefined();
     expect(() => registry.get('nope')).toThrow(/unknown backend "nope"/);
@@ -181,9 +178,12 @@ describe('BackendsModule against real servers', () => {
 
   it("logs a stdio backend's stderr lines under its name", async () => {
     await waitForState(registry.get('fault'), 'ready');
-    await waitFor(() => logger.messages('backend:fault').some((line) => line.startsWith('fault-server fault-env started')), {
-      description: 'fault-server start line in the logs',
-    });
+    await waitFor(
+      () => logger.messages('backend:fault').some((line) => line.startsWith('fault-server fault-env started')),
+      {
+        description: 'fault-server start line in the logs',
+      },
+    );
   });
 
   it('a backend down at startup is failed, and comes up on the next request once its server listens', async () => {
@@ -227,7 +227,7 @@ describe('BackendsModule against real servers', () => {
     expect(firstText(await callTool(backend, 'echo', { message: 'before' }))).toBe('before');
     const restartsBefore = backend.status().restarts;
 
-    // A new process on the same port knows none of the old session ids: it answers them with 404.
+    // A new process on the same port knows none of the old session ids: it answers them with 404, as the spec says.
     const port = faultHttp.port;
     await faultHttp.stop();
     faultHttp = await startFaultHttp({ FAULT_NAME: 'fault-http', PORT: String(port) });
@@ -237,6 +237,21 @@ describe('BackendsModule against real servers', () => {
     expect(backend.state).toBe('ready');
     expect(backend.status().restarts).toBe(restartsBefore + 1);
     expect(firstText(await callTool(backend, 'echo', { message: 'and again' }))).toBe('and again');
+    expect(backend.status().restarts).toBe(restartsBefore + 1);
+  });
+  it('re-initializes a session that server-everything forgot (it answers 400, not 404)', async () => {
+    const backend = registry.get('ev_http');
+    await waitForState(backend, 'ready');
+    expect(await toolNames(backend)).toContain('echo');
+    const restartsBefore = backend.status().restarts;
+
+    const port = everythingHttp.port;
+    await everythingHttp.stop();
+    everythingHttp = await startEverythingOnPort('streamableHttp', port);
+    servers.push(everythingHttp);
+
+    expect(firstText(await callTool(backend, 'echo', { message: 'after restart' }))).toBe('Echo: after restart');
+    expect(backend.state).toBe('ready');
     expect(backend.status().restarts).toBe(restartsBefore + 1);
   });
 });

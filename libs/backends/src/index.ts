@@ -6,3 +6,4 @@ export * from './tool-catalog.js';
 export * from './transports/backend-connector.js';
 export * from './transports/process-spawner.js';
 export * from './downstream-client.js';
+export * from './failure-classifier.js';

@@ -12,6 +12,21 @@ import { gatewayPackage } from './package-root.js';
 let dir: string;
 let counter = 0;
 
+/** The defaults of the transport keys in `server` (issue 4). */
+const transportDefaults = {
+  allowed_origins: [
+    'http://localhost:*',
+    'https://localhost:*',
+    'http://127.0.0.1:*',
+    'https://127.0.0.1:*',
+    'http://[::1]:*',
+    'https://[::1]:*',
+  ],
+  allowed_hosts: [],
+  max_body_size: 4 * 1024 * 1024,
+  event_store: { max_events_per_stream: 1000, max_events: 100_000, max_bytes: 64 * 1024 * 1024 },
+};
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'config-loader-spec-'));
 });
@@ -64,6 +79,10 @@ describe('defaults', () => {
       port: 39400,
       request_timeout: 30_000,
       shutdown_timeout: 30_000,
+      connect_timeout: 30_000,
+      max_request_duration: 3_600_000,
+      rate_limit: { enabled: false, requests_per_second: 20, burst: 40 },
+      ...transportDefaults,
     });
     expect(config.logging).toEqual({ level: 'info', format: 'auto' });
     expect(config.meta_mcp).toEqual({ enabled: true, cache_tools: true, cache_ttl: 300_000 });
@@ -73,14 +92,30 @@ describe('defaults', () => {
       success_threshold: 3,
       reset_timeout: 30_000,
     });
-    expect(config.failsafe.retry).toEqual({ enabled: true, max_attempts: 3, initial_backoff: 100, max_backoff: 10_000 });
+    expect(config.failsafe.retry).toEqual({
+      enabled: true,
+      max_attempts: 3,
+      initial_backoff: 100,
+      max_backoff: 10_000,
+    });
     expect(config.failsafe.rate_limit).toEqual({ enabled: true, requests_per_second: 100 });
+    expect(config.failsafe.rate_limit.burst).toBeUndefined();
+    expect(config.failsafe.health_check).toEqual({ enabled: true, interval: 10_000, timeout: 5_000 });
     expect(config.backends).toEqual({});
   });
 
   it('keeps defaults for the keys a partial section leaves out', () => {
     const config = load('server:\n  port: 4000\nfailsafe:\n  retry:\n    max_attempts: 5\n');
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 4000, request_timeout: 30_000, shutdown_timeout: 30_000 });
+    expect(config.server).toEqual({
+      host: '127.0.0.1',
+      port: 4000,
+      request_timeout: 30_000,
+      shutdown_timeout: 30_000,
+      connect_timeout: 30_000,
+      max_request_duration: 3_600_000,
+      rate_limit: { enabled: false, requests_per_second: 20, burst: 40 },
+      ...transportDefaults,
+    });
     expect(config.failsafe.retry.max_attempts).toBe(5);
     expect(config.failsafe.retry.initial_backoff).toBe(100);
     expect(config.failsafe.circuit_breaker.failure_threshold).toBe(5);
@@ -94,6 +129,9 @@ describe('defaults', () => {
     expect(backend.args).toEqual([]);
     expect(backend.description).toBe('');
     expect(backend.idle_timeout).toBe(0);
+    expect(backend.max_concurrency).toBe(100);
+    expect(backend.max_queue).toBe(100);
+    expect(backend.retry_tool_calls).toBe(false);
     expect(backend.timeout).toBeUndefined();
     expect(backend.argv).toEqual(['node', 'server.js']);
     expect(backend.kind).toBe('stdio');
@@ -138,15 +176,115 @@ describe('durations', () => {
   });
 });
 
+describe('transport keys', () => {
+  it('reads allowed origins and hosts, a byte size for max_body_size and the event store bounds', () => {
+    const config = load(
+      [
+        'server:',
+        '  allowed_origins: ["https://app.example.com", "http://localhost:*", "http://10.0.0.5:8080"]',
+        '  allowed_hosts: [gw.internal, "gw.internal:8443", "[::1]"]',
+        '  max_body_size: 512kb',
+        '  event_store: { max_events_per_stream: 50, max_events: 5000, max_bytes: 16mb }',
+      ].join('\n'),
+    );
+    expect(config.server).toMatchObject({
+      allowed_origins: ['https://app.example.com', 'http://localhost:*', 'http://10.0.0.5:8080'],
+      allowed_hosts: ['gw.internal', 'gw.internal:8443', '[::1]'],
+      max_body_size: 512 * 1024,
+      event_store: { max_events_per_stream: 50, max_events: 5000, max_bytes: 16 * 1024 * 1024 },
+    });
+  });
+
+  it('takes sizes as bytes or with b, kb, mb, gb (binary) and kib, mib, gib', () => {
+    const sizes: Array<[string, number]> = [
+      ['2048', 2048],
+      ['4mb', 4 * 1024 ** 2],
+      ['1.5 MB', 1.5 * 1024 ** 2],
+      ['64KiB', 64 * 1024],
+      ['1gb', 1024 ** 3],
+    ];
+    for (const [yaml, bytes] of sizes) {
+      expect(load(`server:\n  max_body_size: ${yaml}\n`).server.max_body_size).toBe(bytes);
+    }
+  });
+
+  it('names a bad size, a bad origin or host entry by its index, and a zero event bound', () => {
+    const problems = problemsOfYaml(
+      [
+        'server:',
+        '  max_body_size: 4 megs',
+        '  allowed_origins: ["https://ok.example.com", "https://app.example.com/path"]',
+        '  allowed_hosts: ["ok.internal", "http://bad.internal"]',
+        '  event_store: { max_events: 0 }',
+      ].join('\n'),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^server\.allowed_origins\.1: must be an origin such as .*\(got "https:\/\/app\.example\.com\/path"\)$/,
+      ),
+      expect.stringMatching(/^server\.allowed_hosts\.1: must be a host name .*\(got "http:\/\/bad\.internal"\)$/),
+      'server.max_body_size: must be a size such as 512kb, 4mb or a number of bytes (got 4 megs)',
+      'server.event_store.max_events: must not be less than 1 (got 0)',
+    ]);
+  });
+
+  it('refuses a max_body_size below 1kb or above 1gb, and a list that is not one', () => {
+    expect(onlyProblemAt(problemsOfYaml('server:\n  max_body_size: 100\n'), 'server.max_body_size')).toContain(
+      'at least 1kb',
+    );
+    expect(onlyProblemAt(problemsOfYaml('server:\n  max_body_size: 2gb\n'), 'server.max_body_size')).toContain(
+      'at most 1gb',
+    );
+    expect(onlyProblemAt(problemsOfYaml('server:\n  allowed_origins: "*"\n'), 'server.allowed_origins')).toContain(
+      'must be a list of strings',
+    );
+  });
+});
+
+describe('resilience keys', () => {
+  it('reads rate limits, health checks and per-backend limits', () => {
+    const config = load(
+      [
+        'server:',
+        '  rate_limit: { enabled: true, requests_per_second: 2.5, burst: 5 }',
+        'failsafe:',
+        '  rate_limit: { requests_per_second: 10, burst: 30 }',
+        '  health_check: { enabled: false, interval: 2s, timeout: 250ms }',
+        'backends:',
+        '  a:',
+        '    command: node',
+        '    max_concurrency: 4',
+        '    max_queue: 0',
+        '    retry_tool_calls: true',
+      ].join('\n'),
+    );
+    expect(config.server.rate_limit).toEqual({ enabled: true, requests_per_second: 2.5, burst: 5 });
+    expect(config.failsafe.rate_limit).toEqual({ enabled: true, requests_per_second: 10, burst: 30 });
+    expect(config.failsafe.health_check).toEqual({ enabled: false, interval: 2000, timeout: 250 });
+    expect(config.backends.a).toMatchObject({ max_concurrency: 4, max_queue: 0, retry_tool_calls: true });
+  });
+
+  it('rejects a zero concurrency, a zero burst and a health-check interval below 100ms', () => {
+    onlyProblemAt(
+      problemsOfYaml('backends:\n  a:\n    command: node\n    max_concurrency: 0\n'),
+      'backends.a.max_concurrency',
+    );
+    onlyProblemAt(problemsOfYaml('failsafe:\n  rate_limit:\n    burst: 0\n'), 'failsafe.rate_limit.burst');
+    onlyProblemAt(problemsOfYaml('server:\n  rate_limit:\n    burst: 1.5\n'), 'server.rate_limit.burst');
+    onlyProblemAt(problemsOfYaml('failsafe:\n  health_check:\n    interval: 10ms\n'), 'failsafe.health_check.interval');
+    expect(
+      onlyProblemAt(
+        problemsOfYaml('failsafe:\n  health_check:\n    intervall: 1s\n'),
+        'failsafe.health_check.intervall',
+      ),
+    ).toContain('interval');
+  });
+});
+
 describe('precedence: file < MCP_GATEWAY_* env < CLI flags', () => {
-  const file = [
-    'server:',
-    '  host: 10.0.0.1',
-    '  port: 1111',
-    'logging:',
-    '  level: warn',
-    '  format: text',
-  ].join('\n');
+  const file = ['server:', '  host: 10.0.0.1', '  port: 1111', 'logging:', '  level: warn', '  format: text'].join(
+    '\n',
+  );
 
   it('uses the file when nothing overrides it', () => {
     const config = load(file);
@@ -190,7 +328,16 @@ describe('precedence: file < MCP_GATEWAY_* env < CLI flags', () => {
 
   it('overlays onto a file without the section at all', () => {
     const config = load('', { MCP_GATEWAY_PORT: '4444', MCP_GATEWAY_LOG_LEVEL: 'trace' });
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 4444, request_timeout: 30_000, shutdown_timeout: 30_000 });
+    expect(config.server).toEqual({
+      host: '127.0.0.1',
+      port: 4444,
+      request_timeout: 30_000,
+      shutdown_timeout: 30_000,
+      connect_timeout: 30_000,
+      max_request_duration: 3_600_000,
+      rate_limit: { enabled: false, requests_per_second: 20, burst: 40 },
+      ...transportDefaults,
+    });
     expect(config.logging.level).toBe('trace');
   });
 });
@@ -299,7 +446,10 @@ describe('command, args and cwd', () => {
   });
 
   it('resolves a relative cwd against the config file directory, not the process cwd', () => {
-    const file = writeYaml('backends:\n  a:\n    command: node\n    cwd: ../data/work\n  b:\n    command: node\n', 'nested/conf');
+    const file = writeYaml(
+      'backends:\n  a:\n    command: node\n    cwd: ../data/work\n  b:\n    command: node\n',
+      'nested/conf',
+    );
     const config = loadGatewayConfig({ flags: { config: file }, env: {}, cwd: '/' });
     expect(config.backends.a.cwd).toBe(join(dir, 'nested/data/work'));
     expect(config.backends.b.cwd).toBeUndefined();
@@ -344,9 +494,9 @@ describe('invalid configs name the key path', () => {
 
   it('unknown top-level key and unknown backend key', () => {
     expect(onlyProblemAt(problemsOfYaml('sever:\n  port: 1\n'), 'sever')).toContain('did you mean "server"');
-    expect(onlyProblemAt(problemsOfYaml('backends:\n  a:\n    command: node\n    envv: {}\n'), 'backends.a.envv')).toContain(
-      'did you mean "env"',
-    );
+    expect(
+      onlyProblemAt(problemsOfYaml('backends:\n  a:\n    command: node\n    envv: {}\n'), 'backends.a.envv'),
+    ).toContain('did you mean "env"');
   });
 
   it('unset ${VAR} names its key and the variable', () => {
@@ -359,7 +509,10 @@ describe('invalid configs name the key path', () => {
   });
 
   it('unset ${VAR} inside an array names the index', () => {
-    onlyProblemAt(problemsOfYaml('backends:\n  a:\n    command: node\n    args: [ok, "${NOPE_ARG}"]\n'), 'backends.a.args[1]');
+    onlyProblemAt(
+      problemsOfYaml('backends:\n  a:\n    command: node\n    args: [ok, "${NOPE_ARG}"]\n'),
+      'backends.a.args[1]',
+    );
   });
 
   it('bad duration', () => {
@@ -378,20 +531,26 @@ describe('invalid configs name the key path', () => {
 
   it('wrong types', () => {
     expect(onlyProblemAt(problemsOfYaml('meta_mcp:\n  enabled: "yes"\n'), 'meta_mcp.enabled')).toContain('boolean');
-    expect(onlyProblemAt(problemsOfYaml('backends:\n  a:\n    command: node\n    args: hello\n'), 'backends.a.args')).toContain(
-      'array',
-    );
+    expect(
+      onlyProblemAt(problemsOfYaml('backends:\n  a:\n    command: node\n    args: hello\n'), 'backends.a.args'),
+    ).toContain('array');
     onlyProblemAt(problemsOfYaml('backends:\n  a:\n    command: node\n    args: [1, 2]\n'), 'backends.a.args');
     onlyProblemAt(problemsOfYaml('backends:\n  a:\n    command: node\n    enabled: "no"\n'), 'backends.a.enabled');
     expect(onlyProblemAt(problemsOfYaml('logging:\n  level: loud\n'), 'logging.level')).toContain('loud');
-    onlyProblemAt(problemsOfYaml('failsafe:\n  rate_limit:\n    requests_per_second: 0\n'), 'failsafe.rate_limit.requests_per_second');
+    onlyProblemAt(
+      problemsOfYaml('failsafe:\n  rate_limit:\n    requests_per_second: 0\n'),
+      'failsafe.rate_limit.requests_per_second',
+    );
     onlyProblemAt(problemsOfYaml('server: hello\n'), 'server');
     onlyProblemAt(problemsOfYaml('backends:\n  - a\n'), 'backends');
   });
 
   it('both command and http_url, or neither', () => {
     expect(
-      onlyProblemAt(problemsOfYaml('backends:\n  a:\n    command: node\n    http_url: http://127.0.0.1:1/mcp\n'), 'backends.a'),
+      onlyProblemAt(
+        problemsOfYaml('backends:\n  a:\n    command: node\n    http_url: http://127.0.0.1:1/mcp\n'),
+        'backends.a',
+      ),
     ).toContain('exactly one of command or http_url');
     expect(onlyProblemAt(problemsOfYaml('backends:\n  a:\n    description: nothing to run\n'), 'backends.a')).toContain(
       'exactly one of command or http_url',
@@ -400,44 +559,61 @@ describe('invalid configs name the key path', () => {
   });
 
   it('invalid backend name', () => {
-    expect(onlyProblemAt(problemsOfYaml('backends:\n  "bad name!":\n    command: node\n'), 'backends.bad name!')).toContain(
-      'letters, digits',
-    );
+    expect(
+      onlyProblemAt(problemsOfYaml('backends:\n  "bad name!":\n    command: node\n'), 'backends.bad name!'),
+    ).toContain('letters, digits');
     onlyProblemAt(problemsOfYaml(`backends:\n  ${'a'.repeat(65)}:\n    command: node\n`), `backends.${'a'.repeat(65)}`);
   });
 
   it('shell operators in command', () => {
     for (const command of ['node a.js | tee out', 'node a; rm -rf /tmp/x', 'node a && b', 'node a > out', 'ls *.js']) {
       expect(
-        onlyProblemAt(problemsOfYaml(`backends:\n  a:\n    command: ${JSON.stringify(command)}\n`), 'backends.a.command'),
+        onlyProblemAt(
+          problemsOfYaml(`backends:\n  a:\n    command: ${JSON.stringify(command)}\n`),
+          'backends.a.command',
+        ),
       ).toContain('shell operators');
     }
   });
 
   it('an empty command', () => {
-    expect(onlyProblemAt(problemsOfYaml('backends:\n  a:\n    command: "   "\n'), 'backends.a.command')).toContain('empty');
+    expect(onlyProblemAt(problemsOfYaml('backends:\n  a:\n    command: "   "\n'), 'backends.a.command')).toContain(
+      'empty',
+    );
   });
 
   it('headers or transport on a stdio backend, env or cwd on an http backend', () => {
     expect(
-      onlyProblemAt(problemsOfYaml('backends:\n  a:\n    command: node\n    headers:\n      A: b\n'), 'backends.a.headers'),
+      onlyProblemAt(
+        problemsOfYaml('backends:\n  a:\n    command: node\n    headers:\n      A: b\n'),
+        'backends.a.headers',
+      ),
     ).toContain('only to http_url');
     onlyProblemAt(problemsOfYaml('backends:\n  a:\n    command: node\n    transport: sse\n'), 'backends.a.transport');
     expect(
-      onlyProblemAt(problemsOfYaml('backends:\n  a:\n    http_url: http://127.0.0.1:1/\n    env:\n      A: b\n'), 'backends.a.env'),
+      onlyProblemAt(
+        problemsOfYaml('backends:\n  a:\n    http_url: http://127.0.0.1:1/\n    env:\n      A: b\n'),
+        'backends.a.env',
+      ),
     ).toContain('only to command');
     onlyProblemAt(problemsOfYaml('backends:\n  a:\n    http_url: http://127.0.0.1:1/\n    cwd: x\n'), 'backends.a.cwd');
   });
 
   it('env value not a string', () => {
     expect(
-      onlyProblemAt(problemsOfYaml('backends:\n  a:\n    command: node\n    env:\n      PORT: 8080\n'), 'backends.a.env.PORT'),
+      onlyProblemAt(
+        problemsOfYaml('backends:\n  a:\n    command: node\n    env:\n      PORT: 8080\n'),
+        'backends.a.env.PORT',
+      ),
     ).toContain('must be a string');
     onlyProblemAt(
       problemsOfYaml('backends:\n  a:\n    http_url: http://127.0.0.1:1/\n    headers:\n      X-Retries: 3\n'),
       'backends.a.headers.X-Retries',
     );
-    onlyProblemAt(problemsOfYaml('backends:\n  a:\n    http_url: http://127.0.0.1:1/\n    headers: [a]\n'), 'backends.a.headers');
+    onlyProblemAt(
+      problemsOfYaml('backends:\n  a:\n    http_url: http://127.0.0.1:1/\n    headers: [a]\n'),
+      'backends.a.headers',
+    );
   });
 
   it('bad http_url and transport', () => {
@@ -570,5 +746,44 @@ describe('all problems at once', () => {
       '  server.prot: unknown key (did you mean "port"?)',
       expect.stringMatching(/^ {2}logging\.level: must be one of/),
     ]);
+  });
+});
+
+describe('typed values from ${VAR}', () => {
+  it('gives a substituted port, count or switch the type of its key', () => {
+    const config = load(
+      [
+        'server:',
+        '  port: ${P:-8080}',
+        'meta_mcp:',
+        '  enabled: ${META}',
+        'failsafe:',
+        '  retry:',
+        '    max_attempts: ${N}',
+      ].join('\n'),
+      { META: 'false', N: '5' },
+    );
+    expect(config.server.port).toBe(8080);
+    expect(config.meta_mcp.enabled).toBe(false);
+    expect(config.failsafe.retry.max_attempts).toBe(5);
+  });
+
+  it('keeps env values strings, and still refuses what is not a number', () => {
+    const config = load(['backends:', '  a:', '    command: srv', '    env: { PORT: "${P:-9000}" }'].join('\n'));
+    expect(config.backends.a.env.PORT).toBe('9000');
+    const line = onlyProblemAt(problemsOfYaml('server:\n  port: ${P:-eighty}'), 'server.port');
+    expect(line).toContain('must be an integer');
+  });
+
+  it('names the integer rule for a non-numeric MCP_GATEWAY_PORT', () => {
+    const line = onlyProblemAt(problemsOfYaml('{}', { MCP_GATEWAY_PORT: 'abc' }), 'server.port');
+    expect(line).toMatch(/must be an integer.*\(from MCP_GATEWAY_PORT\)/);
+  });
+});
+
+describe('dollar signs in commands', () => {
+  it('keeps $NAME and an escaped $${NAME} literal: no shell ever expands them', () => {
+    const config = load(['backends:', '  a:', "    command: echo $${HOME} $USER '$x'"].join('\n'), { HOME: '/root' });
+    expect(config.backends.a.argv).toEqual(['echo', '${HOME}', '$USER', '$x']);
   });
 });

@@ -8,6 +8,7 @@ import { BACKEND_NAME, BackendConfig } from './backend-config.js';
 import type { CliFlags } from './cli-flags.js';
 import { ConfigError } from './config-error.js';
 import { GatewayConfig } from './gateway-config.js';
+import { coerceScalars } from './coerce-scalars.js';
 import { interpolateEnv } from './interpolate.js';
 import { gatewayPackage } from './package-root.js';
 import { validationProblems } from './validation-problems.js';
@@ -40,6 +41,7 @@ export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfi
 
   const { backends: rawBackends, ...rest } = tree;
   const config = plainToInstance(GatewayConfig, rest, { exposeDefaultValues: true });
+  coerceScalars(config);
   problems.push(...validationProblems(validateSync(config, VALIDATE), '', origins));
   config.backends = {};
   for (const [name, raw] of Object.entries(asBackendMap(rawBackends, problems))) {
@@ -121,6 +123,7 @@ function loadBackend(name: string, raw: unknown, configDir: string, problems: st
     return undefined;
   }
   const backend = plainToInstance(BackendConfig, raw, { exposeDefaultValues: true });
+  coerceScalars(backend);
   const before = problems.length;
   problems.push(...validationProblems(validateSync(backend, VALIDATE), path, new Map()));
   problems.push(...crossFieldProblems(backend, raw as Tree, path));
@@ -149,10 +152,14 @@ function crossFieldProblems(backend: BackendConfig, raw: Tree, path: string): st
   return wrongSide;
 }
 
+/** Stands in for `$` while splitting: no shell ever sees the command, so nothing in it is a variable. */
+const DOLLAR = '\uE000';
+
 function splitCommand(command: string, path: string, problems: string[]): string[] {
-  // Keep `$NAME` literal: ${VAR} substitution already happened, and no shell ever sees this command.
-  const words = parseShellWords(command, (key) => `$${key}`);
-  const plain = words.filter((word): word is string => typeof word === 'string');
+  const words = parseShellWords(command.replaceAll('$', DOLLAR));
+  const plain = words
+    .filter((word): word is string => typeof word === 'string')
+    .map((word) => word.replaceAll(DOLLAR, '$'));
   if (plain.length !== words.length) {
     problems.push(
       `${path}: shell operators (| & ; < > globs) are not supported; the command is never run through a shell`,

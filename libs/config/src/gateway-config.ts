@@ -13,7 +13,9 @@ import {
   IsNumber,
   IsPositive,
 } from 'class-validator';
+import { IsByteSize } from './byte-size.decorator.js';
 import { IsDuration } from './duration.decorator.js';
+import { IsHostList, IsOriginList, LOCALHOST_ORIGINS } from './origin-pattern.js';
 import { BackendConfig } from './backend-config.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -21,15 +23,48 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const LOG_FORMATS = ['auto', 'text', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
-/** Durations are milliseconds once the config is loaded; key names mirror the YAML file. */
+/** Off by default: a gateway on 127.0.0.1 has one client; turn it on when the gateway is shared. */
+export class InboundRateLimitConfig {
+  @IsBoolean()
+  enabled = false;
+
+  @IsPositive()
+  @IsNumber()
+  requests_per_second = 20;
+
+  /** Requests a client may send at once before the per-second rate applies. */
+  @Min(1)
+  @IsInt()
+  burst = 40;
+}
+
+/** Bounds of the in-memory store that lets a client resume an SSE stream with Last-Event-ID. */
+export class EventStoreConfig {
+  /** Events kept per SSE stream; the oldest go first. */
+  @Min(1)
+  @IsInt()
+  max_events_per_stream = 1000;
+
+  /** Events kept across all sessions; the oldest go first. */
+  @Min(1)
+  @IsInt()
+  max_events = 100_000;
+
+  /** Size of the events kept across all sessions (their JSON); the oldest go first. */
+  @IsByteSize(1024, 16 * 1024 ** 3)
+  max_bytes = 64 * 1024 ** 2;
+}
+
+/** Durations are milliseconds once the config is loaded; key names mirror the YAML file. Type checks sit nearest
+ * the property: class-validator runs decorators bottom-up and only the first problem of a key is reported. */
 export class ServerConfig {
   @IsString()
   @MinLength(1)
   host = '127.0.0.1';
 
-  @IsInt()
   @Min(0)
   @Max(65535)
+  @IsInt()
   port = 39400;
 
   @IsDuration()
@@ -37,6 +72,35 @@ export class ServerConfig {
 
   @IsDuration()
   shutdown_timeout = 30_000;
+
+  /** How long a backend may take to start and answer initialize (a stdio server may be spawned through npx). */
+  @IsDuration()
+  connect_timeout = 30_000;
+
+  /** The longest a call may run in all, however often progress notifications reset its timeout. */
+  @IsDuration()
+  max_request_duration = 3_600_000;
+
+  /** Inbound requests per client (API key, else MCP session, else IP); beyond it HTTP 429 with Retry-After. */
+  @ValidateNested()
+  @Type(() => InboundRateLimitConfig)
+  rate_limit = new InboundRateLimitConfig();
+
+  /** Browser origins allowed to call the gateway; requests without an Origin header (non-browser clients) pass. */
+  @IsOriginList()
+  allowed_origins: string[] = [...LOCALHOST_ORIGINS];
+
+  /** Host header values accepted besides localhost, 127.0.0.1 and [::1]; checked when bound to loopback or when set. */
+  @IsHostList()
+  allowed_hosts: string[] = [];
+
+  /** Larger request bodies get HTTP 413; bytes once loaded. */
+  @IsByteSize(1024, 1024 ** 3)
+  max_body_size = 4 * 1024 ** 2;
+
+  @ValidateNested()
+  @Type(() => EventStoreConfig)
+  event_store = new EventStoreConfig();
 }
 
 export class LoggingConfig {
@@ -62,12 +126,12 @@ export class CircuitBreakerConfig {
   @IsBoolean()
   enabled = true;
 
-  @IsInt()
   @Min(1)
+  @IsInt()
   failure_threshold = 5;
 
-  @IsInt()
   @Min(1)
+  @IsInt()
   success_threshold = 3;
 
   @IsDuration()
@@ -78,9 +142,9 @@ export class RetryConfig {
   @IsBoolean()
   enabled = true;
 
-  @IsInt()
   @Min(1)
   @Max(10)
+  @IsInt()
   max_attempts = 3;
 
   @IsDuration()
@@ -94,9 +158,29 @@ export class RateLimitConfig {
   @IsBoolean()
   enabled = true;
 
-  @IsNumber()
   @IsPositive()
+  @IsNumber()
   requests_per_second = 100;
+
+  /** Requests a backend may receive at once before the per-second rate applies; unset means requests_per_second. */
+  @IsOptional()
+  @Min(1)
+  @IsInt()
+  burst?: number;
+}
+
+export class HealthCheckConfig {
+  @IsBoolean()
+  enabled = true;
+
+  /** How often each running backend is pinged (each backend's timer gets +-20% jitter). */
+  @IsDuration()
+  @Min(100)
+  interval = 10_000;
+
+  @IsDuration()
+  @Min(1)
+  timeout = 5_000;
 }
 
 export class FailsafeConfig {
@@ -111,6 +195,10 @@ export class FailsafeConfig {
   @ValidateNested()
   @Type(() => RateLimitConfig)
   rate_limit = new RateLimitConfig();
+
+  @ValidateNested()
+  @Type(() => HealthCheckConfig)
+  health_check = new HealthCheckConfig();
 }
 
 export class GatewayConfig {

@@ -50,7 +50,8 @@ export class GatewayHealthService {
       };
     }
     const all = Object.values(backends);
-    const ready = all.filter((backend) => backend.running).length;
+    // A hibernating backend is idle, not down: it starts on the next request.
+    const ready = all.filter((backend) => backend.running || backend.state === 'hibernating').length;
     const status: GatewayStatus = ready === all.length ? 'healthy' : ready > 0 ? 'degraded' : 'unhealthy';
     return {
       status,
@@ -63,7 +64,7 @@ export class GatewayHealthService {
   /** Ready for traffic: not draining, and at least one backend ready (or none configured). */
   readiness(): { ready: boolean; ready_backends: number; backends: number; draining: boolean } {
     const all = this.registry.list();
-    const readyCount = all.filter((backend) => backend.state === 'ready').length;
+    const readyCount = all.filter((backend) => backend.state === 'ready' || backend.state === 'hibernating').length;
     return {
       ready: !this.draining && (all.length === 0 || readyCount > 0),
       ready_backends: readyCount,

@@ -1,5 +1,6 @@
 export * from './aggregated/tool-namespace.js';
 export * from './meta-mcp.module.js';
+export * from './meta-mcp.tokens.js';
 export * from './search/tool-search.index.js';
 export * from './sessions/session-registry.service.js';
 export * from './tools/meta-tools.definitions.js';

@@ -1,9 +1,16 @@
 import { Module } from '@nestjs/common';
 import { BackendsModule } from '@gateway/backends';
+import { MetricsModule } from '@gateway/metrics';
 import { AggregatedCatalogService } from './aggregated/aggregated-catalog.service.js';
 import { AggregatedToolsService } from './aggregated/aggregated-tools.service.js';
+import { BodySizeHook } from './http/body-size.hook.js';
 import { JsonBodyParser } from './http/json-body.parser.js';
 import { McpController } from './http/mcp.controller.js';
+import { McpMetricsHook } from './http/mcp-metrics.hook.js';
+import { McpRequestValidator } from './http/mcp-request.validator.js';
+import { OriginCheckHook } from './http/origin-check.hook.js';
+import { SessionEventStore } from './meta-mcp.tokens.js';
+import { InMemoryEventStore } from './resumability/in-memory-event-store.js';
 import { DirectServerFactory } from './servers/direct-server.factory.js';
 import { GatewayServerFactory } from './servers/gateway-server.factory.js';
 import { ListChangedNotifier } from './sessions/list-changed.notifier.js';
@@ -14,10 +21,14 @@ import { SchemaValidator } from './tools/schema-validator.js';
 import { ToolIndexService } from './tools/tool-index.service.js';
 
 @Module({
-  imports: [BackendsModule],
+  imports: [BackendsModule, MetricsModule],
   controllers: [McpController],
   providers: [
+    OriginCheckHook,
+    BodySizeHook,
     JsonBodyParser,
+    McpRequestValidator,
+    { provide: SessionEventStore, useClass: InMemoryEventStore },
     SessionRegistry,
     GatewayServerFactory,
     DirectServerFactory,
@@ -28,6 +39,7 @@ import { ToolIndexService } from './tools/tool-index.service.js';
     SchemaValidator,
     ListChangedNotifier,
     SharedConnectionRouter,
+    McpMetricsHook,
   ],
   exports: [SessionRegistry, ToolIndexService],
 })

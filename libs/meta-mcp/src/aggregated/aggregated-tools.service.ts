@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, type Result, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { answeredByBackend, BackendRegistry, BackendUnavailableError, describe } from '@gateway/backends';
+import { answeredByBackend, BackendRegistry } from '@gateway/backends';
 import { forwardRequest, type HandlerExtra } from '../servers/request-forwarder.js';
 import { protocolError } from '../tools/protocol-error.js';
+import { backendFailureText } from '../tools/backend-failure.js';
 import { toolError } from '../tools/tool-results.js';
 import type { SessionDownstream } from '../sessions/session-downstream.js';
 import { namespaceTools, type NamespacedTool } from './tool-namespace.js';
@@ -52,8 +53,7 @@ export class AggregatedToolsService {
       if (answeredByBackend(error)) {
         throw error;
       }
-      const reason = error instanceof BackendUnavailableError ? error.reason : describe(error);
-      return toolError(`Server ${route.backend} is unavailable: ${reason}. It is retried on the next call.`);
+      return toolError(backendFailureText(route.backend, error, 'It is retried on the next call.'));
     }
   }
 }

@@ -115,3 +115,15 @@ describe('namespaceTools', () => {
     expect(withOthers).toBe(alone);
   });
 });
+
+describe('namespaceTools ordering', () => {
+  it('gives the same names whatever order the backends are configured in', () => {
+    const pairs = [
+      { backend: 'a', tool: '_b' },
+      { backend: 'a_', tool: 'b' },
+    ];
+    const names = (entries: typeof pairs) =>
+      Object.fromEntries(namespaceTools(entries).map((entry) => [`${entry.backend}/${entry.tool}`, entry.name]));
+    expect(names([...pairs].reverse())).toEqual(names(pairs));
+  });
+});

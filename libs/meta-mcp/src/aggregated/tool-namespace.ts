@@ -18,7 +18,8 @@ export interface NamespacedTool {
 export function namespaceTools(entries: Array<{ backend: string; tool: string }>): NamespacedTool[] {
   const result: NamespacedTool[] = [];
   const taken = new Set<string>();
-  const sorted = [...entries].sort((a, b) => (a.backend + a.tool < b.backend + b.tool ? -1 : 1));
+  // Sorted by the pair itself, so which of two clashing tools keeps the plain name never depends on config order.
+  const sorted = [...entries].sort((a, b) => compare(a.backend, b.backend) || compare(a.tool, b.tool));
   for (const { backend, tool } of sorted) {
     const raw = `${backend}${NAMESPACE_SEPARATOR}${tool}`;
     const safe = raw.replace(/[^A-Za-z0-9_.-]/g, '_');
@@ -31,4 +32,8 @@ export function namespaceTools(entries: Array<{ backend: string; tool: string }>
     result.push({ name, backend, tool });
   }
   return result;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

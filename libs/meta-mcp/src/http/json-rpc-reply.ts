@@ -7,8 +7,15 @@ export const JsonRpcCode = {
   MethodNotFound: -32601,
   InvalidParams: -32602,
   InternalError: -32603,
+  /** What the SDK's Streamable HTTP transport answers HTTP-level refusals with (406, 415, bad protocol version). */
+  TransportRefused: -32000,
   SessionNotFound: -32001,
 } as const;
+
+/** The body of a JSON-RPC error response. */
+export function jsonRpcErrorBody(code: number, message: string, id: string | number | null = null): string {
+  return JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id });
+}
 
 /** Writes an HTTP error whose body is a JSON-RPC error, as MCP clients expect from a Streamable HTTP endpoint. */
 export function sendJsonRpcError(
@@ -23,6 +30,5 @@ export function sendJsonRpcError(
     res.end();
     return;
   }
-  const body = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id });
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(body);
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(jsonRpcErrorBody(code, message, id));
 }

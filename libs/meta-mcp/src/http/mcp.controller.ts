@@ -7,8 +7,8 @@ import { DirectServerFactory } from '../servers/direct-server.factory.js';
 import { GatewayServerFactory } from '../servers/gateway-server.factory.js';
 import type { SessionDownstream } from '../sessions/session-downstream.js';
 import { GATEWAY_ROUTE, SessionRegistry } from '../sessions/session-registry.service.js';
-import { INVALID_JSON } from './json-body.parser.js';
 import { JsonRpcCode, sendJsonRpcError } from './json-rpc-reply.js';
+import { McpRequestValidator } from './mcp-request.validator.js';
 
 const MCP_METHODS = new Set(['GET', 'POST', 'DELETE']);
 
@@ -22,6 +22,7 @@ export class McpController {
     private readonly registry: BackendRegistry,
     private readonly gatewayServers: GatewayServerFactory,
     private readonly directServers: DirectServerFactory,
+    private readonly validator: McpRequestValidator,
   ) {}
 
   @All()
@@ -63,20 +64,12 @@ export class McpController {
       });
       return;
     }
+    const refusal = this.validator.refuse(req.method, req.headers, body);
+    if (refusal) {
+      sendJsonRpcError(res, refusal.status, refusal.code, refusal.message, refusal.id, refusal.headers);
+      return;
+    }
     try {
-      if (body === INVALID_JSON) {
-        sendJsonRpcError(res, 400, JsonRpcCode.ParseError, 'Parse error: the request body is not valid JSON');
-        return;
-      }
-      if (Array.isArray(body)) {
-        sendJsonRpcError(
-          res,
-          400,
-          JsonRpcCode.InvalidRequest,
-          'JSON-RPC batches are not supported (MCP 2025-06-18 and later)',
-        );
-        return;
-      }
       const sessionId = req.headers['mcp-session-id'];
       if (typeof sessionId === 'string') {
         const session = this.sessions.get(sessionId);

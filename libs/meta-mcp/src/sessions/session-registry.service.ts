@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { SessionEventStore } from '../meta-mcp.tokens.js';
 import { SessionDownstream } from './session-downstream.js';
 
 export interface McpSession {
@@ -33,7 +34,7 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
   private readonly sessions = new Map<string, McpSession>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor() {
+  constructor(@Inject(SessionEventStore) private readonly eventStore: SessionEventStore) {
     this.sweeper = setInterval(() => this.closeIdle(), 60_000);
     this.sweeper.unref();
   }
@@ -54,8 +55,11 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
 
   /** A new session whose id is assigned when its initialize request is handled. */
   async open(route: string, build: (downstream: SessionDownstream) => Promise<Server>): Promise<McpSession> {
+    // SSE events kept for replay when the client reconnects with Last-Event-ID; dropped when the session closes.
+    const events = this.eventStore.openSession();
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      eventStore: events,
       onsessioninitialized: (id) => {
         this.sessions.set(id, session);
       },
@@ -71,6 +75,7 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     downstream.attach(server);
     const session: McpSession = { route, transport, server, downstream, lastSeen: Date.now() };
     server.onclose = () => {
+      events.close();
       if (transport.sessionId) this.sessions.delete(transport.sessionId);
       downstream.closed();
     };

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, type CallToolResult, type Result, type Tool } from '@modelcontextprotocol/sdk/types.js';
-import { answeredByBackend, BackendRegistry, BackendUnavailableError, describe, type Backend } from '@gateway/backends';
+import { answeredByBackend, BackendRegistry, describe, type Backend } from '@gateway/backends';
 import { editDistance } from '@gateway/config';
+import { GatewayMetrics } from '@gateway/metrics';
 import { forwardRequest, type HandlerExtra } from '../servers/request-forwarder.js';
+import { backendFailureText } from './backend-failure.js';
 import { META_TOOLS } from './meta-tools.definitions.js';
 import { describeArgumentProblem, protocolError } from './protocol-error.js';
 import { SchemaValidator } from './schema-validator.js';
@@ -19,6 +21,7 @@ export class MetaToolsService {
     private readonly registry: BackendRegistry,
     private readonly index: ToolIndexService,
     private readonly validator: SchemaValidator,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   async call(params: Record<string, unknown>, extra: HandlerExtra, downstream?: SessionDownstream): Promise<Result> {
@@ -84,7 +87,9 @@ export class MetaToolsService {
 
   private search(query: string, limit: number, server: string | undefined): CallToolResult {
     if (server !== undefined && !this.registry.find(server)) return toolError(this.unknownServer(server));
+    const started = performance.now();
     const { matches, total } = this.index.index.search(query, { limit, server });
+    this.metrics.observeSearch((performance.now() - started) / 1000);
     return structured({ query, matches, total });
   }
 
@@ -122,7 +127,7 @@ export class MetaToolsService {
       );
     } catch (error) {
       if (answeredByBackend(error)) {
-        return toolError(`Server ${server} answered ${toolName} with error ${error.code}: ${error.message}`);
+        return toolError(`Server ${server} answered ${toolName} with error ${error.code}: ${describe(error)}`);
       }
       return toolError(this.unavailable(backend, error));
     }
@@ -145,7 +150,10 @@ export class MetaToolsService {
   }
 
   private unavailable(backend: Backend, error: unknown): string {
-    const reason = error instanceof BackendUnavailableError ? error.reason : describe(error);
-    return `Server ${backend.name} is unavailable: ${reason}. The gateway reconnects in the background and on the next call; try again shortly or use another server.`;
+    return backendFailureText(
+      backend.name,
+      error,
+      'The gateway reconnects in the background and on the next call; try again shortly or use another server.',
+    );
   }
 }

@@ -1,0 +1,27 @@
+// Messages between the load pool (bench/lib/load-pool.ts) and its worker processes (bench/lib/load-worker.ts).
+
+/** One tools/call a client makes; a list of them is used round-robin. */
+export interface CallSpec {
+  name: string;
+  arguments: Record<string, unknown>;
+  /** When set, the first text content must equal it (otherwise the run fails). */
+  expectText?: string;
+}
+
+export type LoadTarget =
+  | { kind: 'http'; url: string; calls: CallSpec[] }
+  | { kind: 'stdio'; command: string; args: string[]; calls: CallSpec[] };
+
+export type ToWorker =
+  | { op: 'open'; target: LoadTarget; sessions: number }
+  | { op: 'warm'; calls: number }
+  /** A timed window: a fixed number of calls, or as many as fit in durationMs (calls in flight then complete). */
+  | { op: 'run'; calls?: number; durationMs?: number }
+  | { op: 'close' };
+
+export type FromWorker =
+  | { op: 'opened'; pids: number[] }
+  | { op: 'warmed' }
+  | { op: 'done'; latenciesMs: number[]; elapsedMs: number }
+  | { op: 'closed' }
+  | { op: 'error'; message: string };

@@ -1,0 +1,109 @@
+// A load-generator process: MCP SDK clients (one per session) making tools/call requests as fast as each answer
+// arrives, timing every call. Driven over IPC by bench/lib/load-pool.ts; one operation at a time.
+import { performance } from 'node:perf_hooks';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallSpec, FromWorker, LoadTarget, ToWorker } from './load-protocol.js';
+
+interface Session {
+  client: Client;
+  transport: StreamableHTTPClientTransport | StdioClientTransport;
+}
+
+let target: LoadTarget | undefined;
+/** Loops making calls; for stdio they share one client (one pipe), for HTTP each has its own session. */
+let loops: Client[] = [];
+let sessions: Session[] = [];
+
+function send(message: FromWorker): void {
+  process.send!(message);
+}
+
+async function open(to: LoadTarget, count: number): Promise<number[]> {
+  target = to;
+  const connect = async (): Promise<Session> => {
+    const client = new Client({ name: 'mcp-gateway-bench', version: '1.0.0' }, { capabilities: {} });
+    const transport =
+      to.kind === 'http'
+        ? new StreamableHTTPClientTransport(new URL(to.url))
+        : new StdioClientTransport({ command: to.command, args: to.args, stderr: 'ignore' });
+    await client.connect(transport);
+    return { client, transport };
+  };
+  if (to.kind === 'stdio') {
+    sessions = [await connect()];
+    loops = Array.from({ length: count }, () => sessions[0].client);
+    const pid = (sessions[0].transport as StdioClientTransport).pid;
+    return pid ? [pid] : [];
+  }
+  sessions = await Promise.all(Array.from({ length: count }, connect));
+  loops = sessions.map((session) => session.client);
+  return [];
+}
+
+function check(spec: CallSpec, result: Awaited<ReturnType<Client['callTool']>>): void {
+  const content = result.content as Array<{ type: string; text?: string }> | undefined;
+  const text = content?.[0]?.type === 'text' ? content[0].text : undefined;
+  if (result.isError) throw new Error(`${spec.name} answered a tool error: ${text ?? JSON.stringify(result)}`);
+  if (spec.expectText !== undefined && text !== spec.expectText) {
+    throw new Error(`${spec.name} answered ${JSON.stringify(text)}, expected ${JSON.stringify(spec.expectText)}`);
+  }
+}
+
+/** `total` calls shared by every loop, or calls until `deadline` (performance.now()); each call's latency in ms. */
+async function drive(total: number, deadline = Infinity): Promise<number[]> {
+  const specs = target!.calls;
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    loops.map(async (client) => {
+      while (next < total && performance.now() < deadline) {
+        const spec = specs[next++ % specs.length];
+        const started = performance.now();
+        const result = await client.callTool({ name: spec.name, arguments: spec.arguments });
+        latencies.push(performance.now() - started);
+        check(spec, result);
+      }
+    }),
+  );
+  return latencies;
+}
+
+async function close(): Promise<void> {
+  await Promise.all(
+    sessions.map(async ({ client, transport }) => {
+      if (transport instanceof StreamableHTTPClientTransport) await transport.terminateSession().catch(() => undefined);
+      await client.close();
+    }),
+  );
+  sessions = [];
+  loops = [];
+}
+
+async function handle(message: ToWorker): Promise<FromWorker> {
+  switch (message.op) {
+    case 'open':
+      return { op: 'opened', pids: await open(message.target, message.sessions) };
+    case 'warm':
+      await drive(message.calls);
+      return { op: 'warmed' };
+    case 'run': {
+      const started = performance.now();
+      const latenciesMs = await drive(message.calls ?? Infinity, started + (message.durationMs ?? Infinity));
+      return { op: 'done', latenciesMs, elapsedMs: performance.now() - started };
+    }
+    case 'close':
+      await close();
+      return { op: 'closed' };
+  }
+}
+
+process.on('message', (message: ToWorker) => {
+  handle(message).then(send, (error: unknown) =>
+    send({ op: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+  );
+});
+process.on('disconnect', () => {
+  void close().finally(() => process.exit(0));
+});

@@ -1,0 +1,83 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { GatewayConfig } from '@gateway/config';
+import { GatewayMetrics } from '@gateway/metrics';
+import { CircuitOpenError, RequestTimeoutError } from '@gateway/resilience';
+import { BackendRegistry } from './backend-registry.service.js';
+import { describe, type Backend } from './backend.js';
+
+/** Ping timeouts in a row after which a stdio backend is restarted: its process no longer answers at all. */
+const STUCK_AFTER_TIMEOUTS = 2;
+const JITTER = 0.2;
+
+/**
+ * Pings every running backend each `failsafe.health_check.interval` (+-20% jitter per tick, so checks never fall
+ * into step with the breaker's reset timeout or with each other). A ping goes through the breaker: failures count,
+ * and after the reset timeout a ping is the trial request that can close it. A stdio backend that stops answering
+ * pings is restarted (the registry reconnects with backoff); a sleeping or failed backend is not pinged.
+ */
+@Injectable()
+export class BackendHealthChecker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(BackendHealthChecker.name);
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timeouts = new Map<string, number>();
+  private stopped = false;
+
+  constructor(
+    private readonly registry: BackendRegistry,
+    private readonly config: GatewayConfig,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.failsafe.health_check.enabled) return;
+    for (const backend of this.registry.list()) this.schedule(backend);
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** One health check now; exposed for tests and for callers that need a fresh answer. */
+  async check(backend: Backend): Promise<'ok' | 'failure' | 'skipped'> {
+    if (backend.state !== 'ready') return 'skipped';
+    try {
+      await backend.ping(this.config.failsafe.health_check.timeout);
+      this.timeouts.delete(backend.name);
+      this.metrics.recordHealthCheck(backend.name, 'ok');
+      return 'ok';
+    } catch (error) {
+      // An open circuit rejects the ping unsent: nothing was learnt.
+      if (error instanceof CircuitOpenError) {
+        this.metrics.recordHealthCheck(backend.name, 'skipped');
+        return 'skipped';
+      }
+      this.metrics.recordHealthCheck(backend.name, 'failure');
+      this.logger.warn(`backend ${backend.name}: health check failed: ${describe(error)}`);
+      await this.restartIfStuck(backend, error);
+      return 'failure';
+    }
+  }
+
+  private async restartIfStuck(backend: Backend, error: unknown): Promise<void> {
+    if (!(error instanceof RequestTimeoutError) || backend.config.kind !== 'stdio') return;
+    const count = (this.timeouts.get(backend.name) ?? 0) + 1;
+    this.timeouts.set(backend.name, count);
+    if (count < STUCK_AFTER_TIMEOUTS) return;
+    this.timeouts.delete(backend.name);
+    this.logger.warn(`backend ${backend.name}: no answer to ${count} pings in a row; restarting it`);
+    await backend.recycle(`no answer to ${count} health-check pings`);
+  }
+
+  private schedule(backend: Backend): void {
+    if (this.stopped) return;
+    const interval = this.config.failsafe.health_check.interval;
+    const delay = Math.round(interval * (1 - JITTER + Math.random() * 2 * JITTER));
+    const timer = setTimeout(() => {
+      void this.check(backend).finally(() => this.schedule(backend));
+    }, delay);
+    timer.unref();
+    this.timers.set(backend.name, timer);
+  }
+}

@@ -1,0 +1,18 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { PrometheusController } from '@willsoto/nestjs-prometheus';
+import type { FastifyReply } from 'fastify';
+import { GatewayMetrics } from './gateway-metrics.service.js';
+
+/** GET /metrics (the path is set by PrometheusModule): the gateway's own registry, not prom-client's global one. */
+@Controller()
+export class MetricsController extends PrometheusController {
+  constructor(private readonly metrics: GatewayMetrics) {
+    super();
+  }
+
+  @Get()
+  override async index(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    void reply.header('content-type', this.metrics.registry.contentType);
+    return this.metrics.registry.metrics();
+  }
+}

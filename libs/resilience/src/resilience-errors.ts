@@ -1,0 +1,117 @@
+/**
+ * Errors the resilience policies raise instead of (or around) a backend's own failure. Each names the backend and,
+ * where it helps, when to try again. `reason` reads after a server name: `Server x ${reason}`.
+ */
+export abstract class ResilienceError extends Error {
+  /** JSON-RPC `data` for direct routes, so clients can act on it without parsing the message. */
+  readonly data: Record<string, unknown>;
+
+  protected constructor(
+    readonly backend: string,
+    readonly reason: string,
+    data: Record<string, unknown> = {},
+  ) {
+    super(`backend "${backend}" ${reason}`);
+    this.name = new.target.name;
+    this.data = { backend, ...data };
+  }
+}
+
+/** The breaker is open: the call was not sent. */
+export class CircuitOpenError extends ResilienceError {
+  constructor(
+    backend: string,
+    readonly retryAfterMs: number,
+    openedBecause: string,
+    lastFailure: string | undefined,
+  ) {
+    const last = lastFailure ? ` (last: ${lastFailure.replace(/\.$/, '')})` : '';
+    super(
+      backend,
+      `is unavailable: its circuit breaker ${openedBecause}${last}; ` +
+        `the gateway tries it again in ${formatMs(retryAfterMs)} (at ${new Date(Date.now() + retryAfterMs).toISOString()}). ` +
+        'Use another server meanwhile.',
+      { retry_after_ms: retryAfterMs },
+    );
+  }
+}
+
+/** Over the backend's requests_per_second: the call was not sent. */
+export class RateLimitedError extends ResilienceError {
+  constructor(
+    backend: string,
+    readonly retryAfterMs: number,
+    perSecond: number,
+    burst: number,
+  ) {
+    super(
+      backend,
+      `is rate limited: more than ${perSecond} request${perSecond === 1 ? '' : 's'} per second (burst ${burst}); ` +
+        `retry in ${formatMs(retryAfterMs)}.`,
+      { retry_after_ms: retryAfterMs },
+    );
+  }
+}
+
+/** Every slot and queue place is taken: the call was not sent. */
+export class ConcurrencyLimitError extends ResilienceError {
+  constructor(backend: string, maxConcurrency: number, maxQueue: number) {
+    super(
+      backend,
+      `is busy: ${maxConcurrency} requests running and ${maxQueue} queued (max_concurrency ${maxConcurrency}, ` +
+        `max_queue ${maxQueue}); retry shortly.`,
+    );
+  }
+}
+
+/** No answer in time; the backend request was cancelled (notifications/cancelled). */
+export class RequestTimeoutError extends ResilienceError {
+  constructor(backend: string, method: string, timeoutMs: number, cause?: unknown) {
+    super(backend, `did not answer ${method} within ${formatMs(timeoutMs)}; the request was cancelled at the server.`, {
+      timeout_ms: timeoutMs,
+    });
+    if (cause !== undefined) this.cause = cause;
+  }
+}
+
+/** A transport failure after the request may have reached the backend, on a request that is not safe to repeat. */
+export class NotRetriedError extends ResilienceError {
+  constructor(backend: string, method: string, failure: string, cause: unknown, tool?: string) {
+    const what = tool
+      ? `tool ${tool} may have run at the server (it is not annotated readOnlyHint or idempotentHint); ` +
+        'check its effects before calling it again.'
+      : 'it may have run at the server.';
+    super(
+      backend,
+      `failed during ${tool ? `${method} ${tool}` : method}: ${failure}. Not retried: ${tool ? 'the ' : ''}${what}`,
+    );
+    this.cause = cause;
+  }
+}
+
+/** The caller cancelled; never a backend failure. */
+export class CallCancelledError extends Error {
+  constructor(
+    readonly backend: string,
+    method: string,
+  ) {
+    super(`${method} to backend "${backend}" was cancelled by the client`);
+    this.name = 'CallCancelledError';
+  }
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+}
+
+/**
+ * An error in a line, without the backend's name (the caller says it): a `reason` where the error has one (the
+ * policies' errors, BackendUnavailableError), else the message without the SDK's "MCP error <code>:" prefixes.
+ */
+export function errorText(error: unknown): string {
+  const reason = (error as { reason?: unknown } | undefined)?.reason;
+  if (typeof reason === 'string') return reason;
+  if (!(error instanceof Error)) return String(error);
+  return error.message.replace(/^(MCP error -?\d+: )+/, '');
+}

