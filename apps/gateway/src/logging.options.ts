@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { GatewayConfig } from '@gateway/config';
+import { SecretRedactor, type GatewayConfig } from '@gateway/config';
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 
 /** Headers that carry credentials; never logged. */
@@ -15,10 +16,21 @@ const REDACTED = [
 /** pino: text on a terminal (or when asked), JSON otherwise; health probes and metric scrapes not logged; every line has a request id. */
 export function loggingOptions(config: GatewayConfig, isTerminal: boolean): Params {
   const text = config.logging.format === 'text' || (config.logging.format === 'auto' && isTerminal);
+  // Values from backend env and headers (API keys, tokens) never reach a log line, wherever they turn up.
+  const secrets = new SecretRedactor(config);
   return {
+    // nestjs-pino's default route pattern ({/*splat}) matches nothing under Nest 12 with Fastify, which would leave
+    // requests without access lines or request ids.
+    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.logging.level,
       redact: { paths: REDACTED, censor: '***' },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, secrets.redactDeep(args));
+        },
+      },
+      formatters: { log: (record) => secrets.redactDeep(record) },
       genReqId: (req: IncomingMessage) => {
         const given = req.headers['x-request-id'];
         return typeof given === 'string' && given.length <= 128 ? given : randomUUID();

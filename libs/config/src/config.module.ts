@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigurableModuleClass, GATEWAY_CONFIG_OPTIONS } from './config.module-definition.js';
 import { GatewayConfig } from './gateway-config.js';
+import { SecretRedactor } from './secret-redactor.js';
 
 /**
  * Provides the one validated GatewayConfig (loaded by the app before Nest starts, so a bad config exits 2 before
@@ -10,7 +11,8 @@ import { GatewayConfig } from './gateway-config.js';
 @Module({
   providers: [
     { provide: GatewayConfig, useFactory: (config: GatewayConfig) => config, inject: [GATEWAY_CONFIG_OPTIONS] },
+    SecretRedactor,
   ],
-  exports: [GatewayConfig],
+  exports: [GatewayConfig, SecretRedactor],
 })
 export class GatewayConfigModule extends ConfigurableModuleClass {}

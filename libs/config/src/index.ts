@@ -8,4 +8,5 @@ export * from './duration.js';
 export * from './gateway-config.js';
 export * from './origin-pattern.js';
 export * from './package-root.js';
+export * from './secret-redactor.js';
 export { editDistance } from './validation-problems.js';

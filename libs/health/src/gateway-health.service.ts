@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BackendRegistry } from '@gateway/backends';
-import { gatewayPackage } from '@gateway/config';
-import { SecretRedactor } from './secret-redactor.js';
+import { gatewayPackage, SecretRedactor } from '@gateway/config';
 
 export type GatewayStatus = 'healthy' | 'degraded' | 'unhealthy';
 

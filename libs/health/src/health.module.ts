@@ -4,12 +4,11 @@ import { BackendsModule } from '@gateway/backends';
 import { BackendsHealthIndicator } from './backends.health-indicator.js';
 import { GatewayHealthService } from './gateway-health.service.js';
 import { HealthController } from './health.controller.js';
-import { SecretRedactor } from './secret-redactor.js';
 
 @Module({
   imports: [TerminusModule.forRoot({ logger: false }), BackendsModule],
   controllers: [HealthController],
-  providers: [GatewayHealthService, BackendsHealthIndicator, SecretRedactor],
-  exports: [GatewayHealthService, SecretRedactor],
+  providers: [GatewayHealthService, BackendsHealthIndicator],
+  exports: [GatewayHealthService],
 })
 export class HealthModule {}

@@ -1,0 +1,96 @@
+// Logs of the real gateway process: secrets from backend config never appear, and lines of a request carry its id.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { stringify } from 'yaml';
+import { cleanEnv, ensureGatewayBuilt, spawnGateway, type GatewayProcess } from './helpers/built-gateway.js';
+import { faultStdioCommand } from './helpers/fault.js';
+import { connectClient } from './helpers/gateway.js';
+import { stdioBackend } from './helpers/gateway-config.js';
+import { freePort, stopProcess, waitFor } from './helpers/processes.js';
+
+jest.setTimeout(90_000);
+
+const TOKEN = 'tok-5ecret-9f8e7d6c';
+
+describe('gateway logs', () => {
+  let dir: string;
+  let gateway: GatewayProcess;
+  let baseUrl: string;
+
+  const records = () =>
+    gateway.stdoutLines.flatMap((line) => {
+      try {
+        return [JSON.parse(line) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+
+  beforeAll(async () => {
+    await ensureGatewayBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'gateway-logs-'));
+    const port = await freePort();
+    const config = join(dir, 'gateway.yaml');
+    writeFileSync(
+      config,
+      stringify({
+        server: { port },
+        logging: { level: 'debug', format: 'json' },
+        failsafe: { retry: { enabled: false } },
+        backends: {
+          // A server that announces its credentials on stderr, as some do at startup.
+          chatty: {
+            command: process.execPath,
+            args: ['-e', 'console.error("connecting with token " + process.env.API_TOKEN); setInterval(() => {}, 1e9)'],
+            env: { API_TOKEN: TOKEN },
+          },
+          fault: stdioBackend(faultStdioCommand()),
+        },
+      }),
+    );
+    gateway = spawnGateway(['--config', config], { env: cleanEnv() });
+    baseUrl = `http://127.0.0.1:${port}`;
+    await waitFor(async () => (await fetch(`${baseUrl}/health`).catch(() => undefined))?.ok, {
+      timeoutMs: 30_000,
+      description: 'the gateway to answer /health',
+    });
+  });
+
+  afterAll(async () => {
+    if (gateway) await stopProcess(gateway.child);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("never writes a backend's env value, even when the backend prints it", async () => {
+    await waitFor(() => gateway.stdoutLines.some((line) => line.includes('connecting with token')), {
+      timeoutMs: 15_000,
+      description: "the backend's stderr line in the log",
+    });
+    const line = gateway.stdoutLines.find((entry) => entry.includes('connecting with token'))!;
+    expect(line).toContain('connecting with token ***');
+    expect(gateway.stdoutLines.join('\n')).not.toContain(TOKEN);
+  });
+
+  it('gives the lines written while serving a request that request id', async () => {
+    const client = await connectClient(`${baseUrl}/mcp`);
+    // The SDK client sends no x-request-id, so the gateway makes one; find the failure line and its request's id.
+    const result = await client.callTool({ name: 'gateway_invoke', arguments: { server: 'fault', tool: 'crash' } });
+    expect(result.isError).toBe(true);
+    await client.close();
+    const failure = await waitFor(
+      () =>
+        records().find(
+          (record) => String(record.msg).includes('tools/call failed') && record.context === 'backend:fault',
+        ),
+      { timeoutMs: 10_000, description: 'the backend failure log line' },
+    );
+    const req = failure.req as { id?: string } | undefined;
+    expect(req?.id).toBeTruthy();
+    // The same id is on the access log line of the POST that carried the call.
+    expect(records().some((record) => (record.req as { id?: string } | undefined)?.id === req!.id && record.res)).toBe(
+      true,
+    );
+  });
+});
