@@ -27,6 +27,18 @@ const transportDefaults = {
   event_store: { max_events_per_stream: 1000, max_events: 100_000, max_bytes: 64 * 1024 * 1024 },
 };
 
+/** Every `server` key's documented default. */
+const serverDefaults = {
+  host: '127.0.0.1',
+  port: 39400,
+  request_timeout: 30_000,
+  shutdown_timeout: 30_000,
+  connect_timeout: 30_000,
+  max_request_duration: 3_600_000,
+  rate_limit: { enabled: false, requests_per_second: 20, burst: 40 },
+  ...transportDefaults,
+};
+
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'config-loader-spec-'));
 });
@@ -74,16 +86,7 @@ function onlyProblemAt(problems: string[], path: string): string {
 describe('defaults', () => {
   it('fills every key of an empty file with the documented default', () => {
     const config = load('');
-    expect(config.server).toEqual({
-      host: '127.0.0.1',
-      port: 39400,
-      request_timeout: 30_000,
-      shutdown_timeout: 30_000,
-      connect_timeout: 30_000,
-      max_request_duration: 3_600_000,
-      rate_limit: { enabled: false, requests_per_second: 20, burst: 40 },
-      ...transportDefaults,
-    });
+    expect(config.server).toEqual({ ...serverDefaults });
     expect(config.logging).toEqual({ level: 'info', format: 'auto' });
     expect(config.meta_mcp).toEqual({ enabled: true, cache_tools: true, cache_ttl: 300_000 });
     expect(config.failsafe.circuit_breaker).toEqual({
@@ -106,16 +109,7 @@ describe('defaults', () => {
 
   it('keeps defaults for the keys a partial section leaves out', () => {
     const config = load('server:\n  port: 4000\nfailsafe:\n  retry:\n    max_attempts: 5\n');
-    expect(config.server).toEqual({
-      host: '127.0.0.1',
-      port: 4000,
-      request_timeout: 30_000,
-      shutdown_timeout: 30_000,
-      connect_timeout: 30_000,
-      max_request_duration: 3_600_000,
-      rate_limit: { enabled: false, requests_per_second: 20, burst: 40 },
-      ...transportDefaults,
-    });
+    expect(config.server).toEqual({ ...serverDefaults, port: 4000 });
     expect(config.failsafe.retry.max_attempts).toBe(5);
     expect(config.failsafe.retry.initial_backoff).toBe(100);
     expect(config.failsafe.circuit_breaker.failure_threshold).toBe(5);
@@ -328,16 +322,7 @@ describe('precedence: file < MCP_GATEWAY_* env < CLI flags', () => {
 
   it('overlays onto a file without the section at all', () => {
     const config = load('', { MCP_GATEWAY_PORT: '4444', MCP_GATEWAY_LOG_LEVEL: 'trace' });
-    expect(config.server).toEqual({
-      host: '127.0.0.1',
-      port: 4444,
-      request_timeout: 30_000,
-      shutdown_timeout: 30_000,
-      connect_timeout: 30_000,
-      max_request_duration: 3_600_000,
-      rate_limit: { enabled: false, requests_per_second: 20, burst: 40 },
-      ...transportDefaults,
-    });
+    expect(config.server).toEqual({ ...serverDefaults, port: 4444 });
     expect(config.logging.level).toBe('trace');
   });
 });
