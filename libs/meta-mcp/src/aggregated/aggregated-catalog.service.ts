@@ -14,9 +14,9 @@ type Capability = 'resources' | 'prompts' | 'completions';
 const RESOURCE_NOT_FOUND = -32002;
 
 /**
- * Resources, resource templates, prompts and completions of every backend on /mcp. A listing walks the backends in
- * name order, one backend page per page, with a cursor that names the backend; resource URIs go back to the
- * backend that listed them (or whose URI template matches); prompts are named `{backend}__{prompt}`.
+ * Resources, resource templates, prompts and completions of every backend on /mcp, backends in name order. Resource
+ * URIs go back to the backend that listed them (or whose URI template matches); prompts are named
+ * `{backend}__{prompt}`.
  */
 @Injectable()
 export class AggregatedCatalogService {
@@ -60,6 +60,10 @@ export class AggregatedCatalogService {
     }
   }
 
+  /**
+   * One page: the current page of every backend that still has one, fetched in parallel. A client that never
+   * follows cursors still sees every backend; the cursor holds the backends' own cursors where they have more.
+   */
   private async list(
     capability: Capability,
     method: string,
@@ -70,31 +74,22 @@ export class AggregatedCatalogService {
     adopt: (backend: Backend, item: Record<string, unknown>) => Record<string, unknown>,
   ): Promise<Result> {
     const backends = this.withCapability(capability);
-    const position = decodeCursor(params?.cursor as string | undefined);
-    if (params?.cursor && !position) throw protocolError(ErrorCode.InvalidParams, 'Invalid cursor');
-    let index = position ? backends.findIndex((backend) => backend.name >= position.backend) : 0;
-    let cursor = position && backends[index]?.name === position.backend ? position.cursor : undefined;
-    while (index >= 0 && index < backends.length) {
-      const backend = backends[index];
-      const page = await this.page(backend, method, cursor, extra, downstream);
-      const items = ((page?.[key] as Array<Record<string, unknown>> | undefined) ?? []).map((item) =>
-        adopt(backend, item),
-      );
-      const next = page?.nextCursor as string | undefined;
-      const nextCursor = next
-        ? encodeCursor({ backend: backend.name, cursor: next })
-        : backends[index + 1]
-          ? encodeCursor({ backend: backends[index + 1].name })
-          : undefined;
-      // Backends with nothing to list are skipped rather than returned as empty pages.
-      if (items.length || !nextCursor) return { [key]: items, ...(nextCursor ? { nextCursor } : {}) };
-      if (next) cursor = next;
-      else {
-        index++;
-        cursor = undefined;
-      }
-    }
-    return { [key]: [] };
+    const cursor = params?.cursor as string | undefined;
+    const positions = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (cursor !== undefined && !positions) throw protocolError(ErrorCode.InvalidParams, 'Invalid cursor');
+    const targets = positions ? backends.filter((backend) => backend.name in positions) : backends;
+    const pages = await Promise.all(
+      targets.map((backend) => this.page(backend, method, positions?.[backend.name], extra, downstream)),
+    );
+    const items: Array<Record<string, unknown>> = [];
+    const next: Record<string, string> = {};
+    targets.forEach((backend, index) => {
+      const page = pages[index];
+      const listed = (page?.[key] as Array<Record<string, unknown>> | undefined) ?? [];
+      items.push(...listed.map((item) => adopt(backend, item)));
+      if (typeof page?.nextCursor === 'string') next[backend.name] = page.nextCursor;
+    });
+    return { [key]: items, ...(Object.keys(next).length ? { nextCursor: encodeCursor(next) } : {}) };
   }
 
   private async listPrompts(params: Params, extra: HandlerExtra, downstream: SessionDownstream): Promise<Result> {

@@ -1,21 +1,18 @@
 /**
- * A pagination cursor over several backends: which backend the listing has reached and that backend's own cursor.
- * Opaque to clients (base64url JSON), and it survives the listing crossing from one backend to the next.
+ * A pagination cursor over several backends: the cursor of each backend that has more to list. Opaque to clients
+ * (base64url JSON). A backend absent from it is finished.
  */
-export interface BackendCursor {
-  backend: string;
-  cursor?: string;
+export type BackendCursors = Record<string, string>;
+
+export function encodeCursor(cursors: BackendCursors): string {
+  return Buffer.from(JSON.stringify(cursors)).toString('base64url');
 }
 
-export function encodeCursor(position: BackendCursor): string {
-  return Buffer.from(JSON.stringify(position)).toString('base64url');
-}
-
-export function decodeCursor(cursor: string | undefined): BackendCursor | undefined {
-  if (!cursor) return undefined;
+export function decodeCursor(cursor: string): BackendCursors | undefined {
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as BackendCursor;
-    return typeof parsed.backend === 'string' ? parsed : undefined;
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+    return Object.values(parsed).every((value) => typeof value === 'string') ? (parsed as BackendCursors) : undefined;
   } catch {
     return undefined;
   }
