@@ -140,6 +140,21 @@ describe('gateway_list_tools and gateway_search_tools', () => {
   });
 });
 
+describe('gateway_search_tools with nothing to find', () => {
+  it('says what to try next and names the servers', async () => {
+    const result = (await client.callTool({
+      name: 'gateway_search_tools',
+      arguments: { query: 'zzyzx qwertyuiop' },
+    })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    const found = result.structuredContent as { matches: unknown[]; total: number; hint?: string };
+    expect(found.matches).toEqual([]);
+    expect(found.total).toBe(0);
+    expect(found.hint).toMatch(/gateway_list_tools/);
+    expect(found.hint).toContain('everything');
+  });
+});
+
 describe('gateway_invoke passes results through untouched', () => {
   it('echo equals what server-everything answers a direct client', async () => {
     const args = { message: 'hello through the gateway' };

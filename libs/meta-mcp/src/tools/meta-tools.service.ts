@@ -14,6 +14,10 @@ import type { SessionDownstream } from '../sessions/session-downstream.js';
 
 const META_BY_NAME = new Map(META_TOOLS.map((tool) => [tool.name, tool]));
 
+const NO_MATCH_HINT = (servers: string[]) =>
+  'No tool matched these words. Search again with the words a tool would use for its action and the things it ' +
+  `works on, or browse with gateway_list_tools. Servers: ${servers.join(', ') || 'none'}.`;
+
 /** The four meta-tools of /mcp. Bad arguments to a meta-tool are protocol errors; every backend problem is a tool error. */
 @Injectable()
 export class MetaToolsService {
@@ -90,6 +94,8 @@ export class MetaToolsService {
     const started = performance.now();
     const { matches, total } = this.index.index.search(query, { limit, server });
     this.metrics.observeSearch((performance.now() - started) / 1000);
+    // An empty answer must still tell the model what to do next.
+    if (total === 0) return structured({ query, matches, total, hint: NO_MATCH_HINT(this.registry.names()) });
     return structured({ query, matches, total });
   }
 
