@@ -409,10 +409,13 @@ export function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const message = error.message.replace(/^(MCP error -?\d+: )+/, '');
   let cause: unknown = (error as Error & { cause?: unknown }).cause;
+  let innermost: string | undefined;
   for (let depth = 0; cause instanceof Error && depth < 5; depth++) {
     const code = (cause as Error & { code?: string }).code;
     if (code) return `${message} (${code})`;
+    innermost = cause.message;
     cause = (cause as Error & { cause?: unknown }).cause;
   }
-  return message;
+  // "fetch failed" alone says nothing; its cause (say, "bad port") does.
+  return innermost && innermost !== message ? `${message} (${innermost})` : message;
 }
