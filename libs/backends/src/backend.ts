@@ -82,7 +82,7 @@ export class Backend extends EventEmitter<BackendEvents> {
       config,
       deps.connector,
       deps.clientInfo,
-      () => this.deps.connectTimeoutMs,
+      deps.connectTimeoutMs,
       this.logger,
     );
   }

@@ -18,7 +18,7 @@ export class PerClientConnections {
     private readonly config: BackendConfig,
     private readonly connector: BackendConnector,
     private readonly clientInfo: Implementation,
-    private readonly timeoutMs: () => number,
+    private readonly connectTimeoutMs: number,
     private readonly logger: Logger,
   ) {}
 
@@ -61,7 +61,7 @@ export class PerClientConnections {
     const connection = await this.connector.connect({
       name: this.name,
       config: this.config,
-      timeoutMs: this.timeoutMs(),
+      timeoutMs: this.connectTimeoutMs,
       createClient: () => {
         const client = new Client(this.clientInfo, { capabilities });
         client.fallbackRequestHandler = (request, extra) =>

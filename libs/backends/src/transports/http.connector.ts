@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { connectClient } from './connect-client.js';
 import type { BackendConnector, ConnectRequest, Connection, ConnectedKind } from './backend-connector.js';
 
 /** Status codes with which a legacy SSE-only server answers a Streamable HTTP POST (per the spec's compatibility rules). */
@@ -38,12 +39,7 @@ export class HttpConnector implements BackendConnector {
           })
         : new StreamableHTTPClientTransport(url, { requestInit: { headers } });
     const client = request.createClient();
-    try {
-      await client.connect(transport, { timeout: request.timeoutMs });
-    } catch (error) {
-      await transport.close().catch(() => undefined);
-      throw error;
-    }
+    await connectClient(client, transport, request.timeoutMs);
     const close = async () => {
       if (transport instanceof StreamableHTTPClientTransport) await transport.terminateSession().catch(() => undefined);
       await client.close();

@@ -2,6 +2,7 @@ import { delimiter, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { gatewayPackage } from '@gateway/config';
 import type { BackendConnector, ConnectRequest, Connection } from './backend-connector.js';
+import { connectClient } from './connect-client.js';
 import { ProcessSpawner } from './process-spawner.js';
 import { ProcessGroupStdioTransport } from './stdio.transport.js';
 
@@ -21,9 +22,8 @@ export class StdioConnector implements BackendConnector {
     });
     const client = request.createClient();
     try {
-      await client.connect(transport, { timeout: request.timeoutMs });
+      await connectClient(client, transport, request.timeoutMs);
     } catch (error) {
-      await transport.close();
       throw withExitInfo(error, transport.exitInfo);
     }
     return { client, transport, kind: 'stdio', pid: transport.pid, close: () => client.close() };

@@ -80,11 +80,7 @@ export class ProcessGroupStdioTransport implements Transport {
       try {
         const message = this.readBuffer.readMessage();
         if (message === null) return;
-        // The SDK runs notification handlers a microtask later but settles a response at once, dropping the
-        // progress handler. A response is therefore handed over after the notifications that came before it.
-        if ('id' in message && ('result' in message || 'error' in message))
-          queueMicrotask(() => this.onmessage?.(message));
-        else this.onmessage?.(message);
+        this.onmessage?.(message);
       } catch (error) {
         // A stray non-JSON line from the server must not kill the session.
         this.onerror?.(error as Error);

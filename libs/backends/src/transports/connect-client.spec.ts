@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import type { BackendConfig } from '@gateway/config';
 import { ProcessSpawner } from './process-spawner.js';
-import { ProcessGroupStdioTransport } from './stdio.transport.js';
+import { StdioConnector } from './stdio.connector.js';
 
 // A server that answers tools/call with its last progress notification and the response in ONE stdout write, the
 // way a busy server's output reaches the gateway in a single chunk.
@@ -23,16 +24,16 @@ rl.on('line', (line) => {
   }
 });`;
 
-describe('ProcessGroupStdioTransport', () => {
+describe('connectClient', () => {
   it('delivers progress that arrives in the same chunk as the response before the response', async () => {
-    const spawner = new ProcessSpawner();
-    const transport = new ProcessGroupStdioTransport({
-      spawner,
+    const config = { argv: [process.execPath, '-e', SERVER], env: {} } as unknown as BackendConfig;
+    const { client } = await new StdioConnector(new ProcessSpawner()).connect({
+      name: 'chunky',
+      config,
+      timeoutMs: 10_000,
+      createClient: () => new Client({ name: 'test', version: '1' }),
       onStderrLine: () => undefined,
-      request: { command: process.execPath, args: ['-e', SERVER], env: process.env },
     });
-    const client = new Client({ name: 'test', version: '1' });
-    await client.connect(transport);
     try {
       for (let round = 0; round < 20; round++) {
         const updates: Progress[] = [];
