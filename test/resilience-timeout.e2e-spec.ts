@@ -49,6 +49,7 @@ afterAll(async () => {
 });
 
 const cancelledHangs = () => readCallLog(callLog).filter((line) => line === 'cancelled hang').length;
+const cancellationsReceived = () => readCallLog(callLog).filter((line) => line.startsWith('notified cancelled')).length;
 
 describe('a hung backend', () => {
   it('fails at its timeout, cancels at the backend, and other backends keep their normal latency', async () => {
@@ -78,6 +79,20 @@ describe('a hung backend', () => {
     expect(during.length).toBeGreaterThanOrEqual(3);
     const slowest = Math.max(...baseline);
     for (const ms of during) expect(ms).toBeLessThan(Math.max(250, slowest * 3));
+  });
+
+  it('a call that completes within its deadline sends no cancellation to the backend', async () => {
+    const before = cancellationsReceived();
+    for (let i = 0; i < 5; i++) {
+      expect((await invoke(client, 'hung', 'echo', { message: `on time ${i}` })).text).toBe(`on time ${i}`);
+      expect(firstText(await direct.callTool({ name: 'echo', arguments: { message: `direct ${i}` } }))).toBe(
+        `direct ${i}`,
+      );
+    }
+    // One more call: the pipe is ordered, so whatever was sent after the answers above reached the backend before it.
+    expect((await invoke(client, 'hung', 'echo', { message: 'last' })).text).toBe('last');
+    expect(readCallLog(callLog).filter((line) => line.startsWith('echo')).length).toBeGreaterThanOrEqual(10);
+    expect(cancellationsReceived()).toBe(before);
   });
 
   it('on the direct route the timeout is a JSON-RPC error naming the backend', async () => {

@@ -17,7 +17,9 @@ export class DeadlinePolicy {
   private readonly policy: TimeoutPolicy;
 
   constructor(readonly ms: number) {
-    this.policy = timeout(ms, TimeoutStrategy.Aggressive);
+    // abortOnReturn off: cockatiel otherwise aborts the signal after every call, and the SDK answers that abort with a
+    // notifications/cancelled for a request the backend has already answered.
+    this.policy = timeout(ms, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
   }
 
   async execute<T>(fn: (signal: AbortSignal) => Promise<T>, caller?: AbortSignal): Promise<T> {
