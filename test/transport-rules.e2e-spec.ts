@@ -362,6 +362,70 @@ describe('resumability: SSE events carry ids, Last-Event-ID replays what was mis
     expect(new Set([(delivered as SseEvent).id, ...missed.map((event) => event.id)]).size).toBe(3);
   });
 
+  it('a request answered at once comes back as one JSON body; a slower one gets a primed SSE stream', async () => {
+    const session = await openSession();
+    const post = (id: number, name: string, args: Record<string, unknown>) =>
+      fetch(url, {
+        method: 'POST',
+        headers: sessionHeaders(session),
+        body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } }),
+      });
+    const quick = await post(1, 'echo', { message: 'now' });
+    expect(quick.headers.get('content-type')).toBe('application/json');
+    expect(quick.headers.get('mcp-session-id')).toBe(session);
+    expect(await quick.json()).toMatchObject({ jsonrpc: '2.0', id: 1, result: { content: [{ text: 'now' }] } });
+
+    const slow = await post(2, 'slow', { ms: 200 });
+    expect(slow.headers.get('content-type')).toContain('text/event-stream');
+    const events: SseEvent[] = [];
+    for await (const event of sseEvents(slow.body!)) events.push(event);
+    expect(events[0]).toMatchObject({ id: expect.any(String), data: '' });
+    expect(JSON.parse(events.at(-1)!.data)).toMatchObject({
+      id: 2,
+      result: { content: [{ text: 'done after 200ms' }] },
+    });
+  });
+
+  it('a stream resumed after its request finished replays what was missed, result included, then ends', async () => {
+    const session = await openSession();
+    const first = new AbortController();
+    const call = {
+      jsonrpc: '2.0',
+      id: 8,
+      method: 'tools/call',
+      params: { name: 'slow', arguments: { ms: 300, progress_every_ms: 100 }, _meta: { progressToken: 'p' } },
+    };
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: sessionHeaders(session),
+      body: JSON.stringify(call),
+      signal: first.signal,
+    });
+    const { value: priming } = await sseEvents(response.body!).next();
+    first.abort();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const resumed = await resume(session, (priming as SseEvent).id!, new AbortController().signal);
+    const replayed: SseEvent[] = [];
+    for await (const event of sseEvents(resumed.body!)) replayed.push(event);
+    const messages = replayed.map((event) => JSON.parse(event.data) as { method?: string; id?: number });
+    expect(messages.filter((message) => message.method === 'notifications/progress').length).toBeGreaterThan(0);
+    expect(messages.at(-1)).toMatchObject({ id: 8, result: { content: [{ text: 'done after 300ms' }] } });
+  });
+
+  it('notifications sent before the first GET stream opens are delivered on it, not dropped', async () => {
+    const session = await openSession();
+    const server = gateway.app.get(SessionRegistry).get(session)!.server;
+    await server.sendToolListChanged();
+    const controller = new AbortController();
+    const stream = await fetch(url, { headers: getHeaders(session), signal: controller.signal });
+    const { value } = await sseEvents(stream.body!).next();
+    controller.abort();
+    expect(JSON.parse((value as SseEvent).data)).toEqual({
+      jsonrpc: '2.0',
+      method: 'notifications/tools/list_changed',
+    });
+  });
+
   it('refuses a Last-Event-ID of another session, and forgets a session’s events when it ends', async () => {
     const store = gateway.app.get<SessionEventStore, InMemoryEventStore>(SessionEventStore);
     const before = store.size;
@@ -371,9 +435,10 @@ describe('resumability: SSE events carry ids, Last-Event-ID replays what was mis
       jsonrpc: '2.0',
       id: 3,
       method: 'tools/call',
-      params: { name: 'echo', arguments: { message: 'hi' } },
+      params: { name: 'slow', arguments: { ms: 100 } },
     });
     const answer = await fetch(url, { method: 'POST', headers: sessionHeaders(a), body: call });
+    expect(answer.headers.get('content-type')).toContain('text/event-stream');
     const answered: SseEvent[] = [];
     for await (const event of sseEvents(answer.body!)) answered.push(event);
     const primed = answered[0];

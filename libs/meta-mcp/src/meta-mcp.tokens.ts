@@ -1,7 +1,20 @@
-import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+
+/** A message kept for replay, under the SSE event id it was sent with. */
+export interface ReplayableEvent {
+  readonly id: string;
+  readonly message: JSONRPCMessage;
+}
 
 /** The SSE events of one MCP session, for replay after a client reconnects with Last-Event-ID. */
-export interface SessionEvents extends EventStore {
+export interface SessionEvents {
+  /**
+   * Keeps a message sent on a stream (none: the priming event that only hands the client an id) and returns its event
+   * id. Synchronous, so that events keep the order they were sent in; `bytes` is its JSON length.
+   */
+  store(streamId: string, message: JSONRPCMessage | undefined, bytes: number): string;
+  /** The stream an event id of this session names, and the messages sent on it after that event; else undefined. */
+  after(eventId: string): { streamId: string; events: ReplayableEvent[] } | undefined;
   /** Forgets every event of the session; called when the session closes. */
   close(): void;
 }

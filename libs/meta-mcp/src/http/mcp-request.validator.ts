@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
-import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayConfig } from '@gateway/config';
 import { bodyTooLargeMessage } from './body-size.hook.js';
 import { BODY_TOO_LARGE, INVALID_JSON, UNSUPPORTED_MEDIA_TYPE } from './json-body.parser.js';
+import { jsonRpcKind } from './json-rpc-message.js';
 import { JsonRpcCode } from './json-rpc-reply.js';
 
 /** An HTTP answer refusing a request before it reaches an MCP session. */
@@ -60,7 +60,7 @@ export class McpRequestValidator {
       const message = `Invalid Request: the body must be a JSON-RPC message object, not ${body === null ? 'null' : typeof body}`;
       return refusal(400, JsonRpcCode.InvalidRequest, message);
     }
-    if (JSONRPCMessageSchema.safeParse(body).success) return undefined;
+    if (jsonRpcKind(body)) return undefined;
     const { jsonrpc, id } = body as { jsonrpc?: unknown; id?: unknown };
     const message =
       jsonrpc === '2.0'

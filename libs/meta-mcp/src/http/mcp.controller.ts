@@ -77,7 +77,7 @@ export class McpController {
           sendJsonRpcError(res, 404, JsonRpcCode.SessionNotFound, 'Session not found: initialize a new session');
           return;
         }
-        await session.transport.handleRequest(req.raw, res, body);
+        session.transport.handleRequest(req.raw, res, body);
         return;
       }
       if (req.method !== 'POST' || !isInitializeRequest(body)) {
@@ -90,7 +90,7 @@ export class McpController {
         return;
       }
       const session = await this.sessions.open(route, newServer);
-      await session.transport.handleRequest(req.raw, res, body);
+      session.transport.handleRequest(req.raw, res, body);
     } catch (error) {
       const id = (body as { id?: string | number } | undefined)?.id ?? null;
       if (error instanceof BackendUnavailableError) {

@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { EventId, StreamId } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayConfig } from '@gateway/config';
-import type { SessionEventStore, SessionEvents } from '../meta-mcp.tokens.js';
+import type { ReplayableEvent, SessionEventStore, SessionEvents } from '../meta-mcp.tokens.js';
+
+type StreamId = string;
+type EventId = string;
 
 interface StoredEvent {
   readonly seq: number;
   readonly id: EventId;
   readonly streamId: StreamId;
-  readonly message: JSONRPCMessage;
+  /** Undefined for a priming event (an id for the client to resume from, nothing to replay). */
+  readonly message: JSONRPCMessage | undefined;
   /** Its JSON length: what the total size bound counts. */
   readonly bytes: number;
   readonly session: SessionScope;
@@ -51,10 +54,10 @@ export class InMemoryEventStore implements SessionEventStore {
   }
 
   /** @internal Called by SessionScope. */
-  store(session: SessionScope, streamId: StreamId, message: JSONRPCMessage): StoredEvent {
+  store(session: SessionScope, streamId: StreamId, message: JSONRPCMessage | undefined, bytes: number): StoredEvent {
     const seq = this.nextSeq++;
     const id = `${session.scope}.${seq}.${streamId}`;
-    const event: StoredEvent = { seq, id, streamId, message, bytes: JSON.stringify(message).length, session };
+    const event: StoredEvent = { seq, id, streamId, message, bytes, session };
     this.events.set(seq, event);
     this.bytes += event.bytes;
     const stream = session.append(event);
@@ -84,33 +87,28 @@ class SessionScope implements SessionEvents {
 
   constructor(
     readonly scope: string,
-    private readonly store: InMemoryEventStore,
+    private readonly events: InMemoryEventStore,
   ) {}
 
-  storeEvent(streamId: StreamId, message: JSONRPCMessage): Promise<EventId> {
+  store(streamId: StreamId, message: JSONRPCMessage | undefined, bytes: number): EventId {
     // A closed session's transport may still flush a late message: give it an id, keep nothing.
-    if (this.closed) return Promise.resolve(`${this.scope}.0.${streamId}`);
-    return Promise.resolve(this.store.store(this, streamId, message).id);
+    if (this.closed) return `${this.scope}.0.${streamId}`;
+    return this.events.store(this, streamId, message, bytes).id;
   }
 
-  getStreamIdForEventId(eventId: EventId): Promise<StreamId | undefined> {
-    return Promise.resolve(this.parse(eventId)?.streamId);
-  }
-
-  async replayEventsAfter(
-    lastEventId: EventId,
-    { send }: { send: (eventId: EventId, message: JSONRPCMessage) => Promise<void> },
-  ): Promise<StreamId> {
-    const last = this.parse(lastEventId);
-    if (!last) throw new Error(`Unknown event id ${lastEventId}`);
-    const missed = [...(this.streams.get(last.streamId)?.values() ?? [])].filter((event) => event.seq > last.seq);
-    for (const event of missed) await send(event.id, event.message);
-    return last.streamId;
+  after(eventId: EventId): { streamId: StreamId; events: ReplayableEvent[] } | undefined {
+    const last = this.parse(eventId);
+    if (!last) return undefined;
+    const events: ReplayableEvent[] = [];
+    for (const event of this.streams.get(last.streamId)?.values() ?? []) {
+      if (event.seq > last.seq && event.message) events.push({ id: event.id, message: event.message });
+    }
+    return { streamId: last.streamId, events };
   }
 
   close(): void {
     this.closed = true;
-    for (const stream of this.streams.values()) this.store.forget(stream.values());
+    for (const stream of this.streams.values()) this.events.forget(stream.values());
     this.streams.clear();
   }
 

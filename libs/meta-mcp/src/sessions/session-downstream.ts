@@ -23,17 +23,13 @@ export class SessionDownstream implements DownstreamClient {
   private server?: Server;
 
   constructor(
-    private readonly sessionIdOf: () => string | undefined,
+    readonly sessionId: string,
     /** Which backend notifications this surface shows its client (the meta surface has no resources of its own). */
     private readonly accepts: (method: string) => boolean,
   ) {}
 
   attach(server: Server): void {
     this.server = server;
-  }
-
-  get sessionId(): string {
-    return this.sessionIdOf() ?? '';
   }
 
   get capabilities(): ClientCapabilities {

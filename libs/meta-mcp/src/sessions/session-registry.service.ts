@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { StreamableHttpTransport } from '../http/streamable-http.transport.js';
 import { SessionEventStore } from '../meta-mcp.tokens.js';
 import { SessionDownstream } from './session-downstream.js';
 
 export interface McpSession {
   /** `/mcp` or the backend name of `/mcp/{backend}`: a session is only valid on the route that created it. */
   readonly route: string;
-  readonly transport: StreamableHTTPServerTransport;
+  readonly transport: StreamableHttpTransport;
   readonly server: Server;
   /** The session as backends see it: where their sampling, elicitation and roots requests go. */
   readonly downstream: SessionDownstream;
@@ -57,9 +57,9 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
   async open(route: string, build: (downstream: SessionDownstream) => Promise<Server>): Promise<McpSession> {
     // SSE events kept for replay when the client reconnects with Last-Event-ID; dropped when the session closes.
     const events = this.eventStore.openSession();
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      eventStore: events,
+    const transport = new StreamableHttpTransport({
+      sessionId: randomUUID(),
+      events,
       onsessioninitialized: (id) => {
         this.sessions.set(id, session);
       },
@@ -68,7 +68,7 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
       },
     });
     const downstream = new SessionDownstream(
-      () => transport.sessionId,
+      transport.sessionId,
       (method) => route !== GATEWAY_ROUTE || GATEWAY_ROUTE_NOTIFICATIONS.has(method),
     );
     const server = await build(downstream);
@@ -76,7 +76,7 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     const session: McpSession = { route, transport, server, downstream, lastSeen: Date.now() };
     server.onclose = () => {
       events.close();
-      if (transport.sessionId) this.sessions.delete(transport.sessionId);
+      this.sessions.delete(transport.sessionId);
       downstream.closed();
     };
     await server.connect(transport);

@@ -1,0 +1,313 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  DEFAULT_NEGOTIATED_PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type JSONRPCMessage,
+  type JSONRPCRequest,
+  type MessageExtraInfo,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { SessionEvents } from '../meta-mcp.tokens.js';
+import { JsonRpcCode, sendJsonRpcError } from './json-rpc-reply.js';
+import { jsonRpcKind } from './json-rpc-message.js';
+
+const STANDALONE = '_GET_stream';
+/**
+ * A response ready this soon after its request, with nothing sent before it, goes back as one JSON body (the spec
+ * lets the server choose per request); a request that takes longer gets an SSE stream, primed with an event id.
+ */
+const STREAM_AFTER_MS = 10;
+const KEEP_ALIVE_MS = 15_000;
+/** Messages for the GET stream held until the session's first GET (clients open it after initialize). */
+const MAX_HELD = 256;
+/** Older clients cannot parse the empty `data:` of a priming event. */
+const PRIMING_SINCE = '2025-11-25';
+
+export interface StreamableHttpTransportOptions {
+  sessionId: string;
+  /** Where sent events are kept for Last-Event-ID replay; without it nothing is replayable. */
+  events?: SessionEvents;
+  onsessioninitialized?: (sessionId: string) => void;
+  onsessionclosed?: (sessionId: string) => void;
+  streamAfterMs?: number;
+  keepAliveMs?: number;
+}
+
+/** The HTTP response of one POSTed request, or a replay that took its place. */
+interface RequestStream {
+  readonly id: string;
+  readonly requestId: RequestId;
+  res?: ServerResponse;
+  /** SSE headers sent. */
+  open: boolean;
+  /** Prime with an event id when the stream opens, and let handlers close it early (SEP-1699 polling). */
+  readonly resumable: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+interface StandaloneStream {
+  res: ServerResponse;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * A Streamable HTTP server transport on Node's own request and response objects, for one session. It does what the
+ * SDK's transport does (one SSE stream per request carrying that request's notifications, server requests and
+ * response; a GET stream for the rest; Last-Event-ID replay; DELETE) without converting every request to a web
+ * Request and every response to a ReadableStream, and a quick answer is a single write. The controller has already
+ * validated the HTTP request (Accept, Content-Type, body, one JSON-RPC message) and found the session.
+ */
+export class StreamableHttpTransport implements Transport {
+  onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void;
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+
+  readonly sessionId: string;
+  private readonly events?: SessionEvents;
+  private readonly jsonHeaders: OutgoingHttpHeaders;
+  private readonly sseHeaders: OutgoingHttpHeaders;
+  private readonly byRequest = new Map<RequestId, RequestStream>();
+  private standalone?: StandaloneStream;
+  private held: string[] | undefined = [];
+  private nextStream = 1;
+  private initialized = false;
+  private closed = false;
+  private readonly closeStandalone = () => this.closeStandaloneSSEStream();
+
+  constructor(private readonly options: StreamableHttpTransportOptions) {
+    this.sessionId = options.sessionId;
+    this.events = options.events;
+    this.jsonHeaders = { 'content-type': 'application/json', 'mcp-session-id': this.sessionId };
+    this.sseHeaders = {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'mcp-session-id': this.sessionId,
+    };
+  }
+
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** `body` is the parsed POST body, already checked to be one JSON-RPC message. */
+  handleRequest(req: IncomingMessage, res: ServerResponse, body?: unknown): void {
+    if (this.closed) return sendJsonRpcError(res, 404, JsonRpcCode.SessionNotFound, 'Session not found');
+    if (req.method === 'POST') return this.handlePost(req, res, body as JSONRPCMessage);
+    if (this.refuse(req, res)) return;
+    if (req.method === 'GET') return this.handleGet(req, res);
+    this.options.onsessionclosed?.(this.sessionId);
+    res.writeHead(200).end();
+    void this.close();
+  }
+
+  private handlePost(req: IncomingMessage, res: ServerResponse, message: JSONRPCMessage): void {
+    const kind = jsonRpcKind(message);
+    const initialize = kind === 'request' && (message as JSONRPCRequest).method === 'initialize';
+    if (initialize) {
+      if (this.initialized) {
+        const text = 'Invalid Request: Server already initialized';
+        return sendJsonRpcError(res, 400, JsonRpcCode.InvalidRequest, text, (message as JSONRPCRequest).id);
+      }
+      this.initialized = true;
+      this.options.onsessioninitialized?.(this.sessionId);
+    } else if (this.refuse(req, res)) {
+      return;
+    }
+    const requestInfo = { headers: req.headers };
+    if (kind !== 'request') {
+      res.writeHead(202).end();
+      this.onmessage?.(message, { requestInfo });
+      return;
+    }
+    const request = message as JSONRPCRequest;
+    const asked = initialize ? request.params?.protocolVersion : headerOf(req, 'mcp-protocol-version');
+    const version = typeof asked === 'string' ? asked : DEFAULT_NEGOTIATED_PROTOCOL_VERSION;
+    const resumable = this.events !== undefined && version >= PRIMING_SINCE;
+    const stream: RequestStream = { id: String(this.nextStream++), requestId: request.id, res, open: false, resumable };
+    stream.timer = setTimeout(() => this.openStream(stream), this.options.streamAfterMs ?? STREAM_AFTER_MS);
+    this.byRequest.set(request.id, stream);
+    const extra: MessageExtraInfo = resumable
+      ? {
+          requestInfo,
+          closeSSEStream: () => this.closeSSEStream(request.id),
+          closeStandaloneSSEStream: this.closeStandalone,
+        }
+      : { requestInfo };
+    this.onmessage?.(message, extra);
+  }
+
+  private handleGet(req: IncomingMessage, res: ServerResponse): void {
+    const lastEventId = headerOf(req, 'last-event-id');
+    if (lastEventId !== undefined && this.events) return this.replay(lastEventId, res);
+    if (this.standalone && live(this.standalone.res)) {
+      const text = 'Conflict: Only one SSE stream is allowed per session';
+      return sendJsonRpcError(res, 409, JsonRpcCode.TransportRefused, text);
+    }
+    res.writeHead(200, this.sseHeaders);
+    const held = this.held?.join('') ?? '';
+    this.held = undefined;
+    if (held) res.write(held);
+    else res.flushHeaders();
+    this.attachStandalone(res);
+  }
+
+  /** Resends what a stream carried after `lastEventId`; a request stream still in flight continues on this response. */
+  private replay(lastEventId: string, res: ServerResponse): void {
+    const found = this.events!.after(lastEventId);
+    if (!found) return sendJsonRpcError(res, 400, JsonRpcCode.TransportRefused, 'Invalid event ID format');
+    const { streamId, events } = found;
+    const request = streamId === STANDALONE ? undefined : this.streamById(streamId);
+    const current = streamId === STANDALONE ? this.standalone?.res : request?.res;
+    if (current && live(current)) {
+      const text = 'Conflict: Stream already has an active connection';
+      return sendJsonRpcError(res, 409, JsonRpcCode.TransportRefused, text);
+    }
+    res.writeHead(200, this.sseHeaders);
+    res.write(events.map(({ id, message }) => sseEvent(JSON.stringify(message), id)).join('') || ': replay\n\n');
+    if (streamId === STANDALONE) return this.attachStandalone(res);
+    if (!request) return void res.end();
+    clearTimeout(request.timer);
+    request.res = res;
+    request.open = true;
+    request.timer = setInterval(() => keepAlive(res), this.options.keepAliveMs ?? KEEP_ALIVE_MS);
+  }
+
+  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    const response = 'result' in message || 'error' in message;
+    const requestId = response ? (message as { id?: RequestId }).id : options?.relatedRequestId;
+    const stream = requestId === undefined ? undefined : this.byRequest.get(requestId);
+    const json = JSON.stringify(message);
+    if (!stream) {
+      if (response) throw new Error(`No open stream for the response to request ${String(requestId)}`);
+      // A notification or request about a request that has finished still reaches the client, on the GET stream.
+      return this.sendStandalone(message, json);
+    }
+    const eventId = this.events?.store(stream.id, message, json.length);
+    if (response) this.finish(stream, json, eventId);
+    else this.write(stream, sseEvent(json, eventId));
+    return Promise.resolve();
+  }
+
+  /** The response ends its request's stream; one that needed no stream goes back as a plain JSON body. */
+  private finish(stream: RequestStream, json: string, eventId: string | undefined): void {
+    this.byRequest.delete(stream.requestId);
+    clearTimeout(stream.timer);
+    const res = stream.res;
+    if (!res || !live(res)) return;
+    if (stream.open) {
+      res.end(sseEvent(json, eventId));
+      return;
+    }
+    res.writeHead(200, { ...this.jsonHeaders, 'content-length': Buffer.byteLength(json) });
+    res.end(json);
+  }
+
+  private write(stream: RequestStream, chunk: string): void {
+    const res = stream.res;
+    if (!res || !live(res)) return;
+    if (!stream.open) this.openStream(stream, chunk);
+    else res.write(chunk);
+  }
+
+  /** SSE headers, the priming event when the client can resume, then `first` (all in one write), then keep-alives. */
+  private openStream(stream: RequestStream, first = ''): void {
+    const res = stream.res;
+    if (stream.open || !res || !live(res)) return;
+    clearTimeout(stream.timer);
+    stream.open = true;
+    const priming = stream.resumable ? `id: ${this.events!.store(stream.id, undefined, 0)}\ndata: \n\n` : '';
+    res.writeHead(200, this.sseHeaders);
+    if (priming || first) res.write(priming + first);
+    else res.flushHeaders();
+    stream.timer = setInterval(() => keepAlive(res), this.options.keepAliveMs ?? KEEP_ALIVE_MS);
+  }
+
+  private sendStandalone(message: JSONRPCMessage, json: string): Promise<void> {
+    const chunk = sseEvent(json, this.events?.store(STANDALONE, message, json.length));
+    const res = this.standalone?.res;
+    if (res && live(res)) res.write(chunk);
+    else if (this.held && this.held.length < MAX_HELD) this.held.push(chunk);
+    return Promise.resolve();
+  }
+
+  private attachStandalone(res: ServerResponse): void {
+    const timer = setInterval(() => keepAlive(res), this.options.keepAliveMs ?? KEEP_ALIVE_MS);
+    this.standalone = { res, timer };
+    res.once('close', () => {
+      clearInterval(timer);
+      if (this.standalone?.res === res) this.standalone = undefined;
+    });
+  }
+
+  /** Ends a request's stream early (the client polls it again with Last-Event-ID); the request goes on. */
+  closeSSEStream(requestId: RequestId): void {
+    const stream = this.byRequest.get(requestId);
+    if (!stream?.res) return;
+    this.openStream(stream);
+    clearInterval(stream.timer);
+    stream.res.end();
+    stream.res = undefined;
+  }
+
+  closeStandaloneSSEStream(): void {
+    this.standalone?.res.end();
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    for (const stream of this.byRequest.values()) {
+      clearTimeout(stream.timer);
+      if (stream.res && live(stream.res)) {
+        if (stream.open) stream.res.end();
+        else sendJsonRpcError(stream.res, 404, JsonRpcCode.SessionNotFound, 'Session closed', stream.requestId);
+      }
+    }
+    this.byRequest.clear();
+    this.closeStandaloneSSEStream();
+    this.onclose?.();
+    return Promise.resolve();
+  }
+
+  private streamById(streamId: string): RequestStream | undefined {
+    for (const stream of this.byRequest.values()) if (stream.id === streamId) return stream;
+    return undefined;
+  }
+
+  /** After initialize, every request must name a protocol version this server speaks, or none (the default). */
+  private refuse(req: IncomingMessage, res: ServerResponse): boolean {
+    if (!this.initialized) {
+      sendJsonRpcError(res, 400, JsonRpcCode.TransportRefused, 'Bad Request: Server not initialized');
+      return true;
+    }
+    const version = headerOf(req, 'mcp-protocol-version');
+    if (version === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return false;
+    const text =
+      `Bad Request: Unsupported protocol version: ${version} ` +
+      `(supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`;
+    sendJsonRpcError(res, 400, JsonRpcCode.TransportRefused, text);
+    return true;
+  }
+}
+
+function sseEvent(json: string, eventId: string | undefined): string {
+  return eventId === undefined
+    ? `event: message\ndata: ${json}\n\n`
+    : `event: message\nid: ${eventId}\ndata: ${json}\n\n`;
+}
+
+function live(res: ServerResponse): boolean {
+  return !res.writableEnded && !res.destroyed;
+}
+
+function keepAlive(res: ServerResponse): void {
+  if (live(res)) res.write(': keepalive\n\n');
+}
+
+function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
