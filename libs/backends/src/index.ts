@@ -7,3 +7,4 @@ export * from './transports/backend-connector.js';
 export * from './transports/process-spawner.js';
 export * from './downstream-client.js';
 export * from './failure-classifier.js';
+export * from './transports/json-rpc-message.js';

@@ -1,8 +1,19 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import { StringDecoder } from 'node:string_decoder';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { jsonRpcKind } from './json-rpc-message.js';
 import type { ProcessSpawner, SpawnRequest } from './process-spawner.js';
+
+const NOT_RUNNING = 'backend process is not running';
+
+/** Messages sent in one turn of the event loop, written to the child's stdin together. */
+interface Batch {
+  lines: string[];
+  done: Promise<void>;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
 
 export interface StdioTransportOptions {
   request: SpawnRequest;
@@ -15,7 +26,9 @@ export interface StdioTransportOptions {
 
 /**
  * MCP over a child's stdin/stdout, like the SDK's StdioClientTransport, but the child leads its own process group
- * and close() ends the whole group, so nothing it forked outlives the gateway.
+ * and close() ends the whole group, so nothing it forked outlives the gateway. Messages sent in the same turn of the
+ * event loop (concurrent calls) go out in one write: each pipe write wakes the child, so one per message costs both
+ * processes a context switch under load.
  */
 export class ProcessGroupStdioTransport implements Transport {
   onclose?: () => void;
@@ -23,7 +36,10 @@ export class ProcessGroupStdioTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private child?: ChildProcessWithoutNullStreams;
-  private readonly readBuffer = new ReadBuffer();
+  private stdoutTail = '';
+  /** Keeps a character split across two chunks whole. */
+  private readonly stdoutDecoder = new StringDecoder('utf8');
+  private batch?: Batch;
   private stderrTail = '';
   private closed = false;
   exitInfo?: string;
@@ -56,35 +72,59 @@ export class ProcessGroupStdioTransport implements Transport {
     });
   }
 
+  /** Resolves once the message is written (or buffered before a drain), as the SDK's transport does. */
   send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
-    if (!stdin || this.closed || !stdin.writable) return Promise.reject(new Error('backend process is not running'));
-    return new Promise((resolve) => {
-      if (stdin.write(serializeMessage(message))) resolve();
-      else stdin.once('drain', resolve);
-    });
+    if (!stdin || this.closed || !stdin.writable) return Promise.reject(new Error(NOT_RUNNING));
+    if (!this.batch) {
+      const batch = { lines: [] } as unknown as Batch;
+      batch.done = new Promise<void>((resolve, reject) => {
+        batch.resolve = resolve;
+        batch.reject = reject;
+      });
+      this.batch = batch;
+      setImmediate(() => this.flush());
+    }
+    this.batch.lines.push(`${JSON.stringify(message)}\n`);
+    return this.batch.done;
+  }
+
+  private flush(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = undefined;
+    const stdin = this.child?.stdin;
+    if (!stdin || this.closed || !stdin.writable) return batch.reject(new Error(NOT_RUNNING));
+    if (stdin.write(batch.lines.length === 1 ? batch.lines[0] : batch.lines.join(''))) batch.resolve();
+    else stdin.once('drain', batch.resolve);
   }
 
   async close(): Promise<void> {
     const child = this.child;
     if (child?.pid !== undefined) {
+      this.flush();
       child.stdin.end();
       await this.options.spawner.killGroup(child.pid, this.options.killGraceMs ?? 2000);
     }
     this.finish();
   }
 
+  /** One JSON-RPC message per line; a stray line that is not one is reported and skipped, not fatal. */
   private onStdout(chunk: Buffer): void {
-    this.readBuffer.append(chunk);
-    for (;;) {
+    const lines = (this.stdoutTail + this.stdoutDecoder.write(chunk)).split('\n');
+    this.stdoutTail = lines.pop()!;
+    for (const raw of lines) {
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (!line) continue;
+      let message: unknown;
       try {
-        const message = this.readBuffer.readMessage();
-        if (message === null) return;
-        this.onmessage?.(message);
-      } catch (error) {
-        // A stray non-JSON line from the server must not kill the session.
-        this.onerror?.(error as Error);
+        message = JSON.parse(line);
+      } catch {
+        this.onerror?.(new Error(`backend wrote a line that is not JSON: ${line.slice(0, 200)}`));
+        continue;
       }
+      if (jsonRpcKind(message)) this.onmessage?.(message as JSONRPCMessage);
+      else this.onerror?.(new Error(`backend wrote JSON that is not a JSON-RPC message: ${line.slice(0, 200)}`));
     }
   }
 
@@ -99,7 +139,9 @@ export class ProcessGroupStdioTransport implements Transport {
     this.closed = true;
     if (this.stderrTail.trim()) this.options.onStderrLine(this.stderrTail);
     this.stderrTail = '';
-    this.readBuffer.clear();
+    this.stdoutTail = '';
+    this.batch?.reject(new Error(NOT_RUNNING));
+    this.batch = undefined;
     this.onclose?.();
   }
 }

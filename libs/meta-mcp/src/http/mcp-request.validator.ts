@@ -4,7 +4,7 @@ import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js
 import { GatewayConfig } from '@gateway/config';
 import { bodyTooLargeMessage } from './body-size.hook.js';
 import { BODY_TOO_LARGE, INVALID_JSON, UNSUPPORTED_MEDIA_TYPE } from './json-body.parser.js';
-import { jsonRpcKind } from './json-rpc-message.js';
+import { jsonRpcKind } from '@gateway/backends';
 import { JsonRpcCode } from './json-rpc-reply.js';
 
 /** An HTTP answer refusing a request before it reaches an MCP session. */

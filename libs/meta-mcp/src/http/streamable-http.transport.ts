@@ -10,7 +10,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { SessionEvents } from '../meta-mcp.tokens.js';
 import { JsonRpcCode, sendJsonRpcError } from './json-rpc-reply.js';
-import { jsonRpcKind } from './json-rpc-message.js';
+import { jsonRpcKind } from '@gateway/backends';
 
 const STANDALONE = '_GET_stream';
 /**
