@@ -3,6 +3,7 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { connectClient } from './connect-client.js';
+import { nodeFetch } from './node-fetch.js';
 import type { BackendConnector, ConnectRequest, Connection, ConnectedKind } from './backend-connector.js';
 
 /** Status codes with which a legacy SSE-only server answers a Streamable HTTP POST (per the spec's compatibility rules). */
@@ -37,7 +38,7 @@ export class HttpConnector implements BackendConnector {
               fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...headers } }),
             },
           })
-        : new StreamableHTTPClientTransport(url, { requestInit: { headers } });
+        : new StreamableHTTPClientTransport(url, { requestInit: { headers }, fetch: nodeFetch });
     const client = request.createClient();
     await connectClient(client, transport, request.timeoutMs);
     const close = async () => {
