@@ -3,9 +3,12 @@
  * through MCP, and scale. Writes bench/results/<out>.md and .json; fails (exit 1, nothing written) if any run errors.
  *
  *   node --import tsx bench/run.ts [--quick] [--only overhead,tokens,search,scale] [--runs N] [--window-ms N]
- *                                  [--scale-calls N] [--workers N] [--profile] [--build] [--out NAME]
+ *                                  [--scale-calls N] [--workers N] [--loadgen raw|sdk] [--profile] [--build]
+ *                                  [--out NAME]
  *
  * --workers    load-generator processes (default: half the CPUs, at least 1)
+ * --loadgen    how HTTP sessions call: raw (default; SDK-initialized sessions, then plain node:http POSTs, every answer
+ *              parsed and checked) or sdk (the MCP SDK Client's callTool, ~0.5 ms more client CPU per call)
  * --quick      shorter windows, 2 runs, 1,000 scale calls; writes quick.* unless --out is given
  * --only       a subset of sections (also writes quick.* unless --out is given, so latest.* stays a full run)
  * --profile    runs the overhead gateway under `node --cpu-prof` and adds its top self-time functions
@@ -21,6 +24,7 @@ import { builtEntry, ensureGatewayBuilt } from '../test/helpers/built-gateway.js
 import { fromRoot } from '../test/helpers/processes.js';
 import { newestProfile, summarizeProfile, type ProfileSummary } from './lib/cpu-profile.js';
 import { LoadPool } from './lib/load-pool.js';
+import { LOAD_GENS, type LoadGen } from './lib/load-protocol.js';
 import { loadAverage, machineInfo } from './lib/machine.js';
 import { ProcessTracker } from './lib/process-tracker.js';
 import { renderMarkdown, type BenchResults } from './lib/report.js';
@@ -40,6 +44,7 @@ function parseOptions() {
       'window-ms': { type: 'string' },
       'scale-calls': { type: 'string' },
       workers: { type: 'string' },
+      loadgen: { type: 'string', default: 'raw' },
       profile: { type: 'boolean', default: false },
       build: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -55,6 +60,8 @@ function parseOptions() {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${name}: a positive integer, got ${value}`);
     return n;
   };
+  const loadgen = values.loadgen as LoadGen;
+  if (!LOAD_GENS.includes(loadgen)) throw new Error(`--loadgen: ${LOAD_GENS.join(' or ')}, got ${values.loadgen}`);
   const quick = values.quick;
   const partial = quick || values.only !== undefined;
   return {
@@ -66,6 +73,7 @@ function parseOptions() {
     // Half the CPUs: on a 2-CPU machine two client processes starve the server under test (measured: direct HTTP at
     // 8 sessions served 2-5x fewer calls/s with 2 load workers than with 1).
     workers: int(values.workers, Math.max(1, Math.floor(os.availableParallelism() / 2)), 'workers'),
+    loadgen,
     profile: values.profile,
     build: values.build,
     out: values.out ?? (partial ? 'quick' : 'latest'),
@@ -107,7 +115,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
 
   const needsPool = options.sections.has('overhead') || options.sections.has('scale');
-  const pool = needsPool ? LoadPool.start(tracker, options.workers) : undefined;
+  const pool = needsPool ? LoadPool.start(tracker, options.workers, options.loadgen) : undefined;
   const results: BenchResults = {
     command,
     quick: options.quick,

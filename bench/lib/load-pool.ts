@@ -1,8 +1,8 @@
-// The load generator: worker processes (bench/lib/load-worker.ts) each holding MCP SDK client sessions. Sessions are
-// spread over the workers so the client side uses every core; a window is a fixed number of calls shared by all.
+// The load generator: worker processes (bench/lib/load-worker.ts) each holding MCP sessions. Sessions are spread over
+// the workers so the client side uses every core; a window is a fixed number of calls shared by all.
 import { fileURLToPath } from 'node:url';
 import { tsxLoader } from '../../test/helpers/processes.js';
-import type { FromWorker, LoadTarget, ToWorker } from './load-protocol.js';
+import type { FromWorker, LoadGen, LoadTarget, ToWorker } from './load-protocol.js';
 import { cpuTimeMs, type ProcessTracker, type Tracked } from './process-tracker.js';
 import { sortedCopy } from './stats.js';
 
@@ -31,6 +31,8 @@ export interface WindowResult {
   throughput: number;
   /** CPU time the cpuPids used during the timed window, ms (undefined when none were given). */
   cpuMs?: number;
+  /** CPU time the load-generator workers themselves used during the timed window, ms. */
+  loadCpuMs: number;
 }
 
 class Worker {
@@ -77,20 +79,33 @@ export class LoadPool {
   private constructor(
     private readonly tracker: ProcessTracker,
     private readonly workers: Worker[],
+    readonly loadgen: LoadGen,
   ) {}
 
-  static start(tracker: ProcessTracker, count: number): LoadPool {
+  static start(tracker: ProcessTracker, count: number, loadgen: LoadGen): LoadPool {
     const workers = Array.from({ length: count }, (_, i) => {
       const spawned = tracker.spawn(`load-worker-${i}`, process.execPath, ['--import', tsxLoader, workerFile], {
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       });
       return new Worker(spawned);
     });
-    return new LoadPool(tracker, workers);
+    return new LoadPool(tracker, workers, loadgen);
   }
 
   get size(): number {
     return this.workers.length;
+  }
+
+  /** How the calls are made, for the report. */
+  describe(): string {
+    const workers = `${this.size} worker process${this.size === 1 ? '' : 'es'} (node:child_process)`;
+    return this.loadgen === 'raw'
+      ? 'sessions initialized with the MCP SDK Client (@modelcontextprotocol/sdk: initialize, ' +
+          'notifications/initialized); calls as raw HTTP/1.1 keep-alive POSTs (node:http, one connection per session), ' +
+          `every response parsed (JSON or SSE) and checked, in ${workers}; the stdio baseline uses the SDK ` +
+          'StdioClientTransport'
+      : `MCP SDK Client (@modelcontextprotocol/sdk, client.callTool over StreamableHTTPClientTransport or ` +
+          `StdioClientTransport) in ${workers}`;
   }
 
   /** Opens sessions, warms up, runs the timed window, closes the sessions. Any failed call fails the window. */
@@ -99,7 +114,9 @@ export class LoadPool {
     const used = shares.map((share, i) => ({ worker: this.workers[i], ...share })).filter((s) => s.sessions > 0);
     try {
       const opened = await Promise.all(
-        used.map((u) => u.worker.request({ op: 'open', target, sessions: u.sessions }, 'opened')),
+        used.map((u) =>
+          u.worker.request({ op: 'open', target, sessions: u.sessions, loadgen: this.loadgen }, 'opened'),
+        ),
       );
       for (const answer of opened) for (const pid of answer.pids) this.tracker.adopt(pid);
       const cpuPids = options.cpuPids === 'opened' ? opened.flatMap((answer) => answer.pids) : (options.cpuPids ?? []);
@@ -112,7 +129,9 @@ export class LoadPool {
           ),
         ),
       );
+      const loadCpu = () => used.reduce((sum, u) => sum + cpuTimeMs(u.worker.process.pid), 0);
       const cpuBefore = cpu();
+      const loadCpuBefore = loadCpu();
       const started = performance.now();
       const done = await Promise.all(
         used.map((u) =>
@@ -124,6 +143,7 @@ export class LoadPool {
       );
       const elapsedMs = performance.now() - started;
       const cpuMs = cpuPids.length ? cpu() - cpuBefore : undefined;
+      const loadCpuMs = loadCpu() - loadCpuBefore;
       if (cpuMs !== undefined && !Number.isFinite(cpuMs))
         throw new Error(`a measured process (${cpuPids.join(', ')}) died`);
       const latencies = sortedCopy(done.flatMap((answer) => answer.latenciesMs));
@@ -138,6 +158,7 @@ export class LoadPool {
         elapsedMs,
         throughput: (latencies.length * 1000) / elapsedMs,
         cpuMs,
+        loadCpuMs,
       };
     } finally {
       await Promise.all(used.map((u) => u.worker.request({ op: 'close' }, 'closed').catch(() => undefined)));

@@ -12,8 +12,16 @@ export type LoadTarget =
   | { kind: 'http'; url: string; calls: CallSpec[] }
   | { kind: 'stdio'; command: string; args: string[]; calls: CallSpec[] };
 
+/**
+ * How HTTP sessions make their calls. Both open each session with the MCP SDK Client (initialize handshake); 'raw'
+ * then POSTs tools/call over node:http and parses each answer itself, 'sdk' calls client.callTool. Stdio targets always
+ * use the SDK client.
+ */
+export type LoadGen = 'raw' | 'sdk';
+export const LOAD_GENS: readonly LoadGen[] = ['raw', 'sdk'];
+
 export type ToWorker =
-  | { op: 'open'; target: LoadTarget; sessions: number }
+  | { op: 'open'; target: LoadTarget; sessions: number; loadgen: LoadGen }
   | { op: 'warm'; calls: number }
   /** A timed window: a fixed number of calls, or as many as fit in durationMs (calls in flight then complete). */
   | { op: 'run'; calls?: number; durationMs?: number }

@@ -1,49 +1,65 @@
-// A load-generator process: MCP SDK clients (one per session) making tools/call requests as fast as each answer
-// arrives, timing every call. Driven over IPC by bench/lib/load-pool.ts; one operation at a time.
+// A load-generator process: one MCP session per loop making tools/call requests as fast as each answer arrives,
+// timing every call. Sessions are opened with the MCP SDK Client; calls go through it ('sdk') or as raw HTTP POSTs
+// ('raw', bench/lib/raw-http-caller.ts). Driven over IPC by bench/lib/load-pool.ts; one operation at a time.
 import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { CallSpec, FromWorker, LoadTarget, ToWorker } from './load-protocol.js';
+import type { CallSpec, FromWorker, LoadGen, LoadTarget, ToWorker } from './load-protocol.js';
+import type { ToolResult } from './mcp-response.js';
+import { RawHttpCaller } from './raw-http-caller.js';
 
 interface Session {
   client: Client;
   transport: StreamableHTTPClientTransport | StdioClientTransport;
+  raw?: RawHttpCaller;
 }
+
+type Call = (spec: CallSpec) => Promise<ToolResult>;
 
 let target: LoadTarget | undefined;
 /** Loops making calls; for stdio they share one client (one pipe), for HTTP each has its own session. */
-let loops: Client[] = [];
+let loops: Call[] = [];
 let sessions: Session[] = [];
 
 function send(message: FromWorker): void {
   process.send!(message);
 }
 
-async function open(to: LoadTarget, count: number): Promise<number[]> {
+const sdkCall =
+  (client: Client): Call =>
+  (spec) =>
+    client.callTool({ name: spec.name, arguments: spec.arguments }) as Promise<ToolResult>;
+
+async function open(to: LoadTarget, count: number, loadgen: LoadGen): Promise<number[]> {
   target = to;
   const connect = async (): Promise<Session> => {
     const client = new Client({ name: 'mcp-gateway-bench', version: '1.0.0' }, { capabilities: {} });
-    const transport =
-      to.kind === 'http'
-        ? new StreamableHTTPClientTransport(new URL(to.url))
-        : new StdioClientTransport({ command: to.command, args: to.args, stderr: 'ignore' });
+    if (to.kind === 'stdio') {
+      const transport = new StdioClientTransport({ command: to.command, args: to.args, stderr: 'ignore' });
+      await client.connect(transport);
+      return { client, transport };
+    }
+    const transport = new StreamableHTTPClientTransport(new URL(to.url));
     await client.connect(transport);
-    return { client, transport };
+    // The session id (none from a stateless server) and the protocol version the handshake settled on.
+    const raw =
+      loadgen === 'raw' ? new RawHttpCaller(to.url, transport.sessionId, transport.protocolVersion) : undefined;
+    return { client, transport, raw };
   };
   if (to.kind === 'stdio') {
     sessions = [await connect()];
-    loops = Array.from({ length: count }, () => sessions[0].client);
+    loops = Array.from({ length: count }, () => sdkCall(sessions[0].client));
     const pid = (sessions[0].transport as StdioClientTransport).pid;
     return pid ? [pid] : [];
   }
   sessions = await Promise.all(Array.from({ length: count }, connect));
-  loops = sessions.map((session) => session.client);
+  loops = sessions.map(({ client, raw }) => (raw ? (spec) => raw.call(spec) : sdkCall(client)));
   return [];
 }
 
-function check(spec: CallSpec, result: Awaited<ReturnType<Client['callTool']>>): void {
-  const content = result.content as Array<{ type: string; text?: string }> | undefined;
+function check(spec: CallSpec, result: ToolResult): void {
+  const content = result.content;
   const text = content?.[0]?.type === 'text' ? content[0].text : undefined;
   if (result.isError) throw new Error(`${spec.name} answered a tool error: ${text ?? JSON.stringify(result)}`);
   if (spec.expectText !== undefined && text !== spec.expectText) {
@@ -57,11 +73,11 @@ async function drive(total: number, deadline = Infinity): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
   await Promise.all(
-    loops.map(async (client) => {
+    loops.map(async (call) => {
       while (next < total && performance.now() < deadline) {
         const spec = specs[next++ % specs.length];
         const started = performance.now();
-        const result = await client.callTool({ name: spec.name, arguments: spec.arguments });
+        const result = await call(spec);
         latencies.push(performance.now() - started);
         check(spec, result);
       }
@@ -72,7 +88,8 @@ async function drive(total: number, deadline = Infinity): Promise<number[]> {
 
 async function close(): Promise<void> {
   await Promise.all(
-    sessions.map(async ({ client, transport }) => {
+    sessions.map(async ({ client, transport, raw }) => {
+      raw?.close();
       if (transport instanceof StreamableHTTPClientTransport) await transport.terminateSession().catch(() => undefined);
       await client.close();
     }),
@@ -84,7 +101,7 @@ async function close(): Promise<void> {
 async function handle(message: ToWorker): Promise<FromWorker> {
   switch (message.op) {
     case 'open':
-      return { op: 'opened', pids: await open(message.target, message.sessions) };
+      return { op: 'opened', pids: await open(message.target, message.sessions, message.loadgen) };
     case 'warm':
       await drive(message.calls);
       return { op: 'warmed' };

@@ -60,6 +60,8 @@ export interface OverheadRow {
   throughputRatio: Spread;
   /** CPU time of the process under test per timed call (see HOW for which process). */
   cpuMsPerCall: Spread;
+  /** CPU time of the load generator's worker processes per timed call (what the client side costs). */
+  loadCpuMsPerCall: Spread;
 }
 
 export interface OverheadResult {
@@ -210,7 +212,8 @@ export async function runOverhead(
         log(
           `overhead run ${run + 1}/${options.runs} c=${String(clients).padStart(2)} ${def.id.padEnd(24)} ` +
             `p50 ${percentile(result.latencies, 0.5).toFixed(2)}ms p99 ${percentile(result.latencies, 0.99).toFixed(2)}ms ` +
-            `${result.throughput.toFixed(0)}/s (${result.calls} calls) cpu ${(result.cpuMs! / result.calls).toFixed(3)}ms/call`,
+            `${result.throughput.toFixed(0)}/s (${result.calls} calls) cpu ${(result.cpuMs! / result.calls).toFixed(3)}ms/call ` +
+            `loadgen ${(result.loadCpuMs / result.calls).toFixed(3)}ms/call`,
         );
       }
     }
@@ -238,6 +241,7 @@ export async function runOverhead(
         p50Ratio: spread(p50.map((v, i) => v / basep50[i])),
         throughputRatio: spread(mine.map((r, i) => r.throughput / base[i].throughput)),
         cpuMsPerCall: spread(mine.map((r) => r.cpuMs! / r.calls)),
+        loadCpuMsPerCall: spread(mine.map((r) => r.loadCpuMs / r.calls)),
       });
     }
   }
@@ -251,9 +255,9 @@ export async function runOverhead(
   return {
     options: recorded,
     loadGenerator:
-      `MCP SDK Client (@modelcontextprotocol/sdk) in ${pool.size} worker process${pool.size === 1 ? '' : 'es'} (node:child_process), ` +
-      'sessions spread evenly over them; each session issues tools/call back to back (closed loop); ' +
-      `fixed-duration windows of ${options.windowMs} ms after a warm-up (supergateway stateless: fixed count)`,
+      `${pool.describe()}; sessions spread evenly over the workers; each session issues tools/call back to back ` +
+      `(closed loop); fixed-duration windows of ${options.windowMs} ms after a warm-up (supergateway stateless: ` +
+      'fixed count)',
     targets: defs.map((d) => ({ id: d.id, label: d.label, group: d.group, how: HOW[d.id] })),
     rows,
     gatewayPid,
