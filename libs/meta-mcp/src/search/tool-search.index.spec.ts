@@ -30,15 +30,22 @@ describe('tokenize', () => {
     expect(tokenize('HTMLParser v2.1')).toEqual(['html', 'parser', 'htmlparser', 'v', '2', 'v2', '1']);
   });
 
-  it('stems, drops stop words and single letters', () => {
+  it('stems (Porter2), drops stop words and single letters', () => {
     expect(analyze('The charts of running processes')).toEqual(['chart', 'run', 'process']);
-    expect(porterStem('generalization')).toBe('gener');
+    expect(porterStem('generalization')).toBe('general');
     expect(porterStem('ponies')).toBe('poni');
+    // Porter (1980) made "news" into "new".
+    expect(porterStem('news')).toBe('news');
   });
 
-  it('turns Han runs into overlapping bigrams', () => {
-    expect(analyze('搜索关键词')).toEqual(['搜索', '索关', '关键', '键词']);
-    expect(analyze('获取 BBC 新闻')).toEqual(['bbc', '获取', '新闻']);
+  it('turns Han runs into overlapping bigrams plus the English of the words the glossary knows', () => {
+    expect(analyze('搜索关键词')).toEqual(['搜索', '索关', '关键', '键词', 'search', 'keyword']);
+    expect(analyze('获取 BBC 新闻')).toEqual(['bbc', '获取', 'get', '新闻', 'news']);
+    expect(analyze('获取 BBC 新闻', false)).toEqual(['bbc', '获取', '新闻']);
+  });
+
+  it('skips pasted blobs', () => {
+    expect(tokenize(`what is ${'ab+/Cd'.repeat(50)}`)).toEqual(['what', 'is']);
   });
 });
 
@@ -57,6 +64,26 @@ describe('ToolSearchIndex', () => {
     const all = fixture().search('file read').matches;
     expect(all.map((m) => m.score)).toEqual([...all.map((m) => m.score)].sort((a, b) => b - a));
     expect(all[0].tool).toBe('read_file');
+  });
+
+  it('finds a tool described only in Chinese from an English request', () => {
+    const index = fixture();
+    index.setServer('trends', undefined, [tool('get-weibo-trending', '获取微博热搜榜单，展示当下最热门的社会话题')]);
+    expect(index.search('social topics').matches[0].tool).toBe('get-weibo-trending');
+    const plain = new ToolSearchIndex({ glossary: false });
+    plain.setServer('trends', undefined, [tool('get-weibo-trending', '获取微博热搜榜单，展示当下最热门的社会话题')]);
+    expect(plain.search('social topics').matches).toEqual([]);
+  });
+
+  it('expands everyday request words to catalog words', () => {
+    const diff = tool('text_diff', 'Compare two text files and show differences');
+    const index = new ToolSearchIndex();
+    index.setServer('text', undefined, [diff]);
+    // "changed" stands for diff/compare.
+    expect(index.search('what changed in my logs since yesterday').matches[0]?.tool).toBe('text_diff');
+    const plain = new ToolSearchIndex({ synonymWeight: 0 });
+    plain.setServer('text', undefined, [diff]);
+    expect(plain.search('what changed in my logs since yesterday').matches).toEqual([]);
   });
 
   it('restricts to one server', () => {
@@ -127,14 +154,14 @@ function req(...names: string[]): Record<string, unknown> {
 }
 
 describe('LiveMCPBench dev split', () => {
-  // Floors sit a few points under the tuned figures (dev R@5 45.7, nDCG@5 43.7) so a ranking regression fails here.
+  // Floors sit just under the tuned figures (dev R@5 54.1, nDCG@5 50.8) so a ranking regression fails here.
   it('keeps Recall@5 and nDCG@5 above their floors', () => {
     const index = new ToolSearchIndex();
     for (const s of loadServers()) index.setServer(s.server, s.description, s.tools);
     expect(index.size).toBe(527);
     const result = evaluate((q) => index.search(q, { limit: 10 }).matches.map((m) => m.tool), 'dev');
     expect(result.n).toBe(50);
-    expect(result.recall5).toBeGreaterThanOrEqual(42);
-    expect(result.ndcg5).toBeGreaterThanOrEqual(40);
+    expect(result.recall5).toBeGreaterThanOrEqual(53);
+    expect(result.ndcg5).toBeGreaterThanOrEqual(49.5);
   });
 });

@@ -1,5 +1,6 @@
-import MiniSearch from 'minisearch';
-import { analyze, isQueryFiller, processTerm, synonymsOf, tokenize } from './tokenize.js';
+import { Bm25Index } from './bm25.js';
+import { analyze as analyzeText, isQueryFiller } from './tokenize.js';
+import { synonymsOf } from './synonyms.js';
 
 export interface SearchableTool {
   name: string;
@@ -24,27 +25,29 @@ export interface RankingOptions {
   bm25: { k: number; b: number; d: number };
   /** Drop conversational filler ("help me", "I want") from queries. */
   dropFiller: boolean;
-  /** Weight of query-side synonyms (file formats, API verbs); 0 turns them off. */
+  /** Weight of query-side synonyms (synonyms.ts: file formats, API verbs, everyday words); 0 turns them off. */
   synonymWeight: number;
   /** Query terms are weighted by (server-level idf)^power: words every server uses say little about which tool is meant. */
   serverIdfPower: number;
   /** Share of a tool's score passed to the sibling that produces its required inputs (geocode before nearby search). */
   chainLift: number;
+  /** Add English words for the Chinese words of descriptions and queries (glossary.ts). */
+  glossary: boolean;
 }
 
 export type SearchField = 'name' | 'title' | 'summary' | 'description' | 'params' | 'server';
 
 export const DEFAULT_RANKING: RankingOptions = {
   boosts: { name: 1, title: 1, summary: 1, description: 1, params: 0.5, server: 0.5 },
-  bm25: { k: 1.2, b: 0.75, d: 0.5 },
+  bm25: { k: 1.2, b: 0.75, d: 0 },
   dropFiller: true,
   synonymWeight: 1,
   serverIdfPower: 3,
   chainLift: 0.6,
+  glossary: true,
 };
 
 interface ToolDoc extends Record<SearchField, string> {
-  id: string;
   serverName: string;
   tool: string;
   inputSchema: Record<string, unknown>;
@@ -53,7 +56,7 @@ interface ToolDoc extends Record<SearchField, string> {
 }
 
 interface Hit {
-  id: string;
+  id: number;
   score: number;
 }
 
@@ -67,47 +70,48 @@ const MAX_LIFTERS = 30;
 
 export class ToolSearchIndex {
   private readonly options: RankingOptions;
-  private readonly index: MiniSearch<ToolDoc>;
-  private readonly docs = new Map<string, ToolDoc>();
-  private readonly idsByServer = new Map<string, string[]>();
+  private readonly fields: SearchField[];
+  private readonly bm25: Bm25Index;
+  /** Documents by number (the BM25 index's key); numbers of removed tools are reused. */
+  private readonly docs: (ToolDoc | undefined)[] = [];
+  private readonly free: number[] = [];
+  private readonly idsByServer = new Map<string, number[]>();
   /** Per server, the set of terms its whole catalog uses; and per term, how many servers use it. */
   private readonly serverTerms = new Map<string, Set<string>>();
   private readonly serverDf = new Map<string, number>();
   /** Per tool, its description/params terms; and per term, how many tools use it (for link idf). */
-  private readonly toolTerms = new Map<string, Set<string>>();
+  private readonly toolTerms = new Map<number, Set<string>>();
   private readonly toolDf = new Map<string, number>();
-  /** consumer id -> producers; derived from catalog-wide idf, so rebuilt lazily after any catalog change. */
-  private producers = new Map<string, [string, number][]>();
+  /** consumer -> producers; derived from catalog-wide idf, so rebuilt lazily after any catalog change. */
+  private producers = new Map<number, [number, number][]>();
   private linkedServers = new Set<string>();
+  private count = 0;
+  private readonly analyze: (text: string) => string[];
 
   constructor(options: Partial<RankingOptions> = {}) {
     this.options = { ...DEFAULT_RANKING, ...options };
-    const { boosts, bm25 } = this.options;
-    const fields = (Object.keys(boosts) as SearchField[]).filter((f) => boosts[f] > 0);
-    this.index = new MiniSearch<ToolDoc>({
-      fields,
-      tokenize: (text) => tokenize(text),
-      processTerm: (term) => processTerm(term),
-      // Queries arrive analysed and weighted (see queryWeights), so search only splits on spaces.
-      searchOptions: { boost: boosts, bm25, tokenize: (q) => q.split(' '), processTerm: (t) => t },
-    });
+    const { boosts, bm25, glossary } = this.options;
+    this.analyze = (text) => analyzeText(text, glossary);
+    this.fields = (Object.keys(boosts) as SearchField[]).filter((f) => boosts[f] > 0);
+    this.bm25 = new Bm25Index(
+      this.fields.map((f) => boosts[f]),
+      bm25,
+    );
   }
 
   get size(): number {
-    return this.docs.size;
+    return this.count;
   }
 
   /** Replace the whole catalog of one server (incremental: only that server's documents change). */
   setServer(server: string, serverDescription: string | undefined, tools: SearchableTool[]): void {
     this.removeServer(server);
-    const byId = new Map<string, ToolDoc>();
+    const byName = new Map<string, ToolDoc>();
     for (const tool of tools) {
-      const id = `${server}\u0000${tool.name}`;
       const description = tool.description ?? '';
       const annotationTitle = typeof tool.annotations?.title === 'string' ? tool.annotations.title : '';
-      // A name repeated within one server collides on id; the last definition wins, as a client would see it.
-      byId.set(id, {
-        id,
+      // A name repeated within one server collides; the last definition wins, as a client would see it.
+      byName.set(tool.name, {
         serverName: server,
         tool: tool.name,
         name: tool.name,
@@ -117,15 +121,21 @@ export class ToolSearchIndex {
         params: schemaText(tool.inputSchema),
         server: `${server} ${serverDescription ?? ''}`,
         inputSchema: tool.inputSchema ?? {},
-        required: new Set(analyze(requiredParams(tool.inputSchema).join(' '))),
+        required: new Set(this.analyze(requiredParams(tool.inputSchema).join(' '))),
       });
     }
-    const docs = [...byId.values()];
-    const catalogTerms = new Set(analyze(`${server} ${serverDescription ?? ''}`));
-    for (const doc of docs) {
-      this.docs.set(doc.id, doc);
-      const terms = new Set(analyze(`${doc.name} ${doc.title} ${doc.description} ${doc.params}`));
-      this.toolTerms.set(doc.id, terms);
+    const catalogTerms = new Set(this.analyze(`${server} ${serverDescription ?? ''}`));
+    const ids: number[] = [];
+    for (const doc of byName.values()) {
+      const id = this.free.pop() ?? this.docs.length;
+      this.docs[id] = doc;
+      ids.push(id);
+      this.bm25.set(
+        id,
+        this.fields.map((f) => this.analyze(doc[f])),
+      );
+      const terms = new Set(this.analyze(`${doc.name} ${doc.title} ${doc.description} ${doc.params}`));
+      this.toolTerms.set(id, terms);
       for (const t of terms) {
         this.toolDf.set(t, (this.toolDf.get(t) ?? 0) + 1);
         catalogTerms.add(t);
@@ -133,11 +143,8 @@ export class ToolSearchIndex {
     }
     for (const t of catalogTerms) this.serverDf.set(t, (this.serverDf.get(t) ?? 0) + 1);
     this.serverTerms.set(server, catalogTerms);
-    this.idsByServer.set(
-      server,
-      docs.map((d) => d.id),
-    );
-    this.index.addAll(docs);
+    this.idsByServer.set(server, ids);
+    this.count += ids.length;
     this.invalidateLinks();
   }
 
@@ -145,31 +152,35 @@ export class ToolSearchIndex {
     const ids = this.idsByServer.get(server);
     if (!ids) return;
     for (const id of ids) {
-      this.index.discard(id);
-      this.docs.delete(id);
+      this.bm25.delete(id);
+      this.docs[id] = undefined;
+      this.free.push(id);
       for (const t of this.toolTerms.get(id) ?? []) decrement(this.toolDf, t);
       this.toolTerms.delete(id);
     }
     for (const t of this.serverTerms.get(server) ?? []) decrement(this.serverDf, t);
     this.serverTerms.delete(server);
     this.idsByServer.delete(server);
+    this.count -= ids.length;
     this.invalidateLinks();
   }
 
   search(query: string, opts: { limit?: number; server?: string } = {}): { matches: ToolMatch[]; total: number } {
     const limit = opts.limit ?? 10;
     const weights = this.queryWeights(query);
-    if (weights.size === 0 || this.docs.size === 0) return { matches: [], total: 0 };
+    if (weights.size === 0 || this.count === 0) return { matches: [], total: 0 };
+    const { score, matched, touched } = this.bm25.search(weights);
     const only = opts.server;
-    const hits = this.index.search([...weights.keys()].join(' '), {
-      combineWith: 'OR',
-      boostTerm: (term) => weights.get(term) ?? 1,
-      filter: only === undefined ? undefined : (r) => this.docs.get(r.id as string)?.serverName === only,
-    }) as unknown as Hit[];
+    const hits: Hit[] = [];
+    for (const id of touched) {
+      if (only !== undefined && this.docs[id]!.serverName !== only) continue;
+      // Like MiniSearch: a tool matching more of the query's terms is worth proportionally more.
+      hits.push({ id, score: score[id] * matched[id] });
+    }
     if (hits.length === 0) return { matches: [], total: 0 };
     const scored = this.liftProducers(hits);
     const matches = scored.slice(0, limit).map(({ id, score }) => {
-      const doc = this.docs.get(id)!;
+      const doc = this.docs[id]!;
       return {
         server: doc.serverName,
         tool: doc.tool,
@@ -185,7 +196,7 @@ export class ToolSearchIndex {
   private queryWeights(query: string): Map<string, number> {
     const { dropFiller, synonymWeight, serverIdfPower } = this.options;
     const weights = new Map<string, number>();
-    for (const term of analyze(query)) {
+    for (const term of this.analyze(query)) {
       if (weights.size >= MAX_QUERY_TERMS) break;
       if (!(dropFiller && isQueryFiller(term))) weights.set(term, 1);
     }
@@ -196,9 +207,11 @@ export class ToolSearchIndex {
     }
     if (serverIdfPower > 0) {
       const n = this.serverTerms.size;
+      // A word every server uses keeps a small weight rather than none: with a single server, every word is one.
+      const floor = Math.log((n + 1) / (n + 0.5)) / Math.log(n + 1);
       for (const [term, w] of weights) {
         const idf = Math.log((n + 1) / ((this.serverDf.get(term) ?? 0) + 1)) / Math.log(n + 1);
-        weights.set(term, w * idf ** serverIdfPower);
+        weights.set(term, w * Math.max(idf, floor) ** serverIdfPower);
       }
     }
     return weights;
@@ -206,21 +219,28 @@ export class ToolSearchIndex {
 
   /** Scores normalised to the best hit, then each tool lifts the siblings that produce its required inputs. */
   private liftProducers(hits: Hit[]): Hit[] {
-    // MiniSearch returns hits best first.
+    hits.sort((a, b) => b.score - a.score);
     const top = hits[0].score > 0 ? hits[0].score : 1;
-    const scores = new Map(hits.map((h) => [h.id, h.score / top]));
+    for (const h of hits) h.score /= top;
     const { chainLift } = this.options;
-    if (chainLift > 0) {
-      const lift = new Map<string, number>();
-      // Only strong hits lend weight; the long tail of one-word matches would add time, not order.
-      for (const { id, score } of hits.slice(0, MAX_LIFTERS)) {
-        for (const [producer, strength] of this.producersOf(id)) {
-          lift.set(producer, Math.max(lift.get(producer) ?? 0, (strength * score) / top));
-        }
+    if (chainLift <= 0) return hits;
+    const lift = new Map<number, number>();
+    // Only strong hits lend weight; the long tail of one-word matches would add time, not order.
+    for (const { id, score } of hits.slice(0, MAX_LIFTERS)) {
+      for (const [producer, strength] of this.producersOf(id)) {
+        lift.set(producer, Math.max(lift.get(producer) ?? 0, strength * score));
       }
-      for (const [id, v] of lift) scores.set(id, (scores.get(id) ?? 0) + chainLift * v);
     }
-    return [...scores.entries()].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score);
+    if (lift.size === 0) return hits;
+    for (const h of hits) {
+      const v = lift.get(h.id);
+      if (v !== undefined) {
+        h.score += chainLift * v;
+        lift.delete(h.id);
+      }
+    }
+    for (const [id, v] of lift) hits.push({ id, score: chainLift * v });
+    return hits.sort((a, b) => b.score - a.score);
   }
 
   private invalidateLinks(): void {
@@ -228,8 +248,8 @@ export class ToolSearchIndex {
     this.linkedServers = new Set();
   }
 
-  private producersOf(id: string): [string, number][] {
-    const server = this.docs.get(id)!.serverName;
+  private producersOf(id: number): [number, number][] {
+    const server = this.docs[id]!.serverName;
     if (!this.linkedServers.has(server)) this.linkServer(server);
     return this.producers.get(id) ?? [];
   }
@@ -242,18 +262,18 @@ export class ToolSearchIndex {
   private linkServer(server: string): void {
     this.linkedServers.add(server);
     const ids = this.idsByServer.get(server) ?? [];
-    const n = this.docs.size;
+    const n = this.count;
     const idf = (t: string) => Math.log(n / Math.max(1, this.toolDf.get(t) ?? 0));
     const minCovered = MIN_LINK_IDF * Math.log(n);
     for (const consumer of ids) {
-      const need = this.docs.get(consumer)!.required;
+      const need = this.docs[consumer]!.required;
       let needIdf = 0;
       for (const t of need) needIdf += idf(t);
       if (needIdf === 0) continue;
-      const links: [string, number][] = [];
+      const links: [number, number][] = [];
       for (const producer of ids) {
         if (producer === consumer) continue;
-        const takes = this.docs.get(producer)!.required;
+        const takes = this.docs[producer]!.required;
         const says = this.toolTerms.get(producer)!;
         let covered = 0;
         let shared = 0;
