@@ -4,6 +4,7 @@ import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { catalogBackends, loadCatalog, startCatalogHttp, type RunningCatalog } from '../../test/helpers/catalog.js';
 import { evaluate, loadQueries, type EvalResult, type Split } from '../../test/support/livemcpbench.js';
 import type { ProcessTracker } from '../lib/process-tracker.js';
+import { buildIndex, measureLatency } from '../search-eval.js';
 import { RawMcpSession } from '../lib/raw-mcp.js';
 import { startGateway, waitAllBackends, type RunningGateway } from '../lib/servers.js';
 import { percentile, sortedCopy, spread, type Spread } from '../lib/stats.js';
@@ -53,6 +54,8 @@ export interface SearchResult {
   latencyP50Ms: Spread;
   latencyP99Ms: Spread;
   callsPerRun: number;
+  /** The ranking alone, in this process on the same catalog: every query 200 times, warm, one at a time. */
+  inProcess: { p50Ms: number; p99Ms: number; searches: number };
 }
 
 export interface CatalogResult {
@@ -220,7 +223,12 @@ export async function runCatalog(tracker: ProcessTracker, options: CatalogOption
       const identical = evaluations.every((e) => JSON.stringify(e) === JSON.stringify(evaluations[0]));
       if (!identical) throw new Error(`search quality differs between runs: ${JSON.stringify(evaluations)}`);
       const perRun = passes.map((pass) => sortedCopy(pass.latencies));
+      const ranking = measureLatency(
+        buildIndex(),
+        loadQueries().map((q) => q.query),
+      );
       result.search = {
+        inProcess: { p50Ms: ranking.p50Ms, p99Ms: ranking.p99Ms, searches: ranking.queries * ranking.rounds },
         quality: evaluations[0],
         identicalAcrossRuns: identical,
         latencyP50Ms: spread(perRun.map((l) => percentile(l, 0.5))),
