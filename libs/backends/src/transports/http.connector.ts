@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { connectClient } from './connect-client.js';
-import { nodeFetch } from './node-fetch.js';
+import { StreamableHttpClientTransport } from './streamable-http-client.transport.js';
 import type { BackendConnector, ConnectRequest, Connection, ConnectedKind } from './backend-connector.js';
 
 /** Status codes with which a legacy SSE-only server answers a Streamable HTTP POST (per the spec's compatibility rules). */
@@ -38,11 +38,11 @@ export class HttpConnector implements BackendConnector {
               fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...headers } }),
             },
           })
-        : new StreamableHTTPClientTransport(url, { requestInit: { headers }, fetch: nodeFetch });
+        : new StreamableHttpClientTransport(url, { headers });
     const client = request.createClient();
     await connectClient(client, transport, request.timeoutMs);
     const close = async () => {
-      if (transport instanceof StreamableHTTPClientTransport) await transport.terminateSession().catch(() => undefined);
+      if (transport instanceof StreamableHttpClientTransport) await transport.terminateSession().catch(() => undefined);
       await client.close();
     };
     return { client, transport, kind, close };
