@@ -2,7 +2,7 @@
 // gateway vs through the peer bridges (mcp-proxy, supergateway), each against a direct baseline of the same run.
 import type { LoadPool, WindowResult } from '../lib/load-pool.js';
 import type { CallSpec, LoadTarget } from '../lib/load-protocol.js';
-import type { ProcessTracker } from '../lib/process-tracker.js';
+import { descendantsOf, type ProcessTracker } from '../lib/process-tracker.js';
 import {
   echoFixture,
   startEchoHttp,
@@ -195,10 +195,17 @@ export async function runOverhead(
   const results = new Map<string, Map<number, WindowResult[]>>(defs.map((d) => [d.id, new Map()]));
   for (let run = 0; run < options.runs; run++) {
     for (const clients of options.clientCounts) {
-      // Rotate the order each run so no target always goes first (or last) on a machine whose load drifts.
-      const order = defs.map((_, i) => defs[(i + run) % defs.length]);
+      // Rotate the order each run so no target always goes first (or last) on a machine whose load drifts. The
+      // stateless supergateway (a process per request) goes last: the processes it leaves exiting would load the
+      // machine under whichever target came next.
+      const rotating = defs.filter((def) => !def.fixedCalls);
+      const order = [
+        ...rotating.map((_, i) => rotating[(i + run) % rotating.length]),
+        ...defs.filter((d) => d.fixedCalls),
+      ];
       for (const def of order) {
         const fixed = def.fixedCalls?.(clients);
+        const idleChildren = def.fixedCalls ? childCount(def.cpuPids) : 0;
         const result = await pool.window(def.target, {
           sessions: clients,
           ...(fixed === undefined ? { durationMs: options.windowMs } : { calls: fixed }),
@@ -207,6 +214,7 @@ export async function runOverhead(
           oneWorker: def.oneWorker,
           cpuPids: def.cpuPids,
         });
+        if (def.fixedCalls) await settled(def.cpuPids, idleChildren);
         const perClient = results.get(def.id)!;
         perClient.set(clients, [...(perClient.get(clients) ?? []), result]);
         log(
@@ -262,6 +270,19 @@ export async function runOverhead(
     rows,
     gatewayPid,
   };
+}
+
+function childCount(pids: number[] | 'opened'): number {
+  return pids === 'opened' ? 0 : pids.reduce((sum, pid) => sum + descendantsOf(pid).length, 0);
+}
+
+/** Waits (up to 20 s) until the processes a bridge started per request have exited, then a second more. */
+async function settled(pids: number[] | 'opened', idleChildren: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (childCount(pids) > idleChildren && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1000));
 }
 
 function http(url: string, call: CallSpec): LoadTarget {
