@@ -29,7 +29,8 @@ beforeAll(async () => {
   callLog = join(dir, 'hung.log');
   gateway = await startTestGateway(
     {
-      failsafe: { health_check: { enabled: false } },
+      // No per-backend rate limit: the latency probe below calls `other` back to back, hundreds of times a second.
+      failsafe: { health_check: { enabled: false }, rate_limit: { enabled: false } },
       backends: {
         hung: stdioBackend(faultStdioCommand(), { timeout: `${TIMEOUT_MS}ms`, env: { FAULT_CALL_LOG: callLog } }),
         other: stdioBackend(faultStdioCommand(), { env: { FAULT_NAME: 'other' } }),

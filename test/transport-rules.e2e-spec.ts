@@ -279,21 +279,21 @@ describe('resumability: SSE events carry ids, Last-Event-ID replays what was mis
     );
   }
 
+  /** tools/call of the fault server's `slow` tool for `ms`, with progress every 100 ms under `progressToken`. */
+  function postSlowCall(session: string, id: number, ms: number, progressToken: string, signal: AbortSignal) {
+    const call = {
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: { name: 'slow', arguments: { ms, progress_every_ms: 100 }, _meta: { progressToken } },
+    };
+    return fetch(url, { method: 'POST', headers: sessionHeaders(session), body: JSON.stringify(call), signal });
+  }
+
   it('a POST stream dropped mid-call: the rest of the progress and the result come on reconnect', async () => {
     const session = await openSession();
     const first = new AbortController();
-    const call = {
-      jsonrpc: '2.0',
-      id: 7,
-      method: 'tools/call',
-      params: { name: 'slow', arguments: { ms: 1200, progress_every_ms: 100 }, _meta: { progressToken: 'resume-1' } },
-    };
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: sessionHeaders(session),
-      body: JSON.stringify(call),
-      signal: first.signal,
-    });
+    const response = await postSlowCall(session, 7, 1200, 'resume-1', first.signal);
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const seen: SseEvent[] = [];
     for await (const event of sseEvents(response.body!)) {
@@ -389,18 +389,7 @@ describe('resumability: SSE events carry ids, Last-Event-ID replays what was mis
   it('a stream resumed after its request finished replays what was missed, result included, then ends', async () => {
     const session = await openSession();
     const first = new AbortController();
-    const call = {
-      jsonrpc: '2.0',
-      id: 8,
-      method: 'tools/call',
-      params: { name: 'slow', arguments: { ms: 300, progress_every_ms: 100 }, _meta: { progressToken: 'p' } },
-    };
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: sessionHeaders(session),
-      body: JSON.stringify(call),
-      signal: first.signal,
-    });
+    const response = await postSlowCall(session, 8, 300, 'p', first.signal);
     const { value: priming } = await sseEvents(response.body!).next();
     first.abort();
     await new Promise((resolve) => setTimeout(resolve, 600));
