@@ -31,6 +31,11 @@ function route(req: IncomingMessage, res: ServerResponse, body: string): void {
       res.write(`id: e1\ndata: \n\n`);
       res.end(`id: e2\ndata: ${result(id!, 'sse')}\n\n`);
       return;
+    case '/no-get':
+      if (req.method === 'GET') res.writeHead(400, { 'content-type': 'text/plain' }).end('GET is not supported');
+      else if (id === undefined) res.writeHead(202).end();
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(result(id, 'still here'));
+      return;
     case '/gone':
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"session not found"}');
       return;
@@ -107,6 +112,24 @@ describe('StreamableHttpClientTransport', () => {
       ['POST', undefined],
       ['GET', 'd1'],
     ]);
+    await transport.close();
+  });
+
+  it('survives a server that refuses the GET stream: the error is reported, calls go on', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    const { transport, messages } = open('/no-get');
+    const errors: Error[] = [];
+    transport.onerror = (error) => errors.push(error);
+    await transport.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    await until(() => errors.length === 1);
+    expect(errors[0]).toMatchObject({ code: 400 });
+    await transport.send(request(6));
+    expect(messages).toEqual([{ jsonrpc: '2.0', id: 6, result: { text: 'still here' } }]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    process.off('unhandledRejection', onUnhandled);
+    expect(unhandled).toEqual([]);
     await transport.close();
   });
 

@@ -14,6 +14,8 @@ export interface StreamReconnection {
   maxRetries: number;
 }
 
+const noop = () => undefined;
+
 /** The SDK client's defaults. */
 const RECONNECTION: StreamReconnection = { initialDelayMs: 1000, maxDelayMs: 30_000, growFactor: 1.5, maxRetries: 2 };
 
@@ -74,7 +76,8 @@ export class StreamableHttpClientTransport implements Transport {
     try {
       if (options?.resumptionToken) {
         const replayMessageId = 'method' in message && 'id' in message ? message.id : undefined;
-        void this.openStream({ reconnectable: true, lastEventId: options.resumptionToken, replayMessageId });
+        // openStream reports its own failures to onerror; a refused GET must not become an unhandled rejection.
+        this.openStream({ reconnectable: true, lastEventId: options.resumptionToken, replayMessageId }).catch(noop);
         return;
       }
       const res = await sendHttp(
@@ -97,7 +100,7 @@ export class StreamableHttpClientTransport implements Transport {
       if (status === 202 || !('method' in message && 'id' in message)) {
         res.resume();
         if ('method' in message && message.method === 'notifications/initialized') {
-          void this.openStream({ reconnectable: true });
+          this.openStream({ reconnectable: true }).catch(noop);
         }
         return;
       }
