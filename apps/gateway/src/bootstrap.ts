@@ -27,8 +27,22 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   app.useLogger(app.get(Logger));
   app.flushLogs();
   await app.listen(config.server.port, config.server.host);
-  if (options.handleSignals) closeOnSignals(app, config);
+  if (options.handleSignals) {
+    closeOnSignals(app, config);
+    logUnhandledRejections(app);
+  }
   return app;
+}
+
+/**
+ * A promise some background path forgot to handle (one backend's stream, a timer) is logged, not fatal: ending the
+ * process would cut every other client's session and every backend with it.
+ */
+function logUnhandledRejections(app: NestFastifyApplication): void {
+  process.on('unhandledRejection', (reason) => {
+    const text = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
+    app.get(Logger).error(`unhandled rejection (the gateway keeps running): ${text}`);
+  });
 }
 
 function closeOnSignals(app: NestFastifyApplication, config: GatewayConfig): void {
