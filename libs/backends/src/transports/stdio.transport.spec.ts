@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { ProcessSpawner } from './process-spawner.js';
 import { ProcessGroupStdioTransport } from './stdio.transport.js';
+import { waitFor } from '../../../../test/helpers/processes.js';
 
 /**
  * A child that echoes every stdin line back as one JSON-RPC notification, and first writes a message whose multi-byte
@@ -43,16 +44,11 @@ function start(): { messages: JSONRPCMessage[]; errors: Error[] } {
   return { messages, errors };
 }
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(check()).toBe(true);
-}
-
 describe('ProcessGroupStdioTransport', () => {
   it('keeps a character split across two reads whole, and skips a line that is not JSON-RPC with an error', async () => {
     const { messages, errors } = start();
     await transport!.start();
-    await until(() => errors.length === 1);
+    await waitFor(() => errors.length === 1, { intervalMs: 10 });
     expect(messages[0]).toEqual({ jsonrpc: '2.0', method: 'split', params: { text: 'héllo ✓ 😀 漢字' } });
     expect(errors[0].message).toContain('not JSON: not json');
   });
@@ -60,7 +56,7 @@ describe('ProcessGroupStdioTransport', () => {
   it('writes the messages sent in one turn of the event loop together, each on its own line, in order', async () => {
     const { messages } = start();
     await transport!.start();
-    await until(() => messages.length === 1);
+    await waitFor(() => messages.length === 1, { intervalMs: 10 });
     await new Promise((resolve) => setTimeout(resolve, 100));
     const stdin = (transport as unknown as { child: { stdin: { write: (chunk: string) => boolean } } }).child.stdin;
     const write = stdin.write.bind(stdin);
@@ -72,7 +68,7 @@ describe('ProcessGroupStdioTransport', () => {
     const sent = Array.from({ length: 5 }, (_, i) => transport!.send({ jsonrpc: '2.0', id: i, method: 'ping' }));
     await Promise.all(sent);
     expect(writes).toEqual([[0, 1, 2, 3, 4].map((id) => `{"jsonrpc":"2.0","id":${id},"method":"ping"}\n`).join('')]);
-    await until(() => messages.length === 2);
+    await waitFor(() => messages.length === 2, { intervalMs: 10 });
     expect(messages[1]).toEqual({ jsonrpc: '2.0', method: 'batch', params: { lines: 5 } });
   });
 

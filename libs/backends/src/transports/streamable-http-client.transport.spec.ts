@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { StreamableHttpClientTransport } from './streamable-http-client.transport.js';
+import { waitFor } from '../../../../test/helpers/processes.js';
 
 /** What each request of the fake server did, in order. */
 const seen: Array<{ method?: string; path?: string; session?: string; lastEventId?: string }> = [];
@@ -77,11 +78,6 @@ function open(path: string): { transport: StreamableHttpClientTransport; message
   return { transport, messages };
 }
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  expect(check()).toBe(true);
-}
-
 describe('StreamableHttpClientTransport', () => {
   it('delivers a JSON answer and keeps the session id it was given', async () => {
     const { transport, messages } = open('/json');
@@ -97,7 +93,7 @@ describe('StreamableHttpClientTransport', () => {
     const { transport, messages } = open('/sse');
     const tokens: string[] = [];
     await transport.send(request(3), { onresumptiontoken: (token) => tokens.push(token) });
-    await until(() => messages.length === 1);
+    await waitFor(() => messages.length === 1, { intervalMs: 10 });
     expect(messages[0]).toEqual({ jsonrpc: '2.0', id: 3, result: { text: 'sse' } });
     expect(tokens).toEqual(['e1', 'e2']);
     await transport.close();
@@ -106,7 +102,7 @@ describe('StreamableHttpClientTransport', () => {
   it('resumes a POST stream that dropped after its priming event with GET and Last-Event-ID', async () => {
     const { transport, messages } = open('/drop');
     await transport.send(request(0));
-    await until(() => messages.length === 1);
+    await waitFor(() => messages.length === 1, { intervalMs: 10 });
     expect(messages[0]).toEqual({ jsonrpc: '2.0', id: 0, result: { text: 'resumed' } });
     expect(seen.filter((entry) => entry.path === '/drop').map((entry) => [entry.method, entry.lastEventId])).toEqual([
       ['POST', undefined],
@@ -123,7 +119,7 @@ describe('StreamableHttpClientTransport', () => {
     const errors: Error[] = [];
     transport.onerror = (error) => errors.push(error);
     await transport.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    await until(() => errors.length === 1);
+    await waitFor(() => errors.length === 1, { intervalMs: 10 });
     expect(errors[0]).toMatchObject({ code: 400 });
     await transport.send(request(6));
     expect(messages).toEqual([{ jsonrpc: '2.0', id: 6, result: { text: 'still here' } }]);
