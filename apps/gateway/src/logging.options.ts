@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { IncomingMessage } from 'node:http';
 import { SecretRedactor, type GatewayConfig } from '@gateway/config';
 import { RequestMethod } from '@nestjs/common';
@@ -36,7 +37,8 @@ export function loggingOptions(config: GatewayConfig, isTerminal: boolean): Para
         return typeof given === 'string' && given.length <= 128 ? given : randomUUID();
       },
       autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)(\/|\?|$)/.test(req.url ?? '') },
-      customProps: () => ({ service: 'mcp-gateway' }),
+      // On the root logger, not customProps: that made a second child logger for every request.
+      base: { pid: process.pid, hostname: hostname(), service: 'mcp-gateway' },
       ...(text
         ? {
             transport: {
