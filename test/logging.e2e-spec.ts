@@ -92,5 +92,20 @@ describe('gateway logs', () => {
     expect(records().some((record) => (record.req as { id?: string } | undefined)?.id === req!.id && record.res)).toBe(
       true,
     );
+    // Made by the gateway: a UUID, not a counter that restarts with every process.
+    expect(req!.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  });
+
+  it("keeps the caller's X-Request-Id, so a trace runs through from the ingress", async () => {
+    const posted = await fetch(`${baseUrl}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'ingress-trace-43' },
+      body: '{}',
+    });
+    expect(posted.status).toBe(406);
+    await waitFor(
+      () => records().some((record) => (record.req as { id?: string } | undefined)?.id === 'ingress-trace-43'),
+      { timeoutMs: 10_000, description: 'the access line with the caller’s request id' },
+    );
   });
 });

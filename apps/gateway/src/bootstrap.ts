@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import type { GatewayConfig } from '@gateway/config';
 import { AppModule } from './app.module.js';
+import { requestId } from './logging.options.js';
 
 export interface StartOptions {
   isTerminal?: boolean;
@@ -18,6 +19,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     forceCloseConnections: 'idle',
     // Caps the parsers Fastify owns (form bodies); /mcp's JSON parser enforces the same limit itself.
     bodyLimit: config.server.max_body_size,
+    // Fastify names each request before the logging middleware runs, so the id comes from here (`req-1` otherwise).
+    genReqId: requestId,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
     bufferLogs: true,

@@ -32,10 +32,8 @@ export function loggingOptions(config: GatewayConfig, isTerminal: boolean): Para
         },
       },
       formatters: { log: (record) => secrets.redactDeep(record) },
-      genReqId: (req: IncomingMessage) => {
-        const given = req.headers['x-request-id'];
-        return typeof given === 'string' && given.length <= 128 ? given : randomUUID();
-      },
+      // Fastify assigns the id before this logger sees the request (requestId below); pino-http keeps it.
+      genReqId: requestId,
       autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)(\/|\?|$)/.test(req.url ?? '') },
       // On the root logger, not customProps: that made a second child logger for every request.
       base: { pid: process.pid, hostname: hostname(), service: 'mcp-gateway' },
@@ -49,4 +47,10 @@ export function loggingOptions(config: GatewayConfig, isTerminal: boolean): Para
         : {}),
     },
   };
+}
+
+/** The caller's X-Request-Id when it is a sane one, else a new UUID: the id every log line of a request carries. */
+export function requestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && given.length > 0 && given.length <= 128 ? given : randomUUID();
 }
