@@ -51,8 +51,3 @@ export function readBody(res: IncomingMessage): Promise<string> {
     res.once('error', reject);
   });
 }
-
-/** The media type without parameters, lower-cased (`text/event-stream; charset=utf-8` -> `text/event-stream`). */
-export function mediaType(header: string | undefined): string {
-  return (header ?? '').split(';')[0].trim().toLowerCase();
-}

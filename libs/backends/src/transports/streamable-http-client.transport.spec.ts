@@ -37,6 +37,15 @@ function route(req: IncomingMessage, res: ServerResponse, body: string): void {
       else if (id === undefined) res.writeHead(202).end();
       else res.writeHead(200, { 'content-type': 'application/json' }).end(result(id, 'still here'));
       return;
+    case '/sse-pieces': {
+      // \r\n line ends, a comment, multi-line data, written a few bytes at a time.
+      const text = `: hi\r\nid: p1\r\ndata: \r\n\r\nid: p2\r\ndata: ${result(id!, 'pie').replace('"text"', '\r\ndata: "text"')}\r\n\r\n`;
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+      const pieces = text.match(/[\s\S]{1,3}/g)!;
+      const next = () => (pieces.length ? res.write(pieces.shift()!, () => setImmediate(next)) : res.end());
+      next();
+      return;
+    }
     case '/gone':
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"session not found"}');
       return;
@@ -96,6 +105,16 @@ describe('StreamableHttpClientTransport', () => {
     await waitFor(() => messages.length === 1, { intervalMs: 10 });
     expect(messages[0]).toEqual({ jsonrpc: '2.0', id: 3, result: { text: 'sse' } });
     expect(tokens).toEqual(['e1', 'e2']);
+    await transport.close();
+  });
+
+  it('reads an event stream that arrives a few bytes at a time, with \\r\\n line ends and multi-line data', async () => {
+    const { transport, messages } = open('/sse-pieces');
+    const tokens: string[] = [];
+    await transport.send(request(9), { onresumptiontoken: (token) => tokens.push(token) });
+    await waitFor(() => messages.length === 1, { intervalMs: 10 });
+    expect(messages[0]).toEqual({ jsonrpc: '2.0', id: 9, result: { text: 'pie' } });
+    expect(tokens).toEqual(['p1', 'p2']);
     await transport.close();
   });
 
