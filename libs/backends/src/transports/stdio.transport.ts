@@ -77,12 +77,7 @@ export class ProcessGroupStdioTransport implements Transport {
     const stdin = this.child?.stdin;
     if (!stdin || this.closed || !stdin.writable) return Promise.reject(new Error(NOT_RUNNING));
     if (!this.batch) {
-      const batch = { lines: [] } as unknown as Batch;
-      batch.done = new Promise<void>((resolve, reject) => {
-        batch.resolve = resolve;
-        batch.reject = reject;
-      });
-      this.batch = batch;
+      this.batch = newBatch();
       setImmediate(() => this.flush());
     }
     this.batch.lines.push(`${JSON.stringify(message)}\n`);
@@ -144,4 +139,14 @@ export class ProcessGroupStdioTransport implements Transport {
     this.batch = undefined;
     this.onclose?.();
   }
+}
+
+function newBatch(): Batch {
+  let resolve!: () => void;
+  let reject!: (error: Error) => void;
+  const done = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { lines: [], done, resolve, reject };
 }

@@ -183,12 +183,12 @@ export class StreamableHttpTransport implements Transport {
     if (!stream) {
       if (response) throw new Error(`No open stream for the response to request ${String(requestId)}`);
       // A notification or request about a request that has finished still reaches the client, on the GET stream.
-      return this.sendStandalone(message, json);
+      this.sendStandalone(message, json);
+      return;
     }
     const eventId = this.events?.store(stream.id, message, json.length);
     if (response) this.finish(stream, json, eventId);
     else this.write(stream, sseEvent(json, eventId));
-    return Promise.resolve();
   }
 
   /** The response ends its request's stream; one that needed no stream goes back as a plain JSON body. */
@@ -225,12 +225,11 @@ export class StreamableHttpTransport implements Transport {
     stream.timer = setInterval(() => keepAlive(res), this.options.keepAliveMs ?? KEEP_ALIVE_MS);
   }
 
-  private sendStandalone(message: JSONRPCMessage, json: string): Promise<void> {
+  private sendStandalone(message: JSONRPCMessage, json: string): void {
     const chunk = sseEvent(json, this.events?.store(STANDALONE, message, json.length));
     const res = this.standalone?.res;
     if (res && live(res)) res.write(chunk);
     else if (this.held && this.held.length < MAX_HELD) this.held.push(chunk);
-    return Promise.resolve();
   }
 
   private attachStandalone(res: ServerResponse): void {
