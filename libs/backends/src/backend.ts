@@ -156,9 +156,9 @@ export class Backend extends EventEmitter<BackendEvents> {
     try {
       const policy = this.deps.policy;
       if (!policy) return await this.send(method, params, options, true, downstream);
-      // The policy's signal ends at the caller's cancel or the deadline; the SDK then cancels at the backend.
-      return await policy.execute(this.policyCall(method, params, options), (signal) =>
-        this.send(method, params, { ...options, signal }, true, downstream),
+      // A deadline that leaves less than the request's own timeout shortens it; the SDK then cancels at the backend.
+      return await policy.execute(this.policyCall(method, params, options), (signal, timeout) =>
+        this.send(method, params, { ...options, signal, timeout: timeout ?? options.timeout }, true, downstream),
       );
     } finally {
       this.inFlight--;
@@ -273,9 +273,9 @@ export class Backend extends EventEmitter<BackendEvents> {
     const connection = await this.startForRequest(ownConnection ? downstream : undefined);
     try {
       return await connection.client.request({ method, params }, ResultSchema, {
-        timeout: this.timeoutMs,
-        maxTotalTimeout: this.deps.maxRequestDurationMs,
         ...options,
+        timeout: options.timeout ?? this.timeoutMs,
+        maxTotalTimeout: options.maxTotalTimeout ?? this.deps.maxRequestDurationMs,
       });
     } catch (error) {
       if (mayReinitialize && isExpiredSession(error)) {

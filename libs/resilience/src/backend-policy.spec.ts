@@ -185,20 +185,47 @@ describe('BackendPolicy limits', () => {
 });
 
 describe('BackendPolicy deadline and cancellation', () => {
-  it('aborts the attempt signal at the overall deadline and reports a timeout', async () => {
+  it('fails at the overall deadline and reports a timeout, also while the attempt still hangs', async () => {
     const { p } = policy({ deadlineMs: 50 });
-    let seen: AbortSignal | undefined;
-    const hang = (signal: AbortSignal | undefined) =>
-      new Promise<never>((_resolve, reject) => {
-        seen = signal;
-        signal?.addEventListener('abort', () => reject(new Fault('timeout')));
-      });
     const started = Date.now();
-    const error = await p.execute(call(), hang).catch((e: unknown) => e);
+    const error = await p.execute(call(), () => new Promise<never>(() => undefined)).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(45);
     expect(Date.now() - started).toBeLessThan(1_000);
-    expect(seen?.aborted).toBe(true);
     expect(error).toBeInstanceOf(RequestTimeoutError);
     expect((error as Error).message).toContain('within 50ms');
+  });
+
+  it("gives an attempt what is left of the deadline as its timeout when that is less than the request's own", async () => {
+    const { p } = policy({ deadlineMs: 300, concurrency: { max: 1, queue: 5 } });
+    const given: Array<number | undefined> = [];
+    let release: () => void = () => undefined;
+    const first = p.execute(call({ timeoutMs: 100 }), (_signal, timeoutMs) => {
+      given.push(timeoutMs);
+      return new Promise((resolve) => (release = () => resolve({ first: true })));
+    });
+    const queued = p.execute(call({ timeoutMs: 1_000 }), (_signal, timeoutMs) => {
+      given.push(timeoutMs);
+      return Promise.resolve({ second: true });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    await expect(first).resolves.toEqual({ first: true });
+    await expect(queued).resolves.toEqual({ second: true });
+    // The first call's own 100 ms is within its deadline; the second waited ~100 ms of its 300 for a slot.
+    expect(given[0]).toBeUndefined();
+    expect(given[1]).toBeGreaterThan(150);
+    expect(given[1]).toBeLessThanOrEqual(205);
+  });
+
+  it('a timeout reported once the deadline has passed names the deadline, not the request timeout', async () => {
+    const { p } = policy({ deadlineMs: 40, retry: undefined });
+    const error = await p
+      .execute(call({ timeoutMs: 1_000 }), (_signal, timeoutMs) =>
+        new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Fault('timeout')), timeoutMs)),
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestTimeoutError);
+    expect((error as Error).message).toContain('within 40ms');
   });
 
   it('a caller cancel is neither a failure nor a timeout, and leaves the breaker alone', async () => {

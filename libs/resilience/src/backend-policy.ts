@@ -19,7 +19,7 @@ import {
   ResilienceError,
 } from './resilience-errors.js';
 import { RetryPolicy, type RetrySettings } from './retry.policy.js';
-import { DeadlinePolicy, DeadlineStop } from './timeout.policy.js';
+import { Deadline, DeadlineStop } from './timeout.policy.js';
 
 export interface BackendPolicySettings {
   /** Unset: no breaker. */
@@ -48,6 +48,9 @@ export interface PolicyCall {
   /** tools/call only: the tool, to say why a failed call was not retried. */
   tool?: string;
 }
+
+/** One try at the backend: its signal, and its timeout when the call's deadline leaves less than its own. */
+export type Attempt<T> = (signal: AbortSignal | undefined, timeoutMs: number | undefined) => Promise<T>;
 
 export type CallOutcome =
   'ok' | 'error' | 'failure' | 'timeout' | 'cancelled' | 'circuit_open' | 'rate_limited' | 'concurrency_limited';
@@ -79,7 +82,6 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
   private readonly limiter?: TokenBucket;
   private readonly bulkhead: ConcurrencyLimit;
   private readonly retry?: RetryPolicy;
-  private readonly deadline: DeadlinePolicy;
 
   constructor(
     readonly backend: string,
@@ -95,7 +97,6 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
     if (settings.rateLimit) this.limiter = new TokenBucket(settings.rateLimit.perSecond, settings.rateLimit.burst, now);
     if (settings.retry && settings.retry.maxAttempts > 1) this.retry = new RetryPolicy(settings.retry);
     this.bulkhead = new ConcurrencyLimit(backend, settings.concurrency.max, settings.concurrency.queue);
-    this.deadline = new DeadlinePolicy(settings.deadlineMs);
   }
 
   get circuitState(): CircuitStateName {
@@ -107,8 +108,11 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
     return { active: this.bulkhead.active, queued: this.bulkhead.queued };
   }
 
-  /** Runs `attempt` (once, or more where safe) under every policy; `attempt` must pass its signal to the request. */
-  async execute<T>(call: PolicyCall, attempt: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  /**
+   * Runs `attempt` (once, or more where safe) under every policy. `attempt` must pass its signal to the request and,
+   * when given one, its timeout: what is left of the call's deadline, if that is less than the request's own.
+   */
+  async execute<T>(call: PolicyCall, attempt: Attempt<T>): Promise<T> {
     const started = performance.now();
     let outcome: CallOutcome = 'ok';
     let failure: unknown;
@@ -121,10 +125,12 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
           throw new RateLimitedError(this.backend, waitMs, perSecond, burst);
         }
       }
-      result =
-        call.deadline === false
-          ? await this.attempts(call, call.signal, attempt)
-          : await this.deadline.execute((signal) => this.attempts(call, signal, attempt), call.signal);
+      if (call.deadline === false) {
+        result = await this.attempts(call, undefined, attempt);
+      } else {
+        const deadline = new Deadline(this.settings.deadlineMs);
+        result = await deadline.bound(this.attempts(call, deadline, attempt));
+      }
       return result;
     } catch (error) {
       failure = this.explain(error, call);
@@ -138,19 +144,19 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
     }
   }
 
-  private attempts<T>(
-    call: PolicyCall,
-    signal: AbortSignal | undefined,
-    attempt: (signal: AbortSignal | undefined) => Promise<T>,
-  ): Promise<T> {
+  private async attempts<T>(call: PolicyCall, deadline: Deadline | undefined, attempt: Attempt<T>): Promise<T> {
+    const signal = call.signal;
     const send = async (): Promise<T> => {
+      const left = deadline?.remainingMs();
+      if (left === 0) throw new DeadlineStop('deadline');
       try {
-        return await attempt(signal);
+        return await attempt(signal, left === undefined || left >= call.timeoutMs ? undefined : left);
       } catch (error) {
         // The SDK reports an aborted request as a RequestTimeout of its own; say which abort it was.
-        if (signal?.aborted) throw this.stopped(call, call.signal?.aborted ? 'caller' : 'deadline', error);
+        if (signal?.aborted) throw this.stopped(call, 'caller', error);
         // Named here already, so the breaker's last failure reads as well as the caller's error.
         if (this.classify(error) === 'timeout') {
+          if (deadline?.passed) throw this.stopped(call, 'deadline', error);
           throw new RequestTimeoutError(this.backend, call.method, call.timeoutMs, error);
         }
         throw error;
@@ -160,12 +166,23 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
     if (call.probe) return guarded();
     const once = () => this.bulkhead.execute(guarded, signal);
     if (!this.retry) return once();
-    return this.retry.execute(
-      once,
-      (error) => !signal?.aborted && this.retryable(error, call),
-      signal,
-      (attemptNo, delayMs, error) => this.emit('retry', { method: call.method, attempt: attemptNo, delayMs, error }),
-    );
+    try {
+      return await once();
+    } catch (error) {
+      // The retry machinery is set up only for a call whose first attempt failed: most never need it.
+      const retryable = (e: unknown) => !signal?.aborted && !deadline?.passed && this.retryable(e, call);
+      if (!retryable(error)) throw error;
+      // The retry policy counts the failure it is handed as its first attempt, and backs off before the next.
+      let replayed = false;
+      const again = () => {
+        if (replayed) return once();
+        replayed = true;
+        return Promise.reject(error as Error);
+      };
+      return this.retry.execute(again, retryable, signal, (attemptNo, delayMs, cause) =>
+        this.emit('retry', { method: call.method, attempt: attemptNo, delayMs, error: cause }),
+      );
+    }
   }
 
   private retryable(error: unknown, call: PolicyCall): boolean {
