@@ -220,8 +220,10 @@ describe('BackendPolicy deadline and cancellation', () => {
   it('a timeout reported once the deadline has passed names the deadline, not the request timeout', async () => {
     const { p } = policy({ deadlineMs: 40, retry: undefined });
     const error = await p
-      .execute(call({ timeoutMs: 1_000 }), (_signal, timeoutMs) =>
-        new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Fault('timeout')), timeoutMs)),
+      .execute(
+        call({ timeoutMs: 1_000 }),
+        (_signal, timeoutMs) =>
+          new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Fault('timeout')), timeoutMs)),
       )
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RequestTimeoutError);

@@ -174,10 +174,10 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
       if (!retryable(error)) throw error;
       // The retry policy counts the failure it is handed as its first attempt, and backs off before the next.
       let replayed = false;
-      const again = () => {
+      const again = async () => {
         if (replayed) return once();
         replayed = true;
-        return Promise.reject(error as Error);
+        throw error;
       };
       return this.retry.execute(again, retryable, signal, (attemptNo, delayMs, cause) =>
         this.emit('retry', { method: call.method, attempt: attemptNo, delayMs, error: cause }),

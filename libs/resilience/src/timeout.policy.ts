@@ -38,9 +38,9 @@ export class Deadline {
           clearTimeout(timer);
           resolve(value);
         },
-        (error: unknown) => {
+        (error: Error) => {
           clearTimeout(timer);
-          reject(error as Error);
+          reject(error);
         },
       );
     });
