@@ -99,13 +99,21 @@ describe('gateway logs', () => {
   it("keeps the caller's X-Request-Id, so a trace runs through from the ingress", async () => {
     const posted = await fetch(`${baseUrl}/mcp`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'ingress-trace-43' },
+      headers: {
+        'content-type': 'application/json',
+        'x-request-id': 'ingress-trace-43',
+        authorization: 'Bearer never-logged-7f3a',
+        'user-agent': 'logging-spec',
+      },
       body: '{}',
     });
     expect(posted.status).toBe(406);
-    await waitFor(
-      () => records().some((record) => (record.req as { id?: string } | undefined)?.id === 'ingress-trace-43'),
+    const line = await waitFor(
+      () => records().find((record) => (record.req as { id?: string } | undefined)?.id === 'ingress-trace-43'),
       { timeoutMs: 10_000, description: 'the access line with the caller’s request id' },
     );
+    // The access line says who called what; credentials are not in it at all.
+    expect(line.req).toMatchObject({ method: 'POST', url: '/mcp', headers: { 'user-agent': 'logging-spec' } });
+    expect(gateway.stdoutLines.join('\n')).not.toContain('never-logged-7f3a');
   });
 });
