@@ -5,22 +5,17 @@ import { SecretRedactor, type GatewayConfig } from '@gateway/config';
 import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 
-/** Headers that carry credentials; never logged. */
-const REDACTED = [
-  'req.headers.authorization',
-  'req.headers["proxy-authorization"]',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
-];
+/** Response headers that carry credentials (the request's never reach a record: see requestRecord). */
+const REDACTED = ['res.headers["set-cookie"]'];
 
-/** The headers an access line keeps: who called, through what, in which MCP session. */
+/** The headers an access line keeps: who called, through what, in which MCP session. No credential is among them. */
 const LOGGED_HEADERS = ['user-agent', 'x-forwarded-for', 'mcp-session-id', 'mcp-protocol-version'] as const;
 
 /**
  * The request as every line logged while serving it shows it. Not pino's default, which copies every header: pino
  * redacts and serializes that record once per request, even at levels that never write it (about 5% of the gateway's
- * CPU per proxied call), and credentials then only stay out by redaction.
+ * CPU per proxied call), and credentials then only stay out by redaction. Every record with a `req` goes through
+ * this serializer, so a request's credential headers are never logged and need no redaction path.
  */
 export function requestRecord(req: SerializedRequest): Record<string, unknown> {
   const headers: Record<string, string | string[]> = {};
@@ -53,7 +48,6 @@ export function loggingOptions(config: GatewayConfig, isTerminal: boolean): Para
     forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.logging.level,
-      // Kept although requestRecord() leaves credential headers out: a custom log call may still pass a request.
       redact: { paths: REDACTED, censor: '***' },
       serializers: { req: requestRecord },
       hooks: {

@@ -186,19 +186,22 @@ export class StreamableHttpTransport implements Transport {
       this.sendStandalone(message, json);
       return;
     }
-    const eventId = this.events?.store(stream.id, message, json.length);
-    if (response) this.finish(stream, json, eventId);
-    else this.write(stream, sseEvent(json, eventId));
+    if (response) this.finish(stream, message, json);
+    else this.write(stream, sseEvent(json, this.events?.store(stream.id, message, json.length)));
   }
 
-  /** The response ends its request's stream; one that needed no stream goes back as a plain JSON body. */
-  private finish(stream: RequestStream, json: string, eventId: string | undefined): void {
+  /**
+   * The response ends its request's stream; one that needed no stream goes back as a plain JSON body, and is not
+   * kept for replay: with no stream there is no event id to resume from.
+   */
+  private finish(stream: RequestStream, message: JSONRPCMessage, json: string): void {
     this.byRequest.delete(stream.requestId);
     clearTimeout(stream.timer);
     const res = stream.res;
-    if (!res || !live(res)) return;
-    if (stream.open) {
-      res.end(sseEvent(json, eventId));
+    if (stream.open || !res || !live(res)) {
+      // A stream cut by closeSSEStream() gets its response by Last-Event-ID replay.
+      const eventId = this.events?.store(stream.id, message, json.length);
+      if (res && live(res)) res.end(sseEvent(json, eventId));
       return;
     }
     res.writeHead(200, { ...this.jsonHeaders, 'content-length': Buffer.byteLength(json) });
