@@ -143,6 +143,7 @@ async function main(): Promise<void> {
           clientCounts: [1, 8, 32],
           windowMs: options.windowMs,
           warmup: options.quick ? 20 : 100,
+          steadyWarmupMs: options.quick ? 500 : 4000,
           statelessMinCalls: options.quick ? 3 : 5,
           cpuProfileDir: profileDir,
           log,

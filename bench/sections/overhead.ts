@@ -21,6 +21,11 @@ export interface OverheadOptions {
   windowMs: number;
   /** Untimed calls per window before timing starts. */
   warmup: number;
+  /**
+   * Before any timed window, each target serves this long untimed (8 sessions), so every figure is of a warmed-up
+   * process: JIT-compiled hot paths, grown pools and caches. Short windows on cold processes measured start-up.
+   */
+  steadyWarmupMs: number;
   /** supergateway without --stateful spawns a process per request: its windows are max(this, clients) calls. */
   statelessMinCalls: number;
   /** Run the gateway under `node --cpu-prof`, writing into this directory. */
@@ -191,6 +196,19 @@ export async function runOverhead(
     },
   ];
 
+  for (const def of defs.filter((d) => !d.fixedCalls)) {
+    const warm = await pool.window(def.target, {
+      sessions: 8,
+      durationMs: options.steadyWarmupMs,
+      warmup: 0,
+      oneWorker: def.oneWorker,
+      cpuPids: def.cpuPids,
+    });
+    options.log(
+      `overhead warm-up ${def.id.padEnd(24)} ${warm.throughput.toFixed(0)}/s over ${options.steadyWarmupMs} ms`,
+    );
+  }
+
   // results[target][clients] = one WindowResult per run
   const results = new Map<string, Map<number, WindowResult[]>>(defs.map((d) => [d.id, new Map()]));
   for (let run = 0; run < options.runs; run++) {
@@ -264,8 +282,8 @@ export async function runOverhead(
     options: recorded,
     loadGenerator:
       `${pool.describe()}; sessions spread evenly over the workers; each session issues tools/call back to back ` +
-      `(closed loop); fixed-duration windows of ${options.windowMs} ms after a warm-up (supergateway stateless: ` +
-      'fixed count)',
+      `(closed loop); every target first serves ${options.steadyWarmupMs} ms untimed at 8 sessions, then fixed-duration ` +
+      `windows of ${options.windowMs} ms, each after a warm-up (supergateway stateless: fixed count, no warm-up)`,
     targets: defs.map((d) => ({ id: d.id, label: d.label, group: d.group, how: HOW[d.id] })),
     rows,
     gatewayPid,

@@ -270,7 +270,9 @@ export class Backend extends EventEmitter<BackendEvents> {
     downstream?: DownstreamClient,
   ): Promise<Result> {
     const ownConnection = wantsOwnConnection(this.config.session_mode, downstream);
-    const connection = await this.startForRequest(ownConnection ? downstream : undefined);
+    // A ready shared connection is used as it is: no await, so no trip through the microtask queue per call.
+    const ready = !ownConnection && this._state === 'ready' ? this.connection : undefined;
+    const connection = ready ?? (await this.startForRequest(ownConnection ? downstream : undefined));
     try {
       return await connection.client.request({ method, params }, ResultSchema, {
         ...options,
