@@ -168,4 +168,37 @@ describe('the built gateway as a process', () => {
       await client.close().catch(() => undefined);
     }
   });
+
+  it('SIGTERM while a backend never finishes its handshake: exits at once, and that process is gone', async () => {
+    const port = await freePort();
+    const file = join(dir, 'mute.yaml');
+    writeFileSync(
+      file,
+      stringify({
+        server: { host: '127.0.0.1', port, shutdown_timeout: `${SHUTDOWN_TIMEOUT_MS / 1000}s` },
+        logging: { level: 'info', format: 'json' },
+        // Reads stdin and never answers: initialize waits out connect_timeout unless shutdown ends the attempt.
+        backends: { mute: { command: process.execPath, args: ['-e', 'process.stdin.resume()'] } },
+      }),
+    );
+    const gateway = spawnGateway(['--config', file], { cwd: dir, env: cleanEnv() });
+    gateways.push(gateway);
+    started.push(gateway.pid);
+    const [mutePid] = await waitFor(() => (childPids(gateway.pid).length ? childPids(gateway.pid) : undefined), {
+      timeoutMs: 15_000,
+      description: 'the mute backend spawned',
+    });
+    started.push(mutePid);
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health/live`).catch(() => undefined))?.ok, {
+      description: 'the gateway answering /health/live',
+    });
+
+    const signalled = Date.now();
+    gateway.child.kill('SIGTERM');
+    const exit = await waitForExit(gateway.child, SHUTDOWN_TIMEOUT_MS);
+    expect(exit).toEqual({ code: 0, signal: null });
+    // connect_timeout is 30 s: the handshake in progress was ended, not waited out.
+    expect(Date.now() - signalled).toBeLessThan(2_000);
+    expect(isAlive(mutePid)).toBe(false);
+  });
 });

@@ -58,6 +58,8 @@ export class Backend extends EventEmitter<BackendEvents> {
   private readonly logger: Logger;
   private connection?: Connection;
   private starting?: Promise<Connection>;
+  /** Ends a connect in progress: stopping must not wait out a backend that never finishes its handshake. */
+  private startAbort?: AbortController;
   private stopping = false;
   private _state: BackendState = 'stopped';
   private starts = 0;
@@ -129,6 +131,7 @@ export class Backend extends EventEmitter<BackendEvents> {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.startAbort?.abort(new Error('the gateway is stopping this backend'));
     const connection = this.connection ?? (await this.starting?.catch(() => undefined));
     this.connection = undefined;
     await Promise.all([
@@ -319,6 +322,8 @@ export class Backend extends EventEmitter<BackendEvents> {
     if (this._state !== 'hibernating') this.starts++;
     this.setState('starting');
     const clientInfo = this.deps.clientInfo;
+    const abort = new AbortController();
+    this.startAbort = abort;
     try {
       const connection = await this.deps.connector.connect({
         name: this.name,
@@ -326,6 +331,7 @@ export class Backend extends EventEmitter<BackendEvents> {
         timeoutMs: this.deps.connectTimeoutMs,
         createClient: () => new Client(clientInfo, { capabilities: {} }),
         onStderrLine: (line) => this.logger.log(line),
+        signal: abort.signal,
       });
       if (this.stopping) {
         await connection.close();
@@ -338,6 +344,8 @@ export class Backend extends EventEmitter<BackendEvents> {
       this.setState('failed');
       this.logger.warn(`failed to start: ${this.lastError}`);
       throw error;
+    } finally {
+      if (this.startAbort === abort) this.startAbort = undefined;
     }
   }
 

@@ -12,6 +12,8 @@ export interface ConnectRequest {
   /** Bound on the whole connect, including the MCP initialize handshake. */
   timeoutMs: number;
   onStderrLine: (line: string) => void;
+  /** Aborted when the backend stops mid-connect (shutdown): the attempt ends at once and its process with it. */
+  signal?: AbortSignal;
 }
 
 export interface Connection {

@@ -3,12 +3,17 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
 /**
- * Connects `client` over `transport` (the MCP initialize handshake, bounded by `timeoutMs`). On failure the
- * transport is closed, so a spawned process ends, and the error is rethrown.
+ * Connects `client` over `transport` (the MCP initialize handshake, bounded by `timeoutMs`, ended early by
+ * `signal`). On failure the transport is closed, so a spawned process ends, and the error is rethrown.
  */
-export async function connectClient(client: Client, transport: Transport, timeoutMs: number): Promise<void> {
+export async function connectClient(
+  client: Client,
+  transport: Transport,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   try {
-    await client.connect(transport, { timeout: timeoutMs });
+    await client.connect(transport, { timeout: timeoutMs, signal });
   } catch (error) {
     await transport.close().catch(() => undefined);
     throw error;

@@ -40,7 +40,7 @@ export class HttpConnector implements BackendConnector {
           })
         : new StreamableHttpClientTransport(url, { headers });
     const client = request.createClient();
-    await connectClient(client, transport, request.timeoutMs);
+    await connectClient(client, transport, request.timeoutMs, request.signal);
     const close = async () => {
       if (transport instanceof StreamableHttpClientTransport) await transport.terminateSession().catch(() => undefined);
       await client.close();

@@ -22,7 +22,7 @@ export class StdioConnector implements BackendConnector {
     });
     const client = request.createClient();
     try {
-      await connectClient(client, transport, request.timeoutMs);
+      await connectClient(client, transport, request.timeoutMs, request.signal);
     } catch (error) {
       throw withExitInfo(error, transport.exitInfo);
     }
