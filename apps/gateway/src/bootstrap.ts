@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import type { GatewayConfig } from '@gateway/config';
 import { AppModule } from './app.module.js';
 import { requestId } from './logging.options.js';
+import { installRequestLogging } from './request-logging.js';
 
 export interface StartOptions {
   isTerminal?: boolean;
@@ -19,15 +20,19 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     forceCloseConnections: 'idle',
     // Caps the parsers Fastify owns (form bodies); /mcp's JSON parser enforces the same limit itself.
     bodyLimit: config.server.max_body_size,
-    // Fastify names each request before the logging middleware runs, so the id comes from here (`req-1` otherwise).
+    // The id every log line of a request carries (`req-1` and so on otherwise).
     genReqId: requestId,
   });
+  // Ahead of Nest's middleware and every module's hook, so even a request they refuse is logged with its id.
+  const logging: { logger?: PinoLogger } = {};
+  installRequestLogging(adapter.getInstance(), () => logging.logger);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
     bufferLogs: true,
     // A module that fails to start throws to the caller (main.ts logs it and exits 1) instead of Nest's process.exit.
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  logging.logger = await app.resolve(PinoLogger);
   app.flushLogs();
   await app.listen(config.server.port, config.server.host);
   if (options.handleSignals) {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { SecretRedactor, type GatewayConfig } from '@gateway/config';
-import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
 
 /** Response headers that carry credentials (the request's never reach a record: see requestRecord). */
@@ -37,15 +36,15 @@ interface SerializedRequest {
   remotePort?: number;
 }
 
-/** pino: text on a terminal (or when asked), JSON otherwise; health probes and metric scrapes not logged; every line has a request id. */
+/** pino: text on a terminal (or when asked), JSON otherwise; request records as requestRecord() makes them. */
 export function loggingOptions(config: GatewayConfig, isTerminal: boolean): Params {
   const text = config.logging.format === 'text' || (config.logging.format === 'auto' && isTerminal);
   // Values from backend env and headers (API keys, tokens) never reach a log line, wherever they turn up.
   const secrets = new SecretRedactor(config);
   return {
-    // nestjs-pino's default route pattern ({/*splat}) matches nothing under Nest 12 with Fastify, which would leave
-    // requests without access lines or request ids.
-    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+    // No Nest middleware: request-logging.ts gives each request its logging context and access line from a Fastify
+    // hook. pinoHttp below configures the root logger those use.
+    forRoutes: [],
     pinoHttp: {
       level: config.logging.level,
       redact: { paths: REDACTED, censor: '***' },
@@ -56,9 +55,6 @@ export function loggingOptions(config: GatewayConfig, isTerminal: boolean): Para
         },
       },
       formatters: { log: (record) => secrets.redactDeep(record) },
-      // Fastify assigns the id before this logger sees the request (requestId below); pino-http keeps it.
-      genReqId: requestId,
-      autoLogging: { ignore: (req: IncomingMessage) => /^\/(health|metrics)(\/|\?|$)/.test(req.url ?? '') },
       // On the root logger, not customProps: that made a second child logger for every request.
       base: { pid: process.pid, hostname: hostname(), service: 'mcp-gateway' },
       ...(text
