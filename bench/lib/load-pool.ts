@@ -101,7 +101,7 @@ export class LoadPool {
     const workers = `${this.size} worker process${this.size === 1 ? '' : 'es'} (node:child_process)`;
     return this.loadgen === 'raw'
       ? 'sessions initialized with the MCP SDK Client (@modelcontextprotocol/sdk: initialize, ' +
-          'notifications/initialized); calls as raw HTTP/1.1 keep-alive POSTs (node:http, one connection per session), ' +
+          'notifications/initialized); calls as raw HTTP/1.1 keep-alive POSTs (undici Client.dispatch, one connection per session), ' +
           `every response parsed (JSON or SSE) and checked, in ${workers}; the stdio baseline uses the SDK ` +
           'StdioClientTransport'
       : `MCP SDK Client (@modelcontextprotocol/sdk, client.callTool over StreamableHTTPClientTransport or ` +

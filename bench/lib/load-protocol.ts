@@ -14,7 +14,7 @@ export type LoadTarget =
 
 /**
  * How HTTP sessions make their calls. Both open each session with the MCP SDK Client (initialize handshake); 'raw'
- * then POSTs tools/call over node:http and parses each answer itself, 'sdk' calls client.callTool. Stdio targets always
+ * then POSTs tools/call over undici's Client and parses each answer itself, 'sdk' calls client.callTool. Stdio targets always
  * use the SDK client.
  */
 export type LoadGen = 'raw' | 'sdk';
