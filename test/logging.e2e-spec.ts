@@ -8,7 +8,8 @@ import { cleanEnv, ensureGatewayBuilt, spawnGateway, type GatewayProcess } from 
 import { faultStdioCommand } from './helpers/fault.js';
 import { connectClient } from './helpers/gateway.js';
 import { stdioBackend } from './helpers/gateway-config.js';
-import { freePort, stopProcess, waitFor } from './helpers/processes.js';
+import { childPids } from './helpers/proc-tree.js';
+import { freePort, isAlive, killPid, stopProcess, waitFor } from './helpers/processes.js';
 
 jest.setTimeout(90_000);
 
@@ -59,7 +60,11 @@ describe('gateway logs', () => {
   });
 
   afterAll(async () => {
-    if (gateway) await stopProcess(gateway.child);
+    if (gateway) {
+      const leftovers = childPids(gateway.child.pid!);
+      await stopProcess(gateway.child);
+      for (const pid of leftovers) if (isAlive(pid)) killPid(pid);
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -115,5 +120,15 @@ describe('gateway logs', () => {
     // The access line says who called what; credentials are not in it at all.
     expect(line.req).toMatchObject({ method: 'POST', url: '/mcp', headers: { 'user-agent': 'logging-spec' } });
     expect(gateway.stdoutLines.join('\n')).not.toContain('never-logged-7f3a');
+  });
+  // Last: it stops the gateway. A session is still open (its client left without DELETE) and a backend never
+  // finished its handshake; neither may hold up shutdown or outlive the gateway.
+  it('exits on SIGTERM at once with a session still open, leaving no backend behind', async () => {
+    const backends = childPids(gateway.child.pid!);
+    expect(backends.length).toBeGreaterThanOrEqual(1);
+    const signalled = Date.now();
+    expect(await stopProcess(gateway.child, 5_000)).toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalled).toBeLessThan(2_000);
+    for (const pid of backends) expect(isAlive(pid)).toBe(false);
   });
 });

@@ -17,7 +17,10 @@ export interface StartOptions {
 export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     return503OnClosing: true,
-    forceCloseConnections: 'idle',
+    // Connections still open when the HTTP server closes are cut: by then the drain (GracefulShutdown) has waited
+    // for in-flight requests, so what is left is keep-alive sockets and GET streams. 'idle' waited on those for
+    // seconds, and backends are only stopped after the HTTP server has closed.
+    forceCloseConnections: true,
     // Caps the parsers Fastify owns (form bodies); /mcp's JSON parser enforces the same limit itself.
     bodyLimit: config.server.max_body_size,
     // The id every log line of a request carries (`req-1` and so on otherwise).
