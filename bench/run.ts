@@ -68,7 +68,7 @@ function parseOptions() {
     quick,
     sections: new Set(only as Section[]),
     runs: int(values.runs, quick ? 2 : 3, 'runs'),
-    windowMs: int(values['window-ms'], quick ? 400 : 1000, 'window-ms'),
+    windowMs: int(values['window-ms'], quick ? 400 : 2000, 'window-ms'),
     scaleCalls: int(values['scale-calls'], quick ? 1000 : 10_000, 'scale-calls'),
     // Half the CPUs: on a 2-CPU machine two client processes starve the server under test (measured: direct HTTP at
     // 8 sessions served 2-5x fewer calls/s with 2 load workers than with 1).

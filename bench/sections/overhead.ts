@@ -211,37 +211,42 @@ export async function runOverhead(
 
   // results[target][clients] = one WindowResult per run
   const results = new Map<string, Map<number, WindowResult[]>>(defs.map((d) => [d.id, new Map()]));
-  for (let run = 0; run < options.runs; run++) {
-    for (const clients of options.clientCounts) {
-      // Rotate the order each run so no target always goes first (or last) on a machine whose load drifts. The
-      // stateless supergateway (a process per request) goes last: the processes it leaves exiting would load the
-      // machine under whichever target came next.
-      const rotating = defs.filter((def) => !def.fixedCalls);
-      const order = [
-        ...rotating.map((_, i) => rotating[(i + run) % rotating.length]),
-        ...defs.filter((d) => d.fixedCalls),
-      ];
-      for (const def of order) {
-        const fixed = def.fixedCalls?.(clients);
-        const idleChildren = def.fixedCalls ? childCount(def.cpuPids) : 0;
-        const result = await pool.window(def.target, {
-          sessions: clients,
-          ...(fixed === undefined ? { durationMs: options.windowMs } : { calls: fixed }),
-          // A stateless supergateway call costs a process spawn: no warm-up beyond opening the sessions.
-          warmup: fixed === undefined ? Math.max(options.warmup, clients * 5) : 0,
-          oneWorker: def.oneWorker,
-          cpuPids: def.cpuPids,
-        });
-        if (def.fixedCalls) await settled(def.cpuPids, idleChildren);
-        const perClient = results.get(def.id)!;
-        perClient.set(clients, [...(perClient.get(clients) ?? []), result]);
-        log(
-          `overhead run ${run + 1}/${options.runs} c=${String(clients).padStart(2)} ${def.id.padEnd(24)} ` +
-            `p50 ${percentile(result.latencies, 0.5).toFixed(2)}ms p99 ${percentile(result.latencies, 0.99).toFixed(2)}ms ` +
-            `${result.throughput.toFixed(0)}/s (${result.calls} calls) cpu ${(result.cpuMs! / result.calls).toFixed(3)}ms/call ` +
-            `loadgen ${(result.loadCpuMs / result.calls).toFixed(3)}ms/call`,
-        );
+  // Rotate the order each run so no target always goes first (or last) on a machine whose load drifts. The
+  // stateless supergateway (a process per request) runs in passes of its own after all the others: the processes it
+  // starts and leaves exiting would load the machine under whichever target came next.
+  const rotating = defs.filter((def) => !def.fixedCalls);
+  const passes: Array<{ run: number; clients: number; order: TargetDef[] }> = [];
+  for (const fixedPass of [false, true]) {
+    for (let run = 0; run < options.runs; run++) {
+      for (const clients of options.clientCounts) {
+        const order = fixedPass
+          ? defs.filter((d) => d.fixedCalls)
+          : rotating.map((_, i) => rotating[(i + run) % rotating.length]);
+        if (order.length) passes.push({ run, clients, order });
       }
+    }
+  }
+  for (const { run, clients, order } of passes) {
+    for (const def of order) {
+      const fixed = def.fixedCalls?.(clients);
+      const idleChildren = def.fixedCalls ? childCount(def.cpuPids) : 0;
+      const result = await pool.window(def.target, {
+        sessions: clients,
+        ...(fixed === undefined ? { durationMs: options.windowMs } : { calls: fixed }),
+        // A stateless supergateway call costs a process spawn: no warm-up beyond opening the sessions.
+        warmup: fixed === undefined ? Math.max(options.warmup, clients * 5) : 0,
+        oneWorker: def.oneWorker,
+        cpuPids: def.cpuPids,
+      });
+      if (def.fixedCalls) await settled(def.cpuPids, idleChildren);
+      const perClient = results.get(def.id)!;
+      perClient.set(clients, [...(perClient.get(clients) ?? []), result]);
+      log(
+        `overhead run ${run + 1}/${options.runs} c=${String(clients).padStart(2)} ${def.id.padEnd(24)} ` +
+          `p50 ${percentile(result.latencies, 0.5).toFixed(2)}ms p99 ${percentile(result.latencies, 0.99).toFixed(2)}ms ` +
+          `${result.throughput.toFixed(0)}/s (${result.calls} calls) cpu ${(result.cpuMs! / result.calls).toFixed(3)}ms/call ` +
+          `loadgen ${(result.loadCpuMs / result.calls).toFixed(3)}ms/call`,
+      );
     }
   }
 
