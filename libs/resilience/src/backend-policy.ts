@@ -149,14 +149,16 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
     const send = async (): Promise<T> => {
       const left = deadline?.remainingMs();
       if (left === 0) throw new DeadlineStop('deadline');
+      // The deadline's rest when that is shorter than the request's own timeout: then a timeout is the deadline's.
+      const shortened = left !== undefined && left < call.timeoutMs ? left : undefined;
       try {
-        return await attempt(signal, left === undefined || left >= call.timeoutMs ? undefined : left);
+        return await attempt(signal, shortened);
       } catch (error) {
         // The SDK reports an aborted request as a RequestTimeout of its own; say which abort it was.
         if (signal?.aborted) throw this.stopped(call, 'caller', error);
         // Named here already, so the breaker's last failure reads as well as the caller's error.
         if (this.classify(error) === 'timeout') {
-          if (deadline?.passed) throw this.stopped(call, 'deadline', error);
+          if (shortened !== undefined || deadline?.passed) throw this.stopped(call, 'deadline', error);
           throw new RequestTimeoutError(this.backend, call.method, call.timeoutMs, error);
         }
         throw error;
