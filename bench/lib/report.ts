@@ -202,6 +202,15 @@ export function targetChecks(results: BenchResults): string[] {
       `stdio, 8 sessions: gateway /mcp/{backend} ${gw8.throughput.median.toFixed(0)} calls/s = ${ratio.toFixed(2)}x ` +
         `the faster peer (${fastest.label}, ${fastest.throughput.median.toFixed(0)}/s); target >= 3x: ${mark(ratio >= 3)}`,
     );
+    const floor8 = find('bare-relay-stdio', 8);
+    if (floor8) {
+      const floor = floor8.throughput.median;
+      checks.push(
+        `stdio, 8 sessions: the bare node:http relay (the floor, no framework and no SDK) does ${floor.toFixed(0)} ` +
+          `calls/s; 3x the faster peer would be ${((3 * fastest.throughput.median * 100) / floor).toFixed(0)}% ` +
+          `of it, the gateway does ${((gw8.throughput.median * 100) / floor).toFixed(0)}%`,
+      );
+    }
     const lowerP50 = peers8.every((peer) => gw8.p50Ms.median < peer.p50Ms.median);
     checks.push(
       `stdio, 8 sessions: gateway p50 ${gw8.p50Ms.median.toFixed(2)} ms lower than every peer: ${mark(lowerP50)}`,
@@ -232,6 +241,12 @@ export function targetChecks(results: BenchResults): string[] {
       `HTTP, 1 client: /mcp/{backend} p50 = ${gw1.p50Ratio.median.toFixed(2)}x direct; quality bar <= 1.5x: ` +
         mark(gw1.p50Ratio.median <= 1.5),
     );
+    const floor1 = find('bare-relay-http', 1);
+    if (floor1) {
+      checks.push(
+        `HTTP, 1 client: the bare node:http relay (the floor) p50 = ${floor1.p50Ratio.median.toFixed(2)}x direct`,
+      );
+    }
   }
   const tokens = results.catalog?.tokens;
   if (tokens) {

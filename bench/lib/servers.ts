@@ -9,6 +9,7 @@ import { freePort, fromRoot, waitFor } from '../../test/helpers/processes.js';
 import type { ProcessTracker, Tracked } from './process-tracker.js';
 
 export const echoFixture = fromRoot('bench/fixtures/echo-server.mjs');
+export const bareRelayFixture = fromRoot('bench/fixtures/bare-relay.mjs');
 export const catalogStdioFixture = fromRoot('bench/fixtures/catalog-stdio.mjs');
 const loopbackPreload = fromRoot('test/fixtures/loopback-listen.cjs');
 const mcpProxyBin = fromRoot('node_modules/mcp-proxy/dist/bin/mcp-proxy.mjs');
@@ -83,11 +84,23 @@ export function assertLoopbackOnly(label: string, port: number): void {
 }
 
 /** The echo fixture over Streamable HTTP. */
-export async function startEchoHttp(tracker: ProcessTracker): Promise<Running> {
+export function startEchoHttp(tracker: ProcessTracker): Promise<Running> {
+  return startListening(tracker, 'echo-http', [echoFixture, 'http']);
+}
+
+/**
+ * The bare node:http relay (bench/fixtures/bare-relay.mjs): the echo fixture over one stdio child, or `httpUrl`'s
+ * server. The floor of the overhead tables, not a peer.
+ */
+export function startBareRelay(tracker: ProcessTracker, httpUrl?: string): Promise<Running> {
+  const args = httpUrl ? ['http', httpUrl] : ['stdio', process.execPath, echoFixture, 'stdio'];
+  return startListening(tracker, `bare-relay-${args[0]}`, [bareRelayFixture, ...args]);
+}
+
+/** A fixture that binds 127.0.0.1:$PORT, says `LISTENING <port>` on stderr and serves MCP at /mcp. */
+async function startListening(tracker: ProcessTracker, label: string, args: string[]): Promise<Running> {
   const port = await freePort();
-  const proc = tracker.spawn('echo-http', process.execPath, [echoFixture, 'http'], {
-    env: { ...process.env, PORT: String(port) },
-  });
+  const proc = tracker.spawn(label, process.execPath, args, { env: { ...process.env, PORT: String(port) } });
   await until(proc, async () => proc.stderrLines.some((line) => line === `LISTENING ${port}`), 'LISTENING', 15_000);
   assertLoopbackOnly(proc.label, port);
   return { proc, port, url: `http://127.0.0.1:${port}/mcp` };

@@ -7,6 +7,7 @@ import {
   echoFixture,
   startEchoHttp,
   startGateway,
+  startBareRelay,
   startMcpProxy,
   startSupergateway,
   waitAllBackends,
@@ -92,6 +93,13 @@ const HOW: Record<string, string> = {
   'direct-stdio': 'SDK StdioClientTransport: one client process, one pipe, N requests in flight',
   'gateway-direct-stdio': 'gateway /mcp/echo_stdio -> one stdio child',
   'gateway-invoke-stdio': 'gateway /mcp, gateway_invoke {server: echo_stdio, tool: echo}',
+  'bare-relay-http':
+    'bench/fixtures/bare-relay.mjs http: node:http server forwarding each request on keep-alive node:http sockets to ' +
+    'that same HTTP server and piping the answer back; no framework, no SDK, no checks. The floor, not a peer',
+  'bare-relay-stdio':
+    'bench/fixtures/bare-relay.mjs stdio: node:http server writing each JSON-RPC message to one shared stdio child ' +
+    '(ids remapped) and each answer back as a JSON body; no framework, no SDK, no sessions, no checks. The floor, ' +
+    'not a peer',
   'mcp-proxy': 'mcp-proxy --host 127.0.0.1 --port N -- node echo-server.mjs stdio (one shared stdio child), /mcp',
   'supergateway-stateful':
     'supergateway --stdio ... --outputTransport streamableHttp --stateful (one stdio child per session), /mcp',
@@ -106,7 +114,7 @@ export async function runOverhead(
   options: OverheadOptions,
 ): Promise<OverheadResult> {
   const { log } = options;
-  log('overhead: starting echo HTTP server, gateway, mcp-proxy, supergateway');
+  log('overhead: starting echo HTTP server, gateway, bare relays, mcp-proxy, supergateway');
   const echoHttp = await startEchoHttp(tracker);
   const gateway = await startGateway(tracker, {
     label: 'gateway-overhead',
@@ -124,6 +132,8 @@ export async function runOverhead(
     startSupergateway(tracker, false),
   ]);
   const [mcpProxy, superStateful, superStateless] = peers;
+  const relays = await Promise.all([startBareRelay(tracker, echoHttp.url), startBareRelay(tracker)]);
+  const [relayHttp, relayStdio] = relays;
 
   const gw = [gateway.proc.pid];
   const defs: TargetDef[] = [
@@ -150,6 +160,13 @@ export async function runOverhead(
       cpuPids: gw,
     },
     {
+      id: 'bare-relay-http',
+      label: 'bare node:http relay (floor)',
+      group: 'http',
+      target: http(relayHttp.url, echo),
+      cpuPids: [relayHttp.proc.pid],
+    },
+    {
       id: 'direct-stdio',
       label: 'direct (stdio pipe)',
       group: 'stdio',
@@ -171,6 +188,13 @@ export async function runOverhead(
       group: 'stdio',
       target: http(`${gateway.url}/mcp`, invoke('echo_stdio')),
       cpuPids: gw,
+    },
+    {
+      id: 'bare-relay-stdio',
+      label: 'bare node:http relay (floor)',
+      group: 'stdio',
+      target: http(relayStdio.url, echo),
+      cpuPids: [relayStdio.proc.pid],
     },
     {
       id: 'mcp-proxy',
@@ -281,7 +305,7 @@ export async function runOverhead(
   // Stopped gracefully (SIGTERM) so a --cpu-prof profile gets written.
   await tracker.stop(gateway.proc, 15_000);
   gateway.cleanup();
-  for (const peer of [...peers, echoHttp]) await tracker.stop(peer.proc);
+  for (const peer of [...peers, ...relays, echoHttp]) await tracker.stop(peer.proc);
   const { log: _log, ...recorded } = options;
   return {
     options: recorded,
