@@ -98,23 +98,28 @@ describe('StreamableHttpClientTransport', () => {
     await transport.close();
   });
 
-  it('delivers an SSE answer and hands out its event ids as resumption tokens', async () => {
-    const { transport, messages } = open('/sse');
+  it.each([
+    {
+      what: 'delivers an SSE answer and hands out its event ids as resumption tokens',
+      path: '/sse',
+      id: 3,
+      text: 'sse',
+      ids: ['e1', 'e2'],
+    },
+    {
+      what: 'reads an event stream that arrives a few bytes at a time, with \\r\\n line ends and multi-line data',
+      path: '/sse-pieces',
+      id: 9,
+      text: 'pie',
+      ids: ['p1', 'p2'],
+    },
+  ])('$what', async ({ path, id, text, ids }) => {
+    const { transport, messages } = open(path);
     const tokens: string[] = [];
-    await transport.send(request(3), { onresumptiontoken: (token) => tokens.push(token) });
+    await transport.send(request(id), { onresumptiontoken: (token) => tokens.push(token) });
     await waitFor(() => messages.length === 1, { intervalMs: 10 });
-    expect(messages[0]).toEqual({ jsonrpc: '2.0', id: 3, result: { text: 'sse' } });
-    expect(tokens).toEqual(['e1', 'e2']);
-    await transport.close();
-  });
-
-  it('reads an event stream that arrives a few bytes at a time, with \\r\\n line ends and multi-line data', async () => {
-    const { transport, messages } = open('/sse-pieces');
-    const tokens: string[] = [];
-    await transport.send(request(9), { onresumptiontoken: (token) => tokens.push(token) });
-    await waitFor(() => messages.length === 1, { intervalMs: 10 });
-    expect(messages[0]).toEqual({ jsonrpc: '2.0', id: 9, result: { text: 'pie' } });
-    expect(tokens).toEqual(['p1', 'p2']);
+    expect(messages[0]).toEqual({ jsonrpc: '2.0', id, result: { text } });
+    expect(tokens).toEqual(ids);
     await transport.close();
   });
 
