@@ -24,6 +24,8 @@ export class BackendRegistry implements OnApplicationBootstrap, OnApplicationShu
   private readonly logger = new Logger(BackendRegistry.name);
   private readonly backends = new Map<string, Backend>();
   private readonly retryTimers = new Map<string, NodeJS.Timeout>();
+  /** Failed starts in a row per backend since it was last ready: the exponent of the next reconnect delay. */
+  private readonly failedAttempts = new Map<string, number>();
   private shuttingDown = false;
 
   constructor(
@@ -47,7 +49,8 @@ export class BackendRegistry implements OnApplicationBootstrap, OnApplicationShu
         policy: policies.create(name, backendConfig, classifyFailure),
       });
       backend.on('state', (state) => {
-        if (state === 'failed') this.scheduleReconnect(backend, 0);
+        if (state === 'ready') this.failedAttempts.delete(name);
+        if (state === 'failed') this.scheduleReconnect(backend);
       });
       this.backends.set(name, backend);
     }
@@ -84,16 +87,22 @@ export class BackendRegistry implements OnApplicationBootstrap, OnApplicationShu
     return backend;
   }
 
-  /** Keeps trying a failed backend in the background, so it is ready again without waiting for a caller. */
-  private scheduleReconnect(backend: Backend, attempt: number): void {
+  /**
+   * Keeps trying a failed backend in the background, so it is ready again without waiting for a caller: 1 s after
+   * the first failure, doubling to 30 s while it keeps failing. Every failed start (the background one or a caller's)
+   * passes through the `failed` state, which lands here; one timer at a time per backend.
+   */
+  private scheduleReconnect(backend: Backend): void {
     if (this.shuttingDown || this.retryTimers.has(backend.name)) return;
+    const attempt = this.failedAttempts.get(backend.name) ?? 0;
+    this.failedAttempts.set(backend.name, attempt + 1);
     const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** attempt);
     const timer = setTimeout(() => {
       this.retryTimers.delete(backend.name);
       if (this.shuttingDown || backend.state !== 'failed') return;
       backend.start().then(
         () => this.logger.log(`backend ${backend.name} reconnected`),
-        () => this.scheduleReconnect(backend, attempt + 1),
+        () => undefined,
       );
     }, delay);
     timer.unref();
