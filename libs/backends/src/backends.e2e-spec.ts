@@ -163,12 +163,12 @@ describe('BackendsModule against real servers', () => {
     expect(readFileSync(memoryFile, 'utf8')).toContain('gateway-e2e');
   });
 
-  it('stdio env is merged over the gateway environment and cwd is honoured (relative to the config file)', async () => {
+  it('stdio env is merged over the minimal inherited environment and cwd is honoured (relative to the config file)', async () => {
     const backend = registry.get('fault');
     await waitForState(backend, 'ready');
     expect(firstText(await callTool(backend, 'get_env', { name: 'BACKEND_ONLY_VAR' }))).toBe('merged-value');
     expect(firstText(await callTool(backend, 'get_env', { name: 'FAULT_NAME' }))).toBe('fault-env');
-    // The gateway's own environment is inherited, with its node_modules/.bin appended to PATH.
+    // HOME and PATH are among the variables every stdio backend inherits; PATH gets node_modules/.bin appended.
     expect(firstText(await callTool(backend, 'get_env', { name: 'HOME' }))).toBe(process.env.HOME ?? '<unset>');
     expect(firstText(await callTool(backend, 'get_env', { name: 'PATH' }))).toContain('node_modules/.bin');
     const cwd = firstText(await callTool(backend, 'get_cwd'));

@@ -11,7 +11,10 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
+import type { InheritEnv } from './child-environment.js';
+import { IsByteSize } from './byte-size.decorator.js';
 import { IsDuration } from './duration.decorator.js';
+import { IsInheritEnv } from './inherit-env.decorator.js';
 import { IsStringRecord } from './string-record.decorator.js';
 
 export const BACKEND_NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -75,6 +78,13 @@ export class BackendConfig {
   @IsStringRecord()
   env: Record<string, string> = {};
 
+  /**
+   * What a stdio backend inherits from the gateway's environment besides a minimal set (HOME, PATH, locale, temp
+   * dir, ...): `true` for all of it, or a list of names. Its own `env` always applies.
+   */
+  @IsInheritEnv()
+  inherit_env: InheritEnv = false;
+
   @IsStringRecord()
   headers: Record<string, string> = {};
 
@@ -92,6 +102,19 @@ export class BackendConfig {
    */
   @IsIn(SESSION_MODES)
   session_mode: SessionModeSetting = 'auto';
+
+  /** Client sessions with a connection of their own at once; beyond it a session uses the shared connection. */
+  @IsInt()
+  @Min(0)
+  max_client_connections = 8;
+
+  /** A client session's own connection unused this long is closed (its next request opens it again); 0: never. */
+  @IsDuration()
+  client_connection_idle = 300_000;
+
+  /** The largest message a stdio backend may write (one line); a larger one fails its request, naming the backend. */
+  @IsByteSize(1024, 1024 ** 3)
+  max_message_size = 16 * 1024 ** 2;
 
   get kind(): BackendTransportKind {
     if (this.command) return 'stdio';

@@ -772,3 +772,54 @@ describe('dollar signs in commands', () => {
     expect(config.backends.a.argv).toEqual(['echo', '${HOME}', '$USER', '$x']);
   });
 });
+
+describe('backend process and connection keys (issue 12)', () => {
+  it('defaults: minimal env, 8 client connections idle 5m at most, 16mb messages', () => {
+    const backend = load('backends:\n  local:\n    command: node server.js\n').backends.local;
+    expect(backend.inherit_env).toBe(false);
+    expect(backend.max_client_connections).toBe(8);
+    expect(backend.client_connection_idle).toBe(300_000);
+    expect(backend.max_message_size).toBe(16 * 1024 ** 2);
+  });
+
+  it('reads inherit_env as true or a list of names, and sizes and durations', () => {
+    const yaml =
+      'backends:\n  a:\n    command: node\n    inherit_env: [GITHUB_TOKEN, AWS_PROFILE]\n    max_message_size: 64mb\n' +
+      '    max_client_connections: 2\n    client_connection_idle: 30s\n  b:\n    command: node\n    inherit_env: true\n';
+    const { a, b } = load(yaml).backends;
+    expect(a.inherit_env).toEqual(['GITHUB_TOKEN', 'AWS_PROFILE']);
+    expect(a.max_message_size).toBe(64 * 1024 ** 2);
+    expect(a.max_client_connections).toBe(2);
+    expect(a.client_connection_idle).toBe(30_000);
+    expect(b.inherit_env).toBe(true);
+  });
+
+  it('names a bad inherit_env entry, a bad size, a negative cap, and stdio-only keys on an http backend', () => {
+    expect(
+      onlyProblemAt(
+        problemsOfYaml('backends:\n  a:\n    command: node\n    inherit_env: [GOOD, "BAD NAME"]\n'),
+        'backends.a.inherit_env',
+      ),
+    ).toContain('"BAD NAME"');
+    onlyProblemAt(
+      problemsOfYaml('backends:\n  a:\n    command: node\n    inherit_env: yes please\n'),
+      'backends.a.inherit_env',
+    );
+    onlyProblemAt(
+      problemsOfYaml('backends:\n  a:\n    command: node\n    max_message_size: huge\n'),
+      'backends.a.max_message_size',
+    );
+    onlyProblemAt(
+      problemsOfYaml('backends:\n  a:\n    command: node\n    max_client_connections: -1\n'),
+      'backends.a.max_client_connections',
+    );
+    for (const key of ['inherit_env: true', 'max_message_size: 1mb']) {
+      expect(
+        onlyProblemAt(
+          problemsOfYaml(`backends:\n  a:\n    http_url: http://127.0.0.1:1/\n    ${key}\n`),
+          `backends.a.${key.split(':')[0]}`,
+        ),
+      ).toContain('only to command');
+    }
+  });
+});

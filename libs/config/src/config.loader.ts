@@ -146,7 +146,7 @@ function crossFieldProblems(backend: BackendConfig, raw: Tree, path: string): st
     ? ['transport', 'headers']
         .filter((key) => key in raw)
         .map((key) => `${path}.${key}: applies only to http_url backends`)
-    : ['args', 'env', 'cwd', 'idle_timeout']
+    : ['args', 'env', 'inherit_env', 'cwd', 'idle_timeout', 'max_message_size']
         .filter((key) => key in raw)
         .map((key) => `${path}.${key}: applies only to command (stdio) backends`);
   return wrongSide;

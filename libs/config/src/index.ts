@@ -1,5 +1,6 @@
 export * from './backend-config.js';
 export * from './byte-size.js';
+export * from './child-environment.js';
 export * from './cli-flags.js';
 export * from './config-error.js';
 export * from './config.loader.js';

@@ -1,6 +1,6 @@
 import { delimiter, join } from 'node:path';
 import { Injectable } from '@nestjs/common';
-import { gatewayPackage } from '@gateway/config';
+import { childEnvironment, gatewayPackage, type BackendConfig } from '@gateway/config';
 import type { BackendConnector, ConnectRequest, Connection } from './backend-connector.js';
 import { connectClient } from './connect-client.js';
 import { ProcessSpawner } from './process-spawner.js';
@@ -18,7 +18,7 @@ export class StdioConnector implements BackendConnector {
     const transport = new ProcessGroupStdioTransport({
       spawner: this.spawner,
       onStderrLine: request.onStderrLine,
-      request: { command, args, cwd: config.cwd, env: childEnv(config.env) },
+      request: { command, args, cwd: config.cwd, env: childEnv(config) },
     });
     const client = request.createClient();
     try {
@@ -31,13 +31,14 @@ export class StdioConnector implements BackendConnector {
 }
 
 /**
- * The gateway's environment with the backend's `env` over it. Like `npm run`, the gateway's own node_modules/.bin
- * is on PATH, so servers installed beside the gateway start by name.
+ * A minimal environment (see childEnvironment) with the backend's `env` over it. Like `npm run`, the gateway's own
+ * node_modules/.bin is on PATH, so servers installed beside the gateway start by name.
  */
-function childEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+function childEnv(config: BackendConfig): NodeJS.ProcessEnv {
+  const env = childEnvironment(config.inherit_env, {});
   const bin = join(gatewayPackage().root, 'node_modules', '.bin');
-  const path = [process.env.PATH, bin].filter(Boolean).join(delimiter);
-  return { ...process.env, PATH: path, ...overrides };
+  env.PATH = [env.PATH, bin].filter(Boolean).join(delimiter);
+  return { ...env, ...config.env };
 }
 
 function withExitInfo(error: unknown, exitInfo: string | undefined): Error {
