@@ -39,25 +39,36 @@ export class BackendHealthChecker implements OnApplicationBootstrap, OnApplicati
     this.timers.clear();
   }
 
-  /** One health check now; exposed for tests and for callers that need a fresh answer. */
+  /**
+   * One health check now; exposed for tests and for callers that need a fresh answer. A backend in the middle of
+   * sending a message is alive: a ping would only queue behind that message, so none is sent; and a ping that timed
+   * out while data kept arriving waited behind it, which is no sign of a stuck process.
+   */
   async check(backend: Backend): Promise<'ok' | 'failure' | 'skipped'> {
     if (backend.state !== 'ready') return 'skipped';
+    if (backend.activity?.receiving) return this.record(backend, 'skipped');
+    const sentAt = Date.now();
     try {
       await backend.ping(this.config.failsafe.health_check.timeout);
       this.timeouts.delete(backend.name);
-      this.metrics.recordHealthCheck(backend.name, 'ok');
-      return 'ok';
+      return this.record(backend, 'ok');
     } catch (error) {
       // An open circuit rejects the ping unsent: nothing was learnt.
-      if (error instanceof CircuitOpenError) {
-        this.metrics.recordHealthCheck(backend.name, 'skipped');
-        return 'skipped';
+      if (error instanceof CircuitOpenError) return this.record(backend, 'skipped');
+      if (error instanceof RequestTimeoutError && (backend.activity?.lastReceivedAt ?? 0) >= sentAt) {
+        this.timeouts.delete(backend.name);
+        return this.record(backend, 'ok');
       }
       this.metrics.recordHealthCheck(backend.name, 'failure');
       this.logger.warn(`backend ${backend.name}: health check failed: ${describe(error)}`);
       await this.restartIfStuck(backend, error);
       return 'failure';
     }
+  }
+
+  private record(backend: Backend, outcome: 'ok' | 'skipped'): 'ok' | 'skipped' {
+    this.metrics.recordHealthCheck(backend.name, outcome);
+    return outcome;
   }
 
   private async restartIfStuck(backend: Backend, error: unknown): Promise<void> {

@@ -19,7 +19,7 @@ import { isRepeatable, type BackendPolicy, type PolicyCall } from '@gateway/resi
 import type { BackendStatus, BackendState } from './backend-status.js';
 import { wantsOwnConnection, type DownstreamClient } from './downstream-client.js';
 import { PerClientConnections } from './per-client-connections.js';
-import type { BackendConnector, Connection } from './transports/backend-connector.js';
+import type { BackendConnector, Connection, TransportActivity } from './transports/backend-connector.js';
 import { ToolCatalog } from './tool-catalog.js';
 
 export interface BackendDeps {
@@ -107,6 +107,11 @@ export class Backend extends EventEmitter<BackendEvents> {
 
   get pid(): number | undefined {
     return this.connection?.pid;
+  }
+
+  /** What the shared connection's transport saw arrive (stdio only). */
+  get activity(): TransportActivity | undefined {
+    return this.connection?.activity;
   }
 
   get timeoutMs(): number {

@@ -16,12 +16,21 @@ export interface ConnectRequest {
   signal?: AbortSignal;
 }
 
+/** What a transport knows of the traffic it receives (stdio): a backend sending data is alive. */
+export interface TransportActivity {
+  /** Date.now() of the last bytes received; 0 before any. */
+  readonly lastReceivedAt: number;
+  /** Part of a message has arrived, not yet its end. */
+  readonly receiving: boolean;
+}
+
 export interface Connection {
   client: Client;
   transport: Transport;
   kind: ConnectedKind;
   /** Process group leader of a stdio backend. */
   pid?: number;
+  activity?: TransportActivity;
   /** Ends the connection politely: DELETE for an HTTP session, the whole process group for stdio. */
   close(): Promise<void>;
 }

@@ -26,7 +26,11 @@ rl.on('line', (line) => {
 
 describe('connectClient', () => {
   it('delivers progress that arrives in the same chunk as the response before the response', async () => {
-    const config = { argv: [process.execPath, '-e', SERVER], env: {} } as unknown as BackendConfig;
+    const config = {
+      argv: [process.execPath, '-e', SERVER],
+      env: {},
+      max_message_size: 1024 ** 2,
+    } as unknown as BackendConfig;
     const { client } = await new StdioConnector(new ProcessSpawner()).connect({
       name: 'chunky',
       config,

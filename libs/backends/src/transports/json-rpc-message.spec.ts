@@ -7,7 +7,7 @@ import {
   JSONRPCResultResponseSchema,
   RELATED_TASK_META_KEY,
 } from '@modelcontextprotocol/sdk/types.js';
-import { jsonRpcKind } from './json-rpc-message.js';
+import { jsonRpcKind, truncatedResponseId } from './json-rpc-message.js';
 
 const samples: unknown[] = [
   { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { message: 'hi' } } },
@@ -82,5 +82,24 @@ describe('jsonRpcKind', () => {
     expect(new Set(kinds.map(([, kind]) => kind))).toEqual(
       new Set(['request', 'notification', 'result', 'error', undefined]),
     );
+  });
+});
+
+describe('truncatedResponseId', () => {
+  it('finds the id of a response at its end (TypeScript SDK) or its start (id first)', () => {
+    expect(
+      truncatedResponseId('{"result":{"content":[{"type":"text","text":"xx', 'xxx"}]},"jsonrpc":"2.0","id":42}'),
+    ).toBe(42);
+    expect(truncatedResponseId('{"jsonrpc": "2.0", "id": "req-\\"7", "result": {"x', 'xx"}}\r')).toBe('req-"7');
+    expect(truncatedResponseId('{"jsonrpc":"2.0","id":3,"error":{"code":1,"message":"xx', 'x"}}')).toBe(3);
+  });
+
+  it('gives no id for a request, a notification, or a nested id', () => {
+    // A server-to-client request also ends with its id: its id is not one of ours.
+    expect(truncatedResponseId('{"method":"sampling/createMessage","params":{"x', 'x"},"jsonrpc":"2.0","id":0}')).toBe(
+      undefined,
+    );
+    expect(truncatedResponseId('{"jsonrpc":"2.0","id":5,"method":"roots/list","params":{"x', 'x"}}')).toBe(undefined);
+    expect(truncatedResponseId('{"result":{"content":[{"x', 'x","id":9}}')).toBe(undefined);
   });
 });

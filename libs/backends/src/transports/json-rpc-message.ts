@@ -62,3 +62,24 @@ function validMeta(meta: unknown): boolean {
   const related = meta[RELATED_TASK_META_KEY];
   return related === undefined || (isObject(related) && typeof related.taskId === 'string');
 }
+
+const ID = String.raw`("(?:[^"\\]|\\.)*"|-?\d+)`;
+/** `{"jsonrpc":"2.0","id":1,"result"...`: id first (Python SDK, most hand-written servers). */
+const HEAD_ID = new RegExp(String.raw`^\s*\{\s*"jsonrpc"\s*:\s*"2\.0"\s*,\s*"id"\s*:\s*${ID}\s*,\s*"(?:result|error)"`);
+/** `{"result":...,"jsonrpc":"2.0","id":1}`: id last (the TypeScript SDK). */
+const RESULT_FIRST = /^\s*\{\s*"result"\s*:/;
+const TAIL_ID = new RegExp(String.raw`"id"\s*:\s*${ID}\s*\}\s*$`);
+
+/**
+ * The id of a response of which only the first and last few hundred characters are known (a message too large to
+ * keep), or undefined when those ends are not recognisably a response's.
+ */
+export function truncatedResponseId(head: string, tail: string): string | number | undefined {
+  const match = HEAD_ID.exec(head) ?? (RESULT_FIRST.test(head) ? TAIL_ID.exec(tail) : null);
+  if (!match) return undefined;
+  try {
+    return JSON.parse(match[1]) as string | number;
+  } catch {
+    return undefined;
+  }
+}

@@ -16,6 +16,8 @@ export class StdioConnector implements BackendConnector {
     const { config } = request;
     const [command, ...args] = config.argv;
     const transport = new ProcessGroupStdioTransport({
+      name: request.name,
+      maxMessageBytes: config.max_message_size,
       spawner: this.spawner,
       onStderrLine: request.onStderrLine,
       request: { command, args, cwd: config.cwd, env: childEnv(config) },
@@ -26,7 +28,14 @@ export class StdioConnector implements BackendConnector {
     } catch (error) {
       throw withExitInfo(error, transport.exitInfo);
     }
-    return { client, transport, kind: 'stdio', pid: transport.pid, close: () => client.close() };
+    return {
+      client,
+      transport,
+      kind: 'stdio',
+      pid: transport.pid,
+      activity: transport,
+      close: () => client.close(),
+    };
   }
 }
 

@@ -35,6 +35,8 @@ function start(): { messages: JSONRPCMessage[]; errors: Error[] } {
   const messages: JSONRPCMessage[] = [];
   const errors: Error[] = [];
   transport = new ProcessGroupStdioTransport({
+    name: 'child',
+    maxMessageBytes: 16 * 1024 ** 2,
     spawner: new ProcessSpawner(),
     onStderrLine: () => undefined,
     request: { command: process.execPath, args: ['-e', CHILD], env: process.env },

@@ -1,8 +1,10 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { jsonRpcKind } from './json-rpc-message.js';
+import { ErrorCode, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { formatByteSize } from '@gateway/config';
+import type { TransportActivity } from './backend-connector.js';
+import { jsonRpcKind, truncatedResponseId } from './json-rpc-message.js';
+import { LineSplitter, type OversizedLine } from './line-splitter.js';
 import type { ProcessSpawner, SpawnRequest } from './process-spawner.js';
 
 const NOT_RUNNING = 'backend process is not running';
@@ -16,7 +18,11 @@ interface Batch {
 }
 
 export interface StdioTransportOptions {
+  /** The backend's name, for errors a client reads. */
+  name: string;
   request: SpawnRequest;
+  /** The longest message (line) the backend may write; a longer result fails its request. */
+  maxMessageBytes: number;
   spawner: ProcessSpawner;
   /** Each line the child writes to stderr. */
   onStderrLine: (line: string) => void;
@@ -30,21 +36,31 @@ export interface StdioTransportOptions {
  * event loop (concurrent calls) go out in one write: each pipe write wakes the child, so one per message costs both
  * processes a context switch under load.
  */
-export class ProcessGroupStdioTransport implements Transport {
+export class ProcessGroupStdioTransport implements Transport, TransportActivity {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
 
   private child?: ChildProcessWithoutNullStreams;
-  private stdoutTail = '';
-  /** Keeps a character split across two chunks whole. */
-  private readonly stdoutDecoder = new StringDecoder('utf8');
+  private readonly stdout: LineSplitter;
   private batch?: Batch;
   private stderrTail = '';
   private closed = false;
   exitInfo?: string;
+  lastReceivedAt = 0;
 
-  constructor(private readonly options: StdioTransportOptions) {}
+  constructor(private readonly options: StdioTransportOptions) {
+    this.stdout = new LineSplitter({
+      maxBytes: options.maxMessageBytes,
+      onLine: (line) => this.onLine(line),
+      onOversized: (line) => this.onOversized(line),
+    });
+  }
+
+  /** A message is arriving (part of a line is in): the process is working, however long the rest takes. */
+  get receiving(): boolean {
+    return this.stdout.partial;
+  }
 
   get pid(): number | undefined {
     return this.child?.pid;
@@ -66,7 +82,10 @@ export class ProcessGroupStdioTransport implements Transport {
         this.exitInfo = signal ? `exited on ${signal}` : `exited with code ${code}`;
         this.finish();
       });
-      child.stdout.on('data', (chunk: Buffer) => this.onStdout(chunk));
+      child.stdout.on('data', (chunk: Buffer) => {
+        this.lastReceivedAt = Date.now();
+        this.stdout.push(chunk);
+      });
       child.stderr.on('data', (chunk: Buffer) => this.onStderr(chunk));
       child.stdin.on('error', (error) => this.onerror?.(error));
     });
@@ -105,22 +124,32 @@ export class ProcessGroupStdioTransport implements Transport {
   }
 
   /** One JSON-RPC message per line; a stray line that is not one is reported and skipped, not fatal. */
-  private onStdout(chunk: Buffer): void {
-    const lines = (this.stdoutTail + this.stdoutDecoder.write(chunk)).split('\n');
-    this.stdoutTail = lines.pop()!;
-    for (const raw of lines) {
-      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-      if (!line) continue;
-      let message: unknown;
-      try {
-        message = JSON.parse(line);
-      } catch {
-        this.onerror?.(new Error(`backend wrote a line that is not JSON: ${line.slice(0, 200)}`));
-        continue;
-      }
-      if (jsonRpcKind(message)) this.onmessage?.(message as JSONRPCMessage);
-      else this.onerror?.(new Error(`backend wrote JSON that is not a JSON-RPC message: ${line.slice(0, 200)}`));
+  private onLine(raw: string): void {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (!line) return;
+    let message: unknown;
+    try {
+      message = JSON.parse(line);
+    } catch {
+      this.onerror?.(new Error(`backend wrote a line that is not JSON: ${line.slice(0, 200)}`));
+      return;
     }
+    if (jsonRpcKind(message)) this.onmessage?.(message as JSONRPCMessage);
+    else this.onerror?.(new Error(`backend wrote JSON that is not a JSON-RPC message: ${line.slice(0, 200)}`));
+  }
+
+  /**
+   * A message over the limit was dropped unread. When it was a response (its id is at one of its ends, where the
+   * SDKs put it), that request fails now with an error saying so, rather than waiting out its timeout.
+   */
+  private onOversized(line: OversizedLine): void {
+    const { name, maxMessageBytes } = this.options;
+    const message =
+      `backend "${name}" sent a message of ${line.bytes} bytes, more than its max_message_size ` +
+      `(${formatByteSize(maxMessageBytes)}); raise backends.${name}.max_message_size to accept it`;
+    const id = truncatedResponseId(line.head, line.tail);
+    if (id === undefined) this.onerror?.(new Error(message));
+    else this.onmessage?.({ jsonrpc: '2.0', id, error: { code: ErrorCode.InternalError, message } });
   }
 
   private onStderr(chunk: Buffer): void {
@@ -134,7 +163,7 @@ export class ProcessGroupStdioTransport implements Transport {
     this.closed = true;
     if (this.stderrTail.trim()) this.options.onStderrLine(this.stderrTail);
     this.stderrTail = '';
-    this.stdoutTail = '';
+    this.stdout.reset();
     this.batch?.reject(new Error(NOT_RUNNING));
     this.batch = undefined;
     this.onclose?.();
