@@ -16,6 +16,7 @@ export class BackendTelemetry {
         backend: backend.name,
         up: backend.state === 'ready',
         circuit: backend.circuitState,
+        clientConnections: backend.clientConnections,
         ...(backend.policy?.load ?? { active: 0, queued: 0 }),
       })),
     );
@@ -29,6 +30,7 @@ export class BackendTelemetry {
       if (state === 'hibernating') metrics.recordHibernation(backend.name);
       previous = state;
     });
+    backend.on('clientConnectionFallback', () => metrics.recordClientConnectionFallback(backend.name));
     const policy = backend.policy;
     if (!policy) return;
     policy.on('call', ({ method, tool, toolError, outcome, seconds, probe, error }) => {

@@ -40,6 +40,8 @@ type BackendEvents = {
   tools: [Tool[]];
   /** A notification the backend sent on its shared connection (per-client connections deliver their own). */
   notification: [method: string, params: Record<string, unknown> | undefined];
+  /** A session that can answer callbacks was given the shared connection: max_client_connections was reached. */
+  clientConnectionFallback: [];
 };
 
 /** A backend request failed for a reason of the backend's (not a JSON-RPC error it answered with). */
@@ -79,14 +81,15 @@ export class Backend extends EventEmitter<BackendEvents> {
     super();
     this.logger = new Logger(`backend:${name}`);
     this.catalog = new ToolCatalog(deps.catalogTtlMs, deps.cacheTools);
-    this.perClient = new PerClientConnections(
+    this.perClient = new PerClientConnections({
       name,
       config,
-      deps.connector,
-      deps.clientInfo,
-      deps.connectTimeoutMs,
-      this.logger,
-    );
+      connector: deps.connector,
+      clientInfo: deps.clientInfo,
+      connectTimeoutMs: deps.connectTimeoutMs,
+      logger: this.logger,
+      onFallback: () => this.emit('clientConnectionFallback'),
+    });
   }
 
   get state(): BackendState {
@@ -107,6 +110,11 @@ export class Backend extends EventEmitter<BackendEvents> {
 
   get pid(): number | undefined {
     return this.connection?.pid;
+  }
+
+  /** Connections open (or opening) for single client sessions. */
+  get clientConnections(): number {
+    return this.perClient.size;
   }
 
   /** What the shared connection's transport saw arrive (stdio only). */
@@ -238,7 +246,13 @@ export class Backend extends EventEmitter<BackendEvents> {
    * (a server may offer more tools to a client that can answer sampling or elicitation).
    */
   toolsFor(downstream: DownstreamClient | undefined): Promise<Tool[]> {
-    return wantsOwnConnection(this.config.session_mode, downstream) ? this.fetchTools(downstream) : this.listTools();
+    return this.ownConnectionFor(downstream) ? this.fetchTools(downstream) : this.listTools();
+  }
+
+  /** The client, when its requests go over a connection of its own (see wantsOwnConnection and the cap). */
+  private ownConnectionFor(downstream: DownstreamClient | undefined): DownstreamClient | undefined {
+    if (!downstream || !wantsOwnConnection(this.config.session_mode, downstream)) return undefined;
+    return this.perClient.admits(downstream) ? downstream : undefined;
   }
 
   private async fetchTools(downstream?: DownstreamClient): Promise<Tool[]> {
@@ -270,17 +284,48 @@ export class Backend extends EventEmitter<BackendEvents> {
     };
   }
 
-  private async send(
+  private send(
     method: string,
     params: Record<string, unknown> | undefined,
     options: RequestOptions,
     mayReinitialize: boolean,
     downstream?: DownstreamClient,
   ): Promise<Result> {
-    const ownConnection = wantsOwnConnection(this.config.session_mode, downstream);
+    const own = this.ownConnectionFor(downstream);
+    if (own) return this.sendOwn(own, method, params, options, mayReinitialize);
     // A ready shared connection is used as it is: no await, so no trip through the microtask queue per call.
-    const ready = !ownConnection && this._state === 'ready' ? this.connection : undefined;
-    const connection = ready ?? (await this.startForRequest(ownConnection ? downstream : undefined));
+    if (this._state === 'ready' && this.connection) {
+      return this.sendOn(this.connection, method, params, options, mayReinitialize);
+    }
+    return this.opened(this.start()).then((connection) =>
+      this.sendOn(connection, method, params, options, mayReinitialize),
+    );
+  }
+
+  /** Over the client's own connection, which does not close for idleness while the request runs. */
+  private async sendOwn(
+    own: DownstreamClient,
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: RequestOptions,
+    mayReinitialize: boolean,
+  ): Promise<Result> {
+    const acquired = this.perClient.acquire(own);
+    try {
+      return await this.sendOn(await this.opened(acquired), method, params, options, mayReinitialize, own);
+    } finally {
+      this.perClient.release(own.sessionId, acquired);
+    }
+  }
+
+  private async sendOn(
+    connection: Connection,
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: RequestOptions,
+    mayReinitialize: boolean,
+    own?: DownstreamClient,
+  ): Promise<Result> {
     try {
       return await connection.client.request({ method, params }, ResultSchema, {
         ...options,
@@ -290,9 +335,9 @@ export class Backend extends EventEmitter<BackendEvents> {
     } catch (error) {
       if (mayReinitialize && isExpiredSession(error)) {
         this.logger.warn('session expired at the backend; re-initializing');
-        if (ownConnection) await this.perClient.close(downstream!.sessionId);
+        if (own) await this.perClient.close(own.sessionId);
         else await this.dropConnection(connection, 'session expired');
-        return this.send(method, params, options, false, downstream);
+        return this.send(method, params, options, false, own);
       }
       if (!answeredByBackend(error)) {
         this.errorCount++;
@@ -313,9 +358,10 @@ export class Backend extends EventEmitter<BackendEvents> {
     await connection?.client.notification({ method, params });
   }
 
-  private async startForRequest(ownFor?: DownstreamClient): Promise<Connection> {
+  /** The connection once open; failing to open one is the backend being unavailable. */
+  private async opened(connection: Promise<Connection>): Promise<Connection> {
     try {
-      return ownFor ? await this.perClient.get(ownFor) : await this.start();
+      return await connection;
     } catch (error) {
       this.errorCount++;
       throw new BackendUnavailableError(this.name, describe(error));

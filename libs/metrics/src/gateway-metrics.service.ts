@@ -12,6 +12,8 @@ export interface BackendSample {
   circuit: CircuitLabel;
   active: number;
   queued: number;
+  /** Connections open for single client sessions (session_mode auto or per_client). */
+  clientConnections: number;
 }
 
 /**
@@ -61,6 +63,11 @@ export class GatewayMetrics {
   private readonly hibernations = this.counter('backend_hibernations_total', 'Idle stdio backends stopped', [
     'backend',
   ]);
+  private readonly clientFallbacks = this.counter(
+    'client_connection_fallbacks_total',
+    'Client sessions given the shared backend connection because max_client_connections was reached',
+    ['backend'],
+  );
   private readonly healthChecks = this.counter('health_checks_total', 'Health-check pings, by outcome', [
     'backend',
     'outcome',
@@ -82,6 +89,11 @@ export class GatewayMetrics {
     );
     this.backendGauge('backend_active_requests', 'Requests running at the backend now', (sample) => sample.active);
     this.backendGauge('backend_queued_requests', 'Requests waiting for a concurrency slot', (sample) => sample.queued);
+    this.backendGauge(
+      'backend_client_connections',
+      'Backend connections open for single client sessions',
+      (sample) => sample.clientConnections,
+    );
     this.scalarGauge('active_sessions', 'Open MCP client sessions', () => this.sessionSource());
     this.scalarGauge('open_sse_streams', 'Open server-to-client SSE streams (GET /mcp)', () => this.sseStreams);
   }
@@ -124,6 +136,10 @@ export class GatewayMetrics {
 
   recordHibernation(backend: string): void {
     this.hibernations.inc({ backend });
+  }
+
+  recordClientConnectionFallback(backend: string): void {
+    this.clientFallbacks.inc({ backend });
   }
 
   recordHealthCheck(backend: string, outcome: 'ok' | 'failure' | 'skipped'): void {
