@@ -10,7 +10,7 @@ import { cleanEnv, ensureGatewayBuilt, spawnGateway, type GatewayProcess } from 
 import { everythingStdioCommand } from './helpers/everything-server.js';
 import { faultStdioCommand, readCallLog } from './helpers/fault.js';
 import { firstText, stdioBackend } from './helpers/gateway-config.js';
-import { childPids, processGroup } from './helpers/proc-tree.js';
+import { childPids, parentPid, processGroup } from './helpers/proc-tree.js';
 import { freePort, isAlive, killPid, stopProcess, waitFor, waitForExit } from './helpers/processes.js';
 
 jest.setTimeout(45_000);
@@ -43,12 +43,17 @@ interface Started {
   backendPids: number[];
   /** The grandchild the fault-server backend forked. */
   grandchildPid: number;
+  /** Its grandchild that called setsid (a session and group of its own), and one left behind by a double fork. */
+  setsidPid: number;
+  daemonPid: number;
   callLog: string;
 }
 
 async function startBuiltGateway(name: string): Promise<Started> {
   const port = await freePort();
   const pidFile = join(dir, `${name}.grandchild.pid`);
+  const setsidFile = join(dir, `${name}.setsid.pid`);
+  const daemonFile = join(dir, `${name}.daemon.pid`);
   const callLog = join(dir, `${name}.calls.log`);
   const file = join(dir, `${name}.yaml`);
   writeFileSync(
@@ -63,7 +68,13 @@ async function startBuiltGateway(name: string): Promise<Started> {
       logging: { level: 'info', format: 'json' },
       backends: {
         forker: stdioBackend(faultStdioCommand(), {
-          env: { FAULT_NAME: 'forker', FAULT_FORK_CHILD: pidFile, FAULT_CALL_LOG: callLog },
+          env: {
+            FAULT_NAME: 'forker',
+            FAULT_FORK_CHILD: pidFile,
+            FAULT_SETSID_CHILD: setsidFile,
+            FAULT_DAEMON_CHILD: daemonFile,
+            FAULT_CALL_LOG: callLog,
+          },
         }),
         everything: stdioBackend(everythingStdioCommand()),
       },
@@ -92,11 +103,13 @@ async function startBuiltGateway(name: string): Promise<Started> {
 
   const backendPids = childPids(gateway.pid);
   started.push(...backendPids);
-  const grandchildPid = await waitFor(() => Number(readFileSync(pidFile, 'utf8')) || undefined, {
-    description: 'grandchild pid file',
-  });
-  started.push(grandchildPid);
-  return { gateway, baseUrl, backendPids, grandchildPid, callLog };
+  const [grandchildPid, setsidPid, daemonPid] = await Promise.all(
+    [pidFile, setsidFile, daemonFile].map((file) =>
+      waitFor(() => Number(readFileSync(file, 'utf8')) || undefined, { description: `pid file ${file}` }),
+    ),
+  );
+  started.push(grandchildPid, setsidPid, daemonPid);
+  return { gateway, baseUrl, backendPids, grandchildPid, setsidPid, daemonPid, callLog };
 }
 
 /** The gateway's JSON log lines (pino), parsed. */
@@ -112,8 +125,8 @@ function logMessages(gateway: GatewayProcess): string[] {
 }
 
 describe('the built gateway as a process', () => {
-  it('SIGTERM: exits 0 within shutdown_timeout, and every backend process and grandchild is gone', async () => {
-    const { gateway, backendPids, grandchildPid } = await startBuiltGateway('sigterm');
+  it('SIGTERM: exits 0 within shutdown_timeout, and every backend process and grandchild is gone, setsid ones too', async () => {
+    const { gateway, backendPids, grandchildPid, setsidPid, daemonPid } = await startBuiltGateway('sigterm');
     // Two stdio backends, each leading its own process group; the grandchild is in the fault-server's group.
     expect(backendPids).toHaveLength(2);
     for (const pid of backendPids) {
@@ -122,6 +135,12 @@ describe('the built gateway as a process', () => {
     }
     expect(isAlive(grandchildPid)).toBe(true);
     expect(backendPids).toContain(processGroup(grandchildPid));
+    // Outside every backend's process group: ending the groups alone would leave these two running.
+    for (const pid of [setsidPid, daemonPid]) {
+      expect(isAlive(pid)).toBe(true);
+      expect(processGroup(pid)).toBe(pid);
+    }
+    expect(backendPids).not.toContain(parentPid(daemonPid));
     expect(logMessages(gateway).some((msg) => msg.startsWith('mcp-gateway 0.1.0 listening on http://127.0.0.1:'))).toBe(
       true,
     );
@@ -133,7 +152,7 @@ describe('the built gateway as a process', () => {
 
     expect(exit).toEqual({ code: 0, signal: null });
     expect(elapsed).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
-    for (const pid of [...backendPids, grandchildPid]) expect(isAlive(pid)).toBe(false);
+    for (const pid of [...backendPids, grandchildPid, setsidPid, daemonPid]) expect(isAlive(pid)).toBe(false);
     await gateway.closed;
     expect(logMessages(gateway)).toContain('SIGTERM received, shutting down');
   });

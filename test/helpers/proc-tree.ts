@@ -24,6 +24,16 @@ export function childPids(ppid: number): number[] {
   return children;
 }
 
+/** The parent of `pid`, or undefined once it is gone. */
+export function parentPid(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The process group of `pid`, or undefined once it is gone. */
 export function processGroup(pid: number): number | undefined {
   try {

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { backendProcesses, isRunning, processGroups, startTime, type ProcessRef } from './process-tree.js';
 
 export interface SpawnRequest {
   command: string;
@@ -8,13 +10,25 @@ export interface SpawnRequest {
   env: NodeJS.ProcessEnv;
 }
 
+/** Set in every backend's environment (a random value per process): whatever inherits it belongs to that backend. */
+export const BACKEND_TAG_VAR = 'MCP_GATEWAY_BACKEND_TAG';
+
+interface Spawned {
+  leader: ProcessRef;
+  /** `MCP_GATEWAY_BACKEND_TAG=<uuid>`. */
+  marker: string;
+}
+
 /**
- * Spawns backend processes, each as the leader of its own process group, and ends whole groups.
- * Behind an injectable seam so unit tests can fake the OS; integration tests use the real one.
+ * Spawns backend processes, each as the leader of its own process group, and ends each with everything it started:
+ * its group, and (on Linux) every descendant and every process carrying its tag, also those that left the group
+ * with setsid or were re-parented after a double fork. Behind an injectable seam so unit tests can fake the OS;
+ * integration tests use the real one.
  */
 @Injectable()
 export class ProcessSpawner {
-  private readonly groups = new Set<number>();
+  /** By leader pid, until killGroup has run: the group and its strays may outlive the leader. */
+  private readonly spawned = new Map<number, Spawned>();
 
   constructor() {
     // Last resort for paths that skip graceful shutdown (process.exit, uncaught errors): no orphans.
@@ -22,15 +36,18 @@ export class ProcessSpawner {
   }
 
   spawn(request: SpawnRequest): ChildProcessWithoutNullStreams {
+    const tag = randomUUID();
     const child = spawn(request.command, request.args, {
       cwd: request.cwd,
-      env: request.env,
+      env: { ...request.env, [BACKEND_TAG_VAR]: tag },
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
       windowsHide: true,
     });
-    // The group may outlive its leader (a forked grandchild), so it is tracked until killGroup runs.
-    if (child.pid !== undefined) this.groups.add(child.pid);
+    const pid = child.pid;
+    if (pid !== undefined) {
+      this.spawned.set(pid, { leader: { pid, start: startTime(pid) ?? '' }, marker: `${BACKEND_TAG_VAR}=${tag}` });
+    }
     return child;
   }
 
@@ -44,26 +61,39 @@ export class ProcessSpawner {
     }
   }
 
-  /** SIGTERM the group, then SIGKILL whatever is left after `graceMs`. */
+  /** SIGTERM the backend's processes, then SIGKILL whatever is left of them after `graceMs`. */
   async killGroup(pid: number, graceMs: number): Promise<void> {
-    if (!this.signalGroup(pid, 'SIGTERM')) {
-      this.groups.delete(pid);
-      return;
-    }
+    const spawned = this.spawned.get(pid);
+    let members = this.members(spawned, []);
+    this.signalAll(pid, members, 'SIGTERM');
     const deadline = Date.now() + graceMs;
     while (Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 25));
-      if (!this.signalGroup(pid, 0)) {
-        this.groups.delete(pid);
-        return;
-      }
+      if (!this.signalGroup(pid, 0) && !members.some(isRunning)) break;
     }
-    this.signalGroup(pid, 'SIGKILL');
-    this.groups.delete(pid);
+    // Anything forked meanwhile is found now; whatever still runs is killed.
+    members = this.members(spawned, members).filter(isRunning);
+    this.signalAll(pid, members, 'SIGKILL');
+    this.spawned.delete(pid);
   }
 
   killAllNow(): void {
-    for (const pid of this.groups) this.signalGroup(pid, 'SIGKILL');
-    this.groups.clear();
+    for (const [pid, spawned] of this.spawned) this.signalAll(pid, this.members(spawned, []), 'SIGKILL');
+    this.spawned.clear();
+  }
+
+  private members(spawned: Spawned | undefined, known: ProcessRef[]): ProcessRef[] {
+    return spawned ? backendProcesses([spawned.leader, ...known], spawned.marker) : [];
+  }
+
+  private signalAll(pid: number, members: ProcessRef[], signal: NodeJS.Signals): void {
+    for (const group of new Set([pid, ...processGroups(members)])) this.signalGroup(group, signal);
+    for (const member of members) {
+      try {
+        if (isRunning(member)) process.kill(member.pid, signal);
+      } catch {
+        // Gone meanwhile.
+      }
+    }
   }
 }
