@@ -38,7 +38,7 @@ export class HttpConnector implements BackendConnector {
               fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, ...headers } }),
             },
           })
-        : new StreamableHttpClientTransport(url, { headers });
+        : new StreamableHttpClientTransport(url, { headers, name: request.name });
     const client = request.createClient();
     await connectClient(client, transport, request.timeoutMs, request.signal);
     const close = async () => {

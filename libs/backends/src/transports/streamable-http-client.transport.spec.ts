@@ -46,6 +46,17 @@ function route(req: IncomingMessage, res: ServerResponse, body: string): void {
       next();
       return;
     }
+    case '/cut':
+      // The answer's event starts, then the socket is cut in its middle; no event id to resume from.
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`event: message\ndata: ${result(id!, 'never complete').slice(0, 20)}`, () => res.socket?.destroy());
+      return;
+    case '/cut-no-resume':
+      // Same, after an event with an id, at a server that does not allow resuming (GET 405).
+      if (req.method === 'GET') return void res.writeHead(405).end();
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`id: k1\ndata: \n\nevent: message\ndata: {"jsonrpc"`, () => res.socket?.destroy());
+      return;
     case '/gone':
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"session not found"}');
       return;
@@ -132,6 +143,24 @@ describe('StreamableHttpClientTransport', () => {
       ['POST', undefined],
       ['GET', 'd1'],
     ]);
+    await transport.close();
+  });
+
+  it.each([
+    { path: '/cut', reason: 'its SSE stream was cut (aborted) before the answer' },
+    { path: '/cut-no-resume', reason: 'its SSE stream broke off and the server does not allow resuming it' },
+  ])('$path: a stream cut in the middle of an event fails its request at once', async ({ path, reason }) => {
+    const transport = new StreamableHttpClientTransport(new URL(path, base), { name: 'cutter' });
+    const messages: JSONRPCMessage[] = [];
+    transport.onmessage = (message) => messages.push(message);
+    transport.onerror = () => undefined;
+    await transport.send(request(11));
+    await waitFor(() => messages.length === 1, { intervalMs: 10 });
+    expect(messages[0]).toEqual({
+      jsonrpc: '2.0',
+      id: 11,
+      error: { code: -32000, message: `backend "cutter" connection lost: ${reason}` },
+    });
     await transport.close();
   });
 

@@ -3,7 +3,7 @@ import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { mediaTypeEssence } from '@modelcontextprotocol/sdk/shared/mediaType.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage, RequestId } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { createParser } from 'eventsource-parser';
 import { keepAliveAgent, readBody, sendHttp } from './http-request.js';
 import { jsonRpcKind } from './json-rpc-message.js';
@@ -27,6 +27,8 @@ interface StreamOptions {
   onresumptiontoken?: (token: string) => void;
   /** A resumed request's response carries this id (the one the SDK knows the request by). */
   replayMessageId?: RequestId;
+  /** The request this stream answers (a POST's, or the one a resumption replays); none for the GET stream. */
+  requestId?: RequestId;
 }
 
 /**
@@ -53,7 +55,12 @@ export class StreamableHttpClientTransport implements Transport {
 
   constructor(
     private readonly url: URL,
-    private readonly options: { headers?: Record<string, string>; reconnection?: StreamReconnection } = {},
+    private readonly options: {
+      headers?: Record<string, string>;
+      reconnection?: StreamReconnection;
+      /** The backend's name, for errors a client reads. */
+      name?: string;
+    } = {},
   ) {
     this.agent = keepAliveAgent(url);
   }
@@ -79,7 +86,12 @@ export class StreamableHttpClientTransport implements Transport {
       if (options?.resumptionToken) {
         const replayMessageId = 'method' in message && 'id' in message ? message.id : undefined;
         // openStream reports its own failures to onerror; a refused GET must not become an unhandled rejection.
-        this.openStream({ reconnectable: true, lastEventId: options.resumptionToken, replayMessageId }).catch(noop);
+        this.openStream({
+          reconnectable: true,
+          lastEventId: options.resumptionToken,
+          replayMessageId,
+          requestId: replayMessageId,
+        }).catch(noop);
         return;
       }
       const res = await sendHttp(
@@ -108,7 +120,11 @@ export class StreamableHttpClientTransport implements Transport {
       }
       const type = mediaTypeEssence(res.headers['content-type']);
       if (type === 'text/event-stream') {
-        this.readEvents(res, { reconnectable: false, onresumptiontoken: options?.onresumptiontoken });
+        this.readEvents(res, {
+          reconnectable: false,
+          onresumptiontoken: options?.onresumptiontoken,
+          requestId: 'id' in message ? message.id : undefined,
+        });
       } else if (type === 'application/json') {
         const data = JSON.parse(await readBody(res)) as unknown;
         for (const item of Array.isArray(data) ? data : [data]) this.deliver(item);
@@ -165,7 +181,11 @@ export class StreamableHttpClientTransport implements Transport {
       const status = res.statusCode ?? 0;
       if (status < 200 || status >= 300) {
         res.resume();
-        if (status === 405) return; // the server offers no GET stream
+        if (status === 405) {
+          // The server offers no GET stream, so a request waiting for a resumption never gets its answer.
+          this.failRequest(options.requestId, 'its SSE stream broke off and the server does not allow resuming it');
+          return;
+        }
         throw new StreamableHTTPError(status, `Failed to open SSE stream: ${res.statusMessage}`);
       }
       this.readEvents(res, options);
@@ -202,9 +222,15 @@ export class StreamableHttpClientTransport implements Transport {
     const finish = (error?: Error) => {
       if (!this.streams.delete(res)) return;
       if (error && !this.closed) this.onerror?.(new Error(`SSE stream disconnected: ${error.message}`));
+      if (answered || this.closed) return;
       const resumable = options.reconnectable || lastEventId !== undefined;
-      if (resumable && !answered && !this.closed) {
+      if (resumable) {
         this.scheduleReconnect({ ...options, reconnectable: true, lastEventId: lastEventId ?? options.lastEventId }, 0);
+      } else {
+        // Nothing to resume from: the answer will never come, so the request fails now (as for a cut JSON body)
+        // rather than when its timeout expires.
+        const how = error ? `was cut (${error.message})` : 'ended';
+        this.failRequest(options.requestId, `its SSE stream ${how} before the answer`);
       }
     };
     res.once('end', () => finish());
@@ -216,6 +242,10 @@ export class StreamableHttpClientTransport implements Transport {
     const policy = this.options.reconnection ?? RECONNECTION;
     if (attempt >= policy.maxRetries) {
       this.onerror?.(new Error(`Maximum reconnection attempts (${policy.maxRetries}) exceeded.`));
+      this.failRequest(
+        options.requestId,
+        `its SSE stream broke off and ${policy.maxRetries} attempts to resume it failed`,
+      );
       return;
     }
     const delay =
@@ -223,6 +253,14 @@ export class StreamableHttpClientTransport implements Transport {
     this.reconnectTimer = setTimeout(() => {
       this.openStream(options).catch(() => this.scheduleReconnect(options, attempt + 1));
     }, delay);
+  }
+
+  /** Answers a request whose response can no longer arrive with a connection error, so it fails at once. */
+  private failRequest(id: RequestId | undefined, reason: string): void {
+    if (id === undefined || this.closed) return;
+    const backend = this.options.name ? `backend "${this.options.name}"` : 'backend';
+    const message = `${backend} connection lost: ${reason}`;
+    this.onmessage?.({ jsonrpc: '2.0', id, error: { code: ErrorCode.ConnectionClosed, message } });
   }
 
   /** Hands a JSON-RPC message on (a replayed response under the id the SDK knows); anything else is reported. */
