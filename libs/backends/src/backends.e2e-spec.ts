@@ -299,3 +299,26 @@ describe('no orphans', () => {
     }
   });
 });
+
+describe('reconnect backoff', () => {
+  it('a backend whose command does not exist is retried at growing intervals (1 s, 2 s, 4 s), not every second', async () => {
+    const broken = writeGatewayConfig({ backends: { broken: { command: '/nonexistent/mcp-server-typo' } } });
+    let moduleRef: TestingModule | undefined;
+    try {
+      moduleRef = await startModule(broken, new CapturingLogger());
+      const backend = moduleRef.get(BackendRegistry).get('broken');
+      const starts: number[] = [];
+      backend.on('state', (state) => {
+        if (state === 'starting') starts.push(Date.now());
+      });
+      // The start at bootstrap failed before the listener was on; these are the retries at 1, 3 and 7 s.
+      await waitFor(() => starts.length >= 3, { timeoutMs: 15_000, description: 'three restarts' });
+      expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(1900);
+      expect(starts[2] - starts[1]).toBeGreaterThanOrEqual(3900);
+      expect(backend.status().restarts).toBe(3);
+    } finally {
+      await moduleRef?.close();
+      broken.cleanup();
+    }
+  });
+});
