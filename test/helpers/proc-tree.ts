@@ -24,22 +24,22 @@ export function childPids(ppid: number): number[] {
   return children;
 }
 
-/** The parent of `pid`, or undefined once it is gone. */
-export function parentPid(pid: number): number | undefined {
+/** Field `index` of /proc/<pid>/stat after the parenthesised command name (1 ppid, 2 pgrp), or undefined. */
+function statField(pid: number, index: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[index]);
   } catch {
     return undefined;
   }
 }
 
+/** The parent of `pid`, or undefined once it is gone. */
+export function parentPid(pid: number): number | undefined {
+  return statField(pid, 1);
+}
+
 /** The process group of `pid`, or undefined once it is gone. */
 export function processGroup(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
-  } catch {
-    return undefined;
-  }
+  return statField(pid, 2);
 }

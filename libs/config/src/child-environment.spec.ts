@@ -15,15 +15,8 @@ const PARENT: NodeJS.ProcessEnv = {
 
 describe('childEnvironment', () => {
   it('passes on only the minimal set, the locale and the temp dir, then the backend env', () => {
-    expect(childEnvironment(false, { API_URL: 'http://x' }, PARENT)).toEqual({
-      HOME: '/home/op',
-      PATH: '/usr/bin',
-      USER: 'op',
-      LANG: 'de_DE.UTF-8',
-      LC_TIME: 'C',
-      TMPDIR: '/scratch',
-      API_URL: 'http://x',
-    });
+    const { GITHUB_TOKEN: _token, AWS_SECRET_ACCESS_KEY: _aws, BASH_FUNC_x: _function, ...minimal } = PARENT;
+    expect(childEnvironment(false, { API_URL: 'http://x' }, PARENT)).toEqual({ ...minimal, API_URL: 'http://x' });
   });
 
   it('a list opts in to those names; the backend env wins over inherited values', () => {
