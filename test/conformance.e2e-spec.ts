@@ -5,7 +5,7 @@
 // built gateway and prints a per-scenario table.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import {
-  conformanceStdioCommand,
+  conformanceBackend,
   failingScenarios,
   regressions,
   runServerSuite,
@@ -15,7 +15,6 @@ import {
   type SuiteRun,
 } from './helpers/conformance.js';
 import { closeAndReap, startTestGateway, type TestGateway } from './helpers/gateway.js';
-import { stdioBackend } from './helpers/gateway-config.js';
 
 jest.setTimeout(240_000);
 
@@ -32,7 +31,7 @@ beforeAll(async () => {
   [fixture, gateway] = await Promise.all([
     startConformanceHttp(),
     startTestGateway(
-      { server: { request_timeout: '30s' }, backends: { conformance: stdioBackend(conformanceStdioCommand()) } },
+      { server: { request_timeout: '30s' }, backends: { conformance: conformanceBackend() } },
       { ready: ['conformance'] },
     ),
   ]);

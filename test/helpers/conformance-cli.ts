@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { builtEntry, cleanEnv, spawnGateway, type GatewayProcess } from './built-gateway.js';
 import {
   CLIENT_SCENARIOS,
-  conformanceStdioCommand,
+  conformanceBackend,
   failingScenarios,
   regressions,
   runClientScenario,
@@ -21,7 +21,6 @@ import {
   type RunningConformanceHttp,
   type SuiteRun,
 } from './conformance.js';
-import { stdioBackend } from './gateway-config.js';
 import { repoRoot, stopProcess, waitFor } from './processes.js';
 
 const LISTENING = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
@@ -57,7 +56,7 @@ async function startGateway(): Promise<string> {
   const tree = {
     server: { host: '127.0.0.1', port: 0, request_timeout: '30s' },
     logging: { level: 'info', format: 'json' },
-    backends: { conformance: stdioBackend(conformanceStdioCommand()) },
+    backends: { conformance: conformanceBackend() },
   };
   writeFileSync(file, stringify(tree));
   gateway = spawnGateway(['--config', file], { env: cleanEnv() });

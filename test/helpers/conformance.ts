@@ -4,6 +4,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { quote } from 'shell-quote';
+import { stdioBackend } from './gateway-config.js';
 import { fromRoot, repoRoot, spawnTs, stopProcess, tsCommand, type SpawnedProcess } from './processes.js';
 
 export const conformanceFixture = 'test/fixtures/conformance-server.ts';
@@ -43,6 +44,15 @@ export interface SuiteRun {
 /** `{command, args}` for the fixture over stdio: the gateway's backend. */
 export function conformanceStdioCommand(): { command: string; args: string[] } {
   return tsCommand(conformanceFixture, ['stdio']);
+}
+
+/**
+ * The gateway's config entry for the fixture. The suite opens a session per scenario (about 40) and ends none; each
+ * declares sampling and elicitation, so each needs a backend connection of its own: beyond the default
+ * max_client_connections (8) the rest would share one, which cannot carry their callbacks.
+ */
+export function conformanceBackend(): Record<string, unknown> {
+  return stdioBackend(conformanceStdioCommand(), { max_client_connections: 100 });
 }
 
 export interface RunningConformanceHttp extends SpawnedProcess {
