@@ -99,7 +99,9 @@ describe.each(['stdio', 'streamable_http'] as const)(
       expect(carol.asked.elicitation).toBe(1);
       const roots = await invoke('get-roots-list');
       expect(allText(roots)).toContain('file:///home/carol');
-      expect(carol.asked.roots).toBe(1);
+      // server-everything asks for roots once at initialization and again from get-roots-list when its first
+      // request has not been answered yet, so carol may be asked twice; each time it is carol who is asked.
+      expect(carol.asked.roots).toBeGreaterThanOrEqual(1);
     });
 
     it('advertises to the backend only the client capabilities the client declared', async () => {
