@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import {
   CLI_USAGE,
   CONFIG_ERROR_EXIT_CODE,
@@ -7,7 +8,6 @@ import {
   parseCliFlags,
   type GatewayConfig,
 } from '@gateway/config';
-import { Logger } from 'nestjs-pino';
 import { startGateway } from './bootstrap.js';
 
 function loadConfigOrExit(): GatewayConfig {
@@ -34,10 +34,7 @@ const app = await startGateway(config, { isTerminal: Boolean(process.stdout.isTT
 const address = app.getHttpServer().address();
 const port = typeof address === 'object' && address ? address.port : config.server.port;
 const backends = Object.values(config.backends).filter((backend) => backend.enabled).length;
-app
-  .get(Logger)
-  .log(
+new Logger('Gateway').log(
     `mcp-gateway ${gatewayPackage().version} listening on http://${config.server.host}:${port} ` +
-      `(MCP at /mcp, ${backends} backends, config ${config.source})`,
-    'Gateway',
-  );
+    `(MCP at /mcp, ${backends} backends, config ${config.source})`,
+);
