@@ -35,6 +35,6 @@ const address = app.getHttpServer().address();
 const port = typeof address === 'object' && address ? address.port : config.server.port;
 const backends = Object.values(config.backends).filter((backend) => backend.enabled).length;
 new Logger('Gateway').log(
-    `mcp-gateway ${gatewayPackage().version} listening on http://${config.server.host}:${port} ` +
+  `mcp-gateway ${gatewayPackage().version} listening on http://${config.server.host}:${port} ` +
     `(MCP at /mcp, ${backends} backends, config ${config.source})`,
 );

@@ -14,7 +14,7 @@ import {
   type ServerCapabilities,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { BackendConfig } from '@gateway/config';
+import { redactSecretText, type BackendConfig } from '@gateway/config';
 import { isRepeatable, type BackendPolicy, type PolicyCall } from '@gateway/resilience';
 import type { BackendStatus, BackendState } from './backend-status.js';
 import { wantsOwnConnection, type DownstreamClient } from './downstream-client.js';
@@ -416,16 +416,18 @@ function isExpiredSession(error: unknown): boolean {
 
 /** A failure in a line: the message without repeated "MCP error <code>:" prefixes, plus the root cause's code. */
 export function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+  if (!(error instanceof Error)) return redactSecretText(String(error));
   const message = error.message.replace(/^(MCP error -?\d+: )+/, '');
   let cause: unknown = (error as Error & { cause?: unknown }).cause;
   let innermost: string | undefined;
   for (let depth = 0; cause instanceof Error && depth < 5; depth++) {
     const code = (cause as Error & { code?: string }).code;
-    if (code) return `${message} (${code})`;
+    if (code) return redactSecretText(`${message} (${code})`);
     innermost = cause.message;
     cause = (cause as Error & { cause?: unknown }).cause;
   }
   // "fetch failed" alone says nothing; its cause (say, "bad port") does.
-  return innermost && innermost !== message ? `${message} (${innermost})` : message;
+  const text = innermost && innermost !== message ? `${message} (${innermost})` : message;
+  // An HTTP error body or a server's own message may name a credential (`db password=...`).
+  return redactSecretText(text);
 }

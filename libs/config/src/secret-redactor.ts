@@ -44,10 +44,7 @@ export class SecretRedactor {
   redact(text: string): string {
     let result = text;
     for (const secret of this.secrets) if (result.includes(secret)) result = result.split(secret).join(MASK);
-    return result
-      .replace(SECRET_ASSIGNMENT, `$1$2${MASK}`)
-      .replace(BEARER, `$1${MASK}`)
-      .replace(URL_PASSWORD, `$1${MASK}@`);
+    return redactSecretText(result);
   }
 
   /**
@@ -72,16 +69,25 @@ export class SecretRedactor {
     return copy as T;
   }
 
-  /** Redacts an error's message (and JSON-RPC `data`) in place, keeping its class and code; returns it. */
+  /** Redacts an error's message, `reason` and JSON-RPC `data` in place, keeping its class and code; returns it. */
   redactError<T>(error: T): T {
     if (error instanceof Error) {
       error.message = this.redact(error.message);
       if (error.stack) error.stack = this.redact(error.stack);
-      const withData = error as Error & { data?: unknown };
-      if (withData.data !== undefined) withData.data = this.redactDeep(withData.data);
+      const fields = error as Error & { data?: unknown; reason?: unknown };
+      if (fields.data !== undefined) fields.data = this.redactDeep(fields.data);
+      if (typeof fields.reason === 'string') fields.reason = this.redact(fields.reason);
     }
     return error;
   }
+}
+
+/** Masks the secrets a text names itself (`password=...`, `Bearer ...`, `//user:password@`), needing no config. */
+export function redactSecretText(text: string): string {
+  return text
+    .replace(SECRET_ASSIGNMENT, `$1$2${MASK}`)
+    .replace(BEARER, `$1${MASK}`)
+    .replace(URL_PASSWORD, `$1${MASK}@`);
 }
 
 function envSecrets(name: string, value: string): string[] {
