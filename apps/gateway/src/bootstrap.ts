@@ -5,7 +5,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { pino } from 'pino';
 import type { GatewayConfig } from '@gateway/config';
 import { AppModule } from './app.module.js';
+import { bindWarning } from './bind-warning.js';
 import { GatewayLogger } from './gateway-logger.js';
+import { asListenError, ensureCanListen } from './listen-check.js';
 import { loggingOptions, requestId } from './logging.options.js';
 import { installRequestLogging } from './request-logging.js';
 
@@ -28,6 +30,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     // The id every log line of a request carries (`req-1` and so on otherwise).
     genReqId: requestId,
   });
+  const { host, port } = config.server;
+  await ensureCanListen(host, port);
   const logger = new GatewayLogger(pino(loggingOptions(config, options.isTerminal ?? false)));
   // Ahead of Nest's middleware and every module's hook, so even a request they refuse is logged with its id.
   installRequestLogging(adapter.getInstance(), logger);
@@ -36,7 +40,16 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     // A module that fails to start throws to the caller (main.ts logs it and exits 1) instead of Nest's process.exit.
     abortOnError: false,
   });
-  await app.listen(config.server.port, config.server.host);
+  try {
+    await app.listen(port, host);
+  } catch (error) {
+    // Taken since the check (or refused for another reason): stop the backends that started meanwhile.
+    await app.close().catch(() => undefined);
+    throw asListenError(error, host, port) ?? error;
+  }
+  const address = app.getHttpServer().address();
+  const warning = bindWarning({ ...config.server, port: typeof address === 'object' && address ? address.port : port });
+  if (warning) new Logger('Gateway').warn(warning);
   if (options.handleSignals) {
     closeOnSignals(app, config);
     logUnhandledRejections();

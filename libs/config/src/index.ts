@@ -6,6 +6,7 @@ export * from './config.loader.js';
 export * from './config.module.js';
 export * from './duration.js';
 export * from './gateway-config.js';
+export * from './loopback.js';
 export * from './origin-pattern.js';
 export * from './package-root.js';
 export * from './secret-redactor.js';
