@@ -160,7 +160,7 @@ export class Backend extends EventEmitter<BackendEvents> {
       const policy = this.deps.policy;
       if (!policy) return await this.send(method, params, options, true, downstream);
       // A deadline that leaves less than the request's own timeout shortens it; the SDK then cancels at the backend.
-      return await policy.execute(this.policyCall(method, params, options), (signal, timeout) =>
+      return await policy.execute(this.policyCall(method, params, options, downstream), (signal, timeout) =>
         this.send(method, params, { ...options, signal, timeout: timeout ?? options.timeout }, true, downstream),
       );
     } finally {
@@ -197,7 +197,12 @@ export class Backend extends EventEmitter<BackendEvents> {
     if (this.connection) await this.dropConnection(this.connection, reason);
   }
 
-  private policyCall(method: string, params: Record<string, unknown> | undefined, options: RequestOptions): PolicyCall {
+  private policyCall(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: RequestOptions,
+    downstream?: DownstreamClient,
+  ): PolicyCall {
     const tool = method === 'tools/call' && typeof params?.name === 'string' ? params.name : undefined;
     const hints = tool === undefined ? undefined : this.catalog.find(tool)?.annotations;
     return {
@@ -208,6 +213,7 @@ export class Backend extends EventEmitter<BackendEvents> {
       signal: options.signal,
       // Progress extends the request's own timeout; an overall deadline would cut a call that is still working.
       deadline: options.resetTimeoutOnProgress !== true,
+      client: downstream?.sessionId,
     };
   }
 
