@@ -1,19 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { stdSerializers, type LoggerOptions } from 'pino';
-import { SecretRedactor, type GatewayConfig } from '@gateway/config';
+import { SecretRedactor, sessionTag, type GatewayConfig } from '@gateway/config';
 
 /** The headers an access line keeps: who called, through what, in which MCP session. No credential is among them. */
 const LOGGED_HEADERS = ['user-agent', 'x-forwarded-for', 'mcp-session-id', 'mcp-protocol-version'] as const;
-
-/**
- * A session id as logs show it: the first 8 hex digits of its SHA-256. Enough to follow one session through the log,
- * useless to take it over (whoever holds a session id can send requests in that session).
- */
-export function sessionTag(id: string): string {
-  return createHash('sha256').update(id).digest('hex').slice(0, 8);
-}
 
 function withSessionTag<T extends IncomingHttpHeaders | OutgoingHttpHeaders>(headers: T): T {
   const id = headers['mcp-session-id'];

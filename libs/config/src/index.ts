@@ -10,4 +10,5 @@ export * from './loopback.js';
 export * from './origin-pattern.js';
 export * from './package-root.js';
 export * from './secret-redactor.js';
+export * from './session-tag.js';
 export { editDistance } from './validation-problems.js';
