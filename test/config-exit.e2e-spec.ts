@@ -1,8 +1,10 @@
 // The built CLI refuses a bad config with exit code 2 and the key paths on stderr, before anything listens.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { stringify } from 'yaml';
 import { cleanEnv, ensureGatewayBuilt, runCli } from './helpers/built-gateway.js';
 import { fromRoot, freePort } from './helpers/processes.js';
 
@@ -96,6 +98,39 @@ describe('bad config: exit code 2, key paths on stderr, nothing listens', () => 
     expect(run.stderr).toContain("command line: Unknown option '--bogus'");
     expect(run.stderr).toContain('Usage: mcp-gateway');
     expect(run.stdout).toBe('');
+  });
+});
+
+describe('a port already in use', () => {
+  it('exits 1 with one line naming the address, before starting any backend', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    // A backend that leaves a mark the moment it starts.
+    const marker = join(dir, 'backend-started');
+    const file = writeConfig(
+      'taken.yaml',
+      stringify({
+        server: { host: '127.0.0.1', port },
+        backends: {
+          marker: {
+            command: process.execPath,
+            args: ['-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, 'x'); setInterval(() => {}, 1e9)`],
+          },
+        },
+      }),
+    );
+    try {
+      const run = await runCli(['--config', file], { cwd: dir });
+      expect(run.code).toBe(1);
+      expect(run.stderr.split('\n')).toEqual([
+        `mcp-gateway: cannot listen on 127.0.0.1:${port}: the address is already in use ` +
+          '(another mcp-gateway or another program holds it); stop that or choose another port (--port, server.port)',
+      ]);
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      taken.close();
+    }
   });
 });
 

@@ -132,12 +132,15 @@ describe('GET /health', () => {
     expect(live.body).toMatchObject({ status: 'ok' });
   });
 
-  it('is healthy and ready with no backends configured', async () => {
+  it('is unhealthy and not ready with no backends configured: it has nothing to serve', async () => {
     const gateway = await start({});
     const { status, body } = await healthWhen(gateway, () => true);
-    expect(status).toBe(200);
-    expect(body).toMatchObject({ status: 'healthy', backends: {} });
-    expect((await gateway.get('/health/ready')).status).toBe(200);
+    expect(status).toBe(503);
+    expect(body).toMatchObject({ status: 'unhealthy', backends: {} });
+    const ready = await gateway.get('/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toMatchObject({ error: { backends: { status: 'down', ready_backends: 0, backends: 0 } } });
+    expect((await gateway.get('/health/live')).status).toBe(200);
   });
 });
 

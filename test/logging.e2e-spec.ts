@@ -1,4 +1,5 @@
 // Logs of the real gateway process: secrets from backend config never appear, and lines of a request carry its id.
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { stringify } from 'yaml';
 import { cleanEnv, ensureGatewayBuilt, spawnGateway, type GatewayProcess } from './helpers/built-gateway.js';
 import { faultStdioCommand } from './helpers/fault.js';
-import { connectClient } from './helpers/gateway.js';
+import { connectClient, httpTransportOf } from './helpers/gateway.js';
 import { stdioBackend } from './helpers/gateway-config.js';
 import { childPids } from './helpers/proc-tree.js';
 import { freePort, isAlive, killPid, stopProcess, waitFor } from './helpers/processes.js';
@@ -45,7 +46,8 @@ describe('gateway logs', () => {
           chatty: {
             command: process.execPath,
             args: ['-e', 'console.error("connecting with token " + process.env.API_TOKEN); setInterval(() => {}, 1e9)'],
-            env: { API_TOKEN: TOKEN },
+            // PROBE is a setting, not a credential: its value is an ordinary word that other lines contain.
+            env: { API_TOKEN: TOKEN, PROBE: 'ready' },
           },
           fault: stdioBackend(faultStdioCommand()),
         },
@@ -76,6 +78,28 @@ describe('gateway logs', () => {
     const line = gateway.stdoutLines.find((entry) => entry.includes('connecting with token'))!;
     expect(line).toContain('connecting with token ***');
     expect(gateway.stdoutLines.join('\n')).not.toContain(TOKEN);
+  });
+
+  it('masks credentials, not ordinary words that a setting in env happens to hold', () => {
+    const routes = gateway.stdoutLines.filter((line) => line.includes('Mapped {/health/'));
+    expect(routes.join('\n')).toContain('Mapped {/health/ready, GET} route');
+    expect(gateway.stdoutLines.join('\n')).not.toContain('/health/***');
+  });
+
+  it('shows a session id only as the first 8 hex digits of its SHA-256', async () => {
+    const client = await connectClient(`${baseUrl}/mcp`);
+    const sessionId = httpTransportOf(client).sessionId!;
+    await client.listTools();
+    await client.close();
+    const tag = createHash('sha256').update(sessionId).digest('hex').slice(0, 8);
+    const withSession = (record: Record<string, unknown>) =>
+      (record.req as { headers?: Record<string, string> } | undefined)?.headers?.['mcp-session-id'] === tag;
+    await waitFor(() => records().some((record) => withSession(record) && record.res), {
+      timeoutMs: 10_000,
+      description: 'an access line of the session',
+    });
+    // Nowhere in the log, in a request or a response header or a message, is the full id.
+    expect(gateway.stdoutLines.join('\n')).not.toContain(sessionId);
   });
 
   it('gives the lines written while serving a request that request id', async () => {
@@ -119,6 +143,8 @@ describe('gateway logs', () => {
     );
     // The access line says who called what; credentials are not in it at all.
     expect(line.req).toMatchObject({ method: 'POST', url: '/mcp', headers: { 'user-agent': 'logging-spec' } });
+    // The status sent, even though the config holds env values (the redacting formatter once lost it: null).
+    expect(line.res).toMatchObject({ statusCode: 406 });
     expect(gateway.stdoutLines.join('\n')).not.toContain('never-logged-7f3a');
   });
   // Last: it stops the gateway. A session is still open (its client left without DELETE) and a backend never
@@ -130,5 +156,8 @@ describe('gateway logs', () => {
     expect(await stopProcess(gateway.child, 5_000)).toEqual({ code: 0, signal: null });
     expect(Date.now() - signalled).toBeLessThan(2_000);
     for (const pid of backends) expect(isAlive(pid)).toBe(false);
+    // Its word that it is done, so an operator knows the exit was clean.
+    await gateway.closed;
+    expect(records().some((record) => /^shutdown complete in \d+ ms$/.test(String(record.msg)))).toBe(true);
   });
 });

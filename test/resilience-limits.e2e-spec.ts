@@ -93,6 +93,48 @@ describe('per-backend rate limit', () => {
   });
 });
 
+describe('per-backend rate limit shared fairly between clients', () => {
+  it("one client flooding takes what the others leave; another client's modest calls all succeed", async () => {
+    const { connect } = await start(
+      {
+        failsafe: { rate_limit: { requests_per_second: 20, burst: 10 }, health_check: { enabled: false } },
+        backends: { shared: stdioBackend(faultStdioCommand()) },
+      },
+      ['shared'],
+    );
+    const [flooder, modest] = await Promise.all([connect(), connect()]);
+    // The modest client is a known client of the backend before the flood starts.
+    expect((await invoke(modest, 'shared', 'echo', { message: 'first' })).isError).toBe(false);
+    let flooding = true;
+    const flood = { granted: 0, refused: 0 };
+    const loops = Array.from({ length: 4 }, async () => {
+      while (flooding) {
+        const result = await invoke(flooder, 'shared', 'echo', { message: 'flood' });
+        if (result.isError) {
+          expect(result.text).toMatch(/^Server shared is rate limited/);
+          flood.refused++;
+        } else {
+          flood.granted++;
+        }
+      }
+    });
+    const started = performance.now();
+    // 12 calls, one every 250 ms: 4 per second, under its share (10 per second) of the 20.
+    const modestResults = [];
+    for (let i = 0; i < 12; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      modestResults.push(await invoke(modest, 'shared', 'echo', { message: `m${i}` }));
+    }
+    flooding = false;
+    await Promise.all(loops);
+    const seconds = (performance.now() - started) / 1000;
+    expect(modestResults.filter((result) => result.isError).map((result) => result.text)).toEqual([]);
+    // The flood was limited, and the backend's limit held in total (burst plus the rate over the run).
+    expect(flood.refused).toBeGreaterThan(0);
+    expect(flood.granted + 12).toBeLessThanOrEqual(10 + Math.ceil(20 * seconds) + 1);
+  });
+});
+
 describe('inbound rate limit per client', () => {
   it('answers 429 with Retry-After beyond the burst, per API key, and never limits /health or /metrics', async () => {
     const { gateway } = await start(
@@ -124,7 +166,8 @@ describe('inbound rate limit per client', () => {
 
     // Another client (another key) has its own budget.
     expect((await postJsonRpc(url, initializeMessage(1), { 'x-api-key': 'bob-key' })).status).toBe(200);
-    for (let i = 0; i < 10; i++) expect((await gateway.get('/health')).status).toBe(200);
+    // Never 429 (503 here: with no backend configured the gateway is not healthy).
+    for (let i = 0; i < 10; i++) expect((await gateway.get('/health')).status).toBe(503);
     await scrape(gateway);
     await scrape(gateway);
     const metrics = await scrape(gateway);

@@ -1,5 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
 import { BackendsModule } from '@gateway/backends';
 import { GatewayConfigModule, type GatewayConfig } from '@gateway/config';
 import { HealthModule } from '@gateway/health';
@@ -7,17 +6,15 @@ import { MetaMcpModule } from '@gateway/meta-mcp';
 import { MetricsModule } from '@gateway/metrics';
 import { ResilienceModule } from '@gateway/resilience';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.service.js';
-import { loggingOptions } from './logging.options.js';
 
 /** Composition only: every capability lives in a lib. */
 @Module({})
 export class AppModule {
-  static forRoot(config: GatewayConfig, options: { isTerminal?: boolean } = {}): DynamicModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [
         GatewayConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggingOptions(config, options.isTerminal ?? false)),
         MetricsModule,
         ResilienceModule,
         BackendsModule,

@@ -1,10 +1,14 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger, PinoLogger } from 'nestjs-pino';
+import { pino } from 'pino';
 import type { GatewayConfig } from '@gateway/config';
 import { AppModule } from './app.module.js';
-import { requestId } from './logging.options.js';
+import { bindWarning } from './bind-warning.js';
+import { GatewayLogger } from './gateway-logger.js';
+import { asListenError, ensureCanListen } from './listen-check.js';
+import { loggingOptions, requestId } from './logging.options.js';
 import { installRequestLogging } from './request-logging.js';
 
 export interface StartOptions {
@@ -26,21 +30,29 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     // The id every log line of a request carries (`req-1` and so on otherwise).
     genReqId: requestId,
   });
+  const { host, port } = config.server;
+  await ensureCanListen(host, port);
+  const logger = new GatewayLogger(pino(loggingOptions(config, options.isTerminal ?? false)));
   // Ahead of Nest's middleware and every module's hook, so even a request they refuse is logged with its id.
-  const logging: { logger?: PinoLogger } = {};
-  installRequestLogging(adapter.getInstance(), () => logging.logger);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
-    bufferLogs: true,
+  installRequestLogging(adapter.getInstance(), logger);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger,
     // A module that fails to start throws to the caller (main.ts logs it and exits 1) instead of Nest's process.exit.
     abortOnError: false,
   });
-  app.useLogger(app.get(Logger));
-  logging.logger = await app.resolve(PinoLogger);
-  app.flushLogs();
-  await app.listen(config.server.port, config.server.host);
+  try {
+    await app.listen(port, host);
+  } catch (error) {
+    // Taken since the check (or refused for another reason): stop the backends that started meanwhile.
+    await app.close().catch(() => undefined);
+    throw asListenError(error, host, port) ?? error;
+  }
+  const address = app.getHttpServer().address();
+  const warning = bindWarning({ ...config.server, port: typeof address === 'object' && address ? address.port : port });
+  if (warning) new Logger('Gateway').warn(warning);
   if (options.handleSignals) {
     closeOnSignals(app, config);
-    logUnhandledRejections(app);
+    logUnhandledRejections();
   }
   return app;
 }
@@ -49,10 +61,10 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
  * A promise some background path forgot to handle (one backend's stream, a timer) is logged, not fatal: ending the
  * process would cut every other client's session and every backend with it.
  */
-function logUnhandledRejections(app: NestFastifyApplication): void {
+function logUnhandledRejections(): void {
   process.on('unhandledRejection', (reason) => {
     const text = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
-    app.get(Logger).error(`unhandled rejection (the gateway keeps running): ${text}`);
+    new Logger('Gateway').error(`unhandled rejection (the gateway keeps running): ${text}`);
   });
 }
 
@@ -61,13 +73,18 @@ function closeOnSignals(app: NestFastifyApplication, config: GatewayConfig): voi
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    app.get(Logger).log(`${signal} received, shutting down`);
+    const logger = new Logger('Gateway');
+    logger.log(`${signal} received, shutting down`);
     // Failsafe beyond the drain window: never hang forever on a stuck close.
     setTimeout(() => process.exit(1), config.server.shutdown_timeout + 10_000).unref();
+    const started = Date.now();
     app.close().then(
-      () => process.exit(0),
+      () => {
+        logger.log(`shutdown complete in ${Date.now() - started} ms`);
+        process.exit(0);
+      },
       (error: Error) => {
-        app.get(Logger).error(`shutdown failed: ${error.message}`);
+        logger.error(`shutdown failed: ${error.message}`);
         process.exit(1);
       },
     );

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { SecretRedactor, type GatewayConfig } from '@gateway/config';
-import type { Params } from 'nestjs-pino';
-
-/** Response headers that carry credentials (the request's never reach a record: see requestRecord). */
-const REDACTED = ['res.headers["set-cookie"]'];
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { stdSerializers, type LoggerOptions } from 'pino';
+import { SecretRedactor, sessionTag, type GatewayConfig } from '@gateway/config';
 
 /** The headers an access line keeps: who called, through what, in which MCP session. No credential is among them. */
 const LOGGED_HEADERS = ['user-agent', 'x-forwarded-for', 'mcp-session-id', 'mcp-protocol-version'] as const;
+
+function withSessionTag<T extends IncomingHttpHeaders | OutgoingHttpHeaders>(headers: T): T {
+  const id = headers['mcp-session-id'];
+  return typeof id === 'string' ? { ...headers, 'mcp-session-id': sessionTag(id) } : headers;
+}
 
 /**
  * The request as every line logged while serving it shows it. Not pino's default, which copies every header: pino
@@ -23,10 +25,17 @@ export function requestRecord(req: SerializedRequest): Record<string, unknown> {
     if (value !== undefined) headers[name] = value;
   }
   const { id, method, url, remoteAddress, remotePort } = req;
-  return { id, method, url, headers, remoteAddress, remotePort };
+  return { id, method, url, headers: withSessionTag(headers), remoteAddress, remotePort };
 }
 
-/** What pino-http hands a request serializer (pino-std-serializers' record of the raw request). */
+/** The response of an access line: its status (null when none was sent) and headers, the session id shortened. */
+export function responseRecord(res: ServerResponse): Record<string, unknown> {
+  const headers = withSessionTag(res.getHeaders());
+  if (headers['set-cookie'] !== undefined) headers['set-cookie'] = '***';
+  return { statusCode: res.headersSent ? res.statusCode : null, headers };
+}
+
+/** What pino-std-serializers makes of a raw request. */
 interface SerializedRequest {
   id?: unknown;
   method?: string;
@@ -36,36 +45,34 @@ interface SerializedRequest {
   remotePort?: number;
 }
 
-/** pino: text on a terminal (or when asked), JSON otherwise; request records as requestRecord() makes them. */
-export function loggingOptions(config: GatewayConfig, isTerminal: boolean): Params {
+/** pino: text on a terminal (or when asked), JSON otherwise; request and response records as made above. */
+export function loggingOptions(config: GatewayConfig, isTerminal: boolean): LoggerOptions {
   const text = config.logging.format === 'text' || (config.logging.format === 'auto' && isTerminal);
-  // Values from backend env and headers (API keys, tokens) never reach a log line, wherever they turn up.
-  const secrets = new SecretRedactor(config);
+  // Backend credentials (API keys, tokens) never reach a log line, wherever they turn up. The formatter runs before
+  // the serializers and leaves the raw request and response to them, so their output is redacted too.
+  const secrets = new SecretRedactor(Object.values(config.backends));
   return {
-    // No Nest middleware: request-logging.ts gives each request its logging context and access line from a Fastify
-    // hook. pinoHttp below configures the root logger those use.
-    forRoutes: [],
-    pinoHttp: {
-      level: config.logging.level,
-      redact: { paths: REDACTED, censor: '***' },
-      serializers: { req: requestRecord },
-      hooks: {
-        logMethod(args, method) {
-          method.apply(this, secrets.redactDeep(args));
-        },
-      },
-      formatters: { log: (record) => secrets.redactDeep(record) },
-      // On the root logger, not customProps: that made a second child logger for every request.
-      base: { pid: process.pid, hostname: hostname(), service: 'mcp-gateway' },
-      ...(text
-        ? {
-            transport: {
-              target: 'pino-pretty',
-              options: { singleLine: true, colorize: isTerminal, translateTime: 'SYS:HH:MM:ss.l' },
-            },
-          }
-        : {}),
+    level: config.logging.level,
+    serializers: {
+      req: stdSerializers.wrapRequestSerializer((req) => secrets.redactDeep(requestRecord(req))),
+      res: (res: ServerResponse) => secrets.redactDeep(responseRecord(res)),
+      err: (err: Error) => secrets.redactDeep(stdSerializers.err(err)),
     },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(this, secrets.redactDeep(args));
+      },
+    },
+    formatters: { log: (record) => secrets.redactDeep(record) },
+    base: { pid: process.pid, hostname: hostname(), service: 'mcp-gateway' },
+    ...(text
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { singleLine: true, colorize: isTerminal, translateTime: 'SYS:HH:MM:ss.l' },
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import {
   CLI_USAGE,
   CONFIG_ERROR_EXIT_CODE,
@@ -7,8 +8,11 @@ import {
   parseCliFlags,
   type GatewayConfig,
 } from '@gateway/config';
-import { Logger } from 'nestjs-pino';
 import { startGateway } from './bootstrap.js';
+import { ListenError } from './listen-check.js';
+
+/** The port is taken or the address unusable: not a config error (2), but nothing was started either. */
+const LISTEN_ERROR_EXIT_CODE = 1;
 
 function loadConfigOrExit(): GatewayConfig {
   try {
@@ -29,15 +33,22 @@ function loadConfigOrExit(): GatewayConfig {
   }
 }
 
+async function startOrExit(config: GatewayConfig) {
+  try {
+    return await startGateway(config, { isTerminal: Boolean(process.stdout.isTTY), handleSignals: true });
+  } catch (error) {
+    if (!(error instanceof ListenError)) throw error;
+    process.stderr.write(`mcp-gateway: ${error.message}\n`);
+    process.exit(LISTEN_ERROR_EXIT_CODE);
+  }
+}
+
 const config = loadConfigOrExit();
-const app = await startGateway(config, { isTerminal: Boolean(process.stdout.isTTY), handleSignals: true });
+const app = await startOrExit(config);
 const address = app.getHttpServer().address();
 const port = typeof address === 'object' && address ? address.port : config.server.port;
 const backends = Object.values(config.backends).filter((backend) => backend.enabled).length;
-app
-  .get(Logger)
-  .log(
-    `mcp-gateway ${gatewayPackage().version} listening on http://${config.server.host}:${port} ` +
-      `(MCP at /mcp, ${backends} backends, config ${config.source})`,
-    'Gateway',
-  );
+new Logger('Gateway').log(
+  `mcp-gateway ${gatewayPackage().version} listening on http://${config.server.host}:${port} ` +
+    `(MCP at /mcp, ${backends} backends, config ${config.source})`,
+);

@@ -1,39 +1,32 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
-import type { PinoLogger } from 'nestjs-pino';
+import type { Logger as PinoInstance } from 'pino';
+import type { GatewayLogger } from './gateway-logger.js';
 
 /** Health probes and metric scrapes get no access line. */
 const UNLOGGED = /^\/(health|metrics)(\/|\?|$)/;
 
 /**
  * Every request runs in its own logging context, so each line logged while serving it carries the request (with its
- * id), and gets an access line when its response ends. What nestjs-pino's HTTP middleware does with pino-http, as
- * one Fastify hook ahead of every other: that middleware pair went through Nest's middleware layer and middie on
- * every request, about 7% of the gateway's CPU per proxied call. The root logger stays nestjs-pino's (pino-http's,
- * with the serializers and redaction of logging.options.ts), so the records keep their shape.
- *
- * `logger` is resolved once the application exists; no request arrives before it listens.
+ * id), and gets an access line when its response ends. One Fastify hook ahead of every other, rather than pino-http
+ * middleware through Nest's middleware layer and middie (about 7% of the gateway's CPU per proxied call).
  */
-export function installRequestLogging(fastify: FastifyInstance, logger: () => PinoLogger | undefined): void {
+export function installRequestLogging(fastify: FastifyInstance, logger: GatewayLogger): void {
   fastify.addHook('onRequest', (request, reply, done) => {
-    const pino = logger();
-    if (!pino) return done();
     const req = request.raw as IncomingMessage & { id?: string };
     req.id = request.id;
-    pino.runInContext(
+    logger.runInContext(
       () => {
-        if (!UNLOGGED.test(req.url ?? '')) logWhenDone(pino, reply.raw);
+        if (!UNLOGGED.test(req.url ?? '')) logWhenDone(logger.logger, reply.raw);
         done();
       },
-      { bindings: { req } },
+      { req },
     );
   });
 }
 
 /** One line when the response ends (or the connection closes first), as pino-http writes it. */
-function logWhenDone(pino: PinoLogger, res: ServerResponse): void {
-  // The request's own logger (the context's), taken now: the callbacks below run outside the context.
-  const log = pino.logger;
+function logWhenDone(log: PinoInstance, res: ServerResponse): void {
   const started = Date.now();
   const onDone = () => {
     res.off('finish', onDone);

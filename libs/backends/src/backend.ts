@@ -14,7 +14,7 @@ import {
   type ServerCapabilities,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { BackendConfig } from '@gateway/config';
+import { redactSecretText, type BackendConfig } from '@gateway/config';
 import { isRepeatable, type BackendPolicy, type PolicyCall } from '@gateway/resilience';
 import type { BackendStatus, BackendState } from './backend-status.js';
 import { wantsOwnConnection, type DownstreamClient } from './downstream-client.js';
@@ -173,7 +173,7 @@ export class Backend extends EventEmitter<BackendEvents> {
       const policy = this.deps.policy;
       if (!policy) return await this.send(method, params, options, true, downstream);
       // A deadline that leaves less than the request's own timeout shortens it; the SDK then cancels at the backend.
-      return await policy.execute(this.policyCall(method, params, options), (signal, timeout) =>
+      return await policy.execute(this.policyCall(method, params, options, downstream), (signal, timeout) =>
         this.send(method, params, { ...options, signal, timeout: timeout ?? options.timeout }, true, downstream),
       );
     } finally {
@@ -210,7 +210,12 @@ export class Backend extends EventEmitter<BackendEvents> {
     if (this.connection) await this.dropConnection(this.connection, reason);
   }
 
-  private policyCall(method: string, params: Record<string, unknown> | undefined, options: RequestOptions): PolicyCall {
+  private policyCall(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: RequestOptions,
+    downstream?: DownstreamClient,
+  ): PolicyCall {
     const tool = method === 'tools/call' && typeof params?.name === 'string' ? params.name : undefined;
     const hints = tool === undefined ? undefined : this.catalog.find(tool)?.annotations;
     return {
@@ -221,6 +226,7 @@ export class Backend extends EventEmitter<BackendEvents> {
       signal: options.signal,
       // Progress extends the request's own timeout; an overall deadline would cut a call that is still working.
       deadline: options.resetTimeoutOnProgress !== true,
+      client: downstream?.sessionId,
     };
   }
 
@@ -467,16 +473,18 @@ function isExpiredSession(error: unknown): boolean {
 
 /** A failure in a line: the message without repeated "MCP error <code>:" prefixes, plus the root cause's code. */
 export function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
+  if (!(error instanceof Error)) return redactSecretText(String(error));
   const message = error.message.replace(/^(MCP error -?\d+: )+/, '');
   let cause: unknown = (error as Error & { cause?: unknown }).cause;
   let innermost: string | undefined;
   for (let depth = 0; cause instanceof Error && depth < 5; depth++) {
     const code = (cause as Error & { code?: string }).code;
-    if (code) return `${message} (${code})`;
+    if (code) return redactSecretText(`${message} (${code})`);
     innermost = cause.message;
     cause = (cause as Error & { cause?: unknown }).cause;
   }
   // "fetch failed" alone says nothing; its cause (say, "bad port") does.
-  return innermost && innermost !== message ? `${message} (${innermost})` : message;
+  const text = innermost && innermost !== message ? `${message} (${innermost})` : message;
+  // An HTTP error body or a server's own message may name a credential (`db password=...`).
+  return redactSecretText(text);
 }

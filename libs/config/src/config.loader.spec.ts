@@ -617,6 +617,17 @@ describe('invalid configs name the key path', () => {
     expect(onlyProblemAt(problems, file)).toContain('not valid YAML');
   });
 
+  it('bad YAML says where and shows the line, not a message cut after "column 1:"', () => {
+    const file = writeYaml('server:\n  port: 1\n bad: [\n');
+    const problem = onlyProblemAt(
+      problemsOf(() => loadGatewayConfig({ flags: { config: file }, env: {}, cwd: dir })),
+      file,
+    );
+    const [first, ...excerpt] = problem.split('\n');
+    expect(first).toContain('All mapping items must start at the same column at line 3, column 1:');
+    expect(excerpt).toEqual(['      port: 1', '     bad: [', '    ^']);
+  });
+
   it('duplicate keys are refused as bad YAML', () => {
     const file = writeYaml('server:\n  port: 1\n  port: 2\n');
     const problems = problemsOf(() => loadGatewayConfig({ flags: { config: file }, env: {}, cwd: dir }));

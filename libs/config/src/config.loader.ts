@@ -65,12 +65,23 @@ export function resolveConfigPath(flags: CliFlags, env: NodeJS.ProcessEnv, cwd: 
   return existsSync(local) ? local : resolve(gatewayPackage().root, DEFAULT_CONFIG_PATH);
 }
 
+/**
+ * yaml's pretty message is `<what> at line 4, column 1:`, a blank line, then the lines around it with a caret.
+ * All of it, the colon kept only where the excerpt follows (indented under the problem line).
+ */
+function yamlErrorText(error: YAMLParseError): string {
+  const [first = '', ...rest] = error.message.split('\n');
+  const excerpt = rest.filter((line) => line.trim() !== '');
+  if (excerpt.length === 0) return first.replace(/:$/, '');
+  return [first, ...excerpt.map((line) => `    ${line}`)].join('\n');
+}
+
 function readYaml(file: string): Tree {
   let parsed: unknown;
   try {
     parsed = parseYaml(readFileSync(file, 'utf8'), { prettyErrors: true, uniqueKeys: true });
   } catch (error) {
-    const detail = error instanceof YAMLParseError ? error.message.split('\n')[0] : (error as Error).message;
+    const detail = error instanceof YAMLParseError ? yamlErrorText(error) : (error as Error).message;
     throw new ConfigError([`${file}: not valid YAML: ${detail}`]);
   }
   if (parsed === null || parsed === undefined) return {};

@@ -11,7 +11,11 @@ import { SecretRedactor } from './secret-redactor.js';
 @Module({
   providers: [
     { provide: GatewayConfig, useFactory: (config: GatewayConfig) => config, inject: [GATEWAY_CONFIG_OPTIONS] },
-    SecretRedactor,
+    {
+      provide: SecretRedactor,
+      useFactory: (config: GatewayConfig) => new SecretRedactor(Object.values(config.backends)),
+      inject: [GatewayConfig],
+    },
   ],
   exports: [GatewayConfig, SecretRedactor],
 })

@@ -12,7 +12,7 @@ export function gatewayPackage(): { root: string; version: string } {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
       const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'mcp-gateway') return (cached = { root: dir, version: pkg.version ?? '0.0.0' });
+      if (pkg.name === '@mcp-gateway/gateway') return (cached = { root: dir, version: pkg.version ?? '0.0.0' });
     }
     const parent = dirname(dir);
     if (parent === dir) throw new Error('mcp-gateway: cannot find its own package.json');

@@ -32,7 +32,10 @@ export class GatewayHealthService {
     private readonly redactor: SecretRedactor,
   ) {}
 
-  /** healthy: every enabled backend ready; degraded: some; unhealthy: none of several. */
+  /**
+   * healthy: every enabled backend ready; degraded: some; unhealthy: none, or none configured (a gateway with no
+   * backend has nothing to serve: that is a configuration to fix, not a healthy gateway).
+   */
   summary(): GatewayHealth {
     const backends: Record<string, BackendHealth> = {};
     for (const backend of this.registry.list()) {
@@ -51,7 +54,7 @@ export class GatewayHealthService {
     const all = Object.values(backends);
     // A hibernating backend is idle, not down: it starts on the next request.
     const ready = all.filter((backend) => backend.running || backend.state === 'hibernating').length;
-    const status: GatewayStatus = ready === all.length ? 'healthy' : ready > 0 ? 'degraded' : 'unhealthy';
+    const status: GatewayStatus = ready === 0 ? 'unhealthy' : ready === all.length ? 'healthy' : 'degraded';
     return {
       status,
       version: gatewayPackage().version,
@@ -60,12 +63,12 @@ export class GatewayHealthService {
     };
   }
 
-  /** Ready for traffic: not draining, and at least one backend ready (or none configured). */
+  /** Ready for traffic: not draining, and at least one backend ready (so never with none configured). */
   readiness(): { ready: boolean; ready_backends: number; backends: number; draining: boolean } {
     const all = this.registry.list();
     const readyCount = all.filter((backend) => backend.state === 'ready' || backend.state === 'hibernating').length;
     return {
-      ready: !this.draining && (all.length === 0 || readyCount > 0),
+      ready: !this.draining && readyCount > 0,
       ready_backends: readyCount,
       backends: all.length,
       draining: this.draining,

@@ -7,7 +7,7 @@ import {
   type Verdict,
 } from './circuit-breaker.policy.js';
 import type { FailureClassifier } from './failure-kind.js';
-import { TokenBucket } from './rate-limit.policy.js';
+import { FairRateLimit } from './fair-rate-limit.policy.js';
 import {
   CallCancelledError,
   CircuitOpenError,
@@ -47,6 +47,8 @@ export interface PolicyCall {
   probe?: boolean;
   /** tools/call only: the tool, to say why a failed call was not retried. */
   tool?: string;
+  /** Who the call is for (the MCP session), for a fair share of the rate limit; unset: the gateway itself. */
+  client?: string;
 }
 
 /** One try at the backend: its signal, and its timeout when the call's deadline leaves less than its own. */
@@ -73,13 +75,14 @@ type PolicyEvents = {
 };
 
 /**
- * Everything that stands between a caller and one backend, outermost first: rate limit (one token per call),
+ * Everything that stands between a caller and one backend, outermost first: rate limit (one token per call, a fair
+ * share per client),
  * overall deadline, retries with backoff (only where safe), concurrency limit with a bounded queue, circuit breaker,
  * then the attempt itself. Emits what it does, for metrics and logs.
  */
 export class BackendPolicy extends EventEmitter<PolicyEvents> {
   private readonly breaker?: CircuitBreaker;
-  private readonly limiter?: TokenBucket;
+  private readonly limiter?: FairRateLimit;
   private readonly bulkhead: ConcurrencyLimit;
   private readonly retry?: RetryPolicy;
 
@@ -94,7 +97,9 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
       this.breaker = new CircuitBreaker(backend, settings.breaker, (error) => this.verdict(error));
       this.breaker.on('transition', (from, to) => this.emit('circuit', from, to));
     }
-    if (settings.rateLimit) this.limiter = new TokenBucket(settings.rateLimit.perSecond, settings.rateLimit.burst, now);
+    if (settings.rateLimit) {
+      this.limiter = new FairRateLimit(settings.rateLimit.perSecond, settings.rateLimit.burst, now);
+    }
     if (settings.retry && settings.retry.maxAttempts > 1) this.retry = new RetryPolicy(settings.retry);
     this.bulkhead = new ConcurrencyLimit(backend, settings.concurrency.max, settings.concurrency.queue);
   }
@@ -119,7 +124,7 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
     let result: T | undefined;
     try {
       if (!call.probe && this.limiter) {
-        const waitMs = this.limiter.take();
+        const waitMs = this.limiter.take(call.client);
         if (waitMs > 0) {
           const { perSecond, burst } = this.limiter;
           throw new RateLimitedError(this.backend, waitMs, perSecond, burst);

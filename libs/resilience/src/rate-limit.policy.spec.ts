@@ -32,3 +32,14 @@ describe('TokenBucket', () => {
     expect(bucket.take()).toBe(0);
   });
 });
+
+describe('TokenBucket with a reserve', () => {
+  it('grants only while the reserve stays in the bucket, and says how long until it would', () => {
+    let now = 0;
+    const bucket = new TokenBucket(10, 5, () => now);
+    expect([bucket.take(3), bucket.take(3), bucket.take(3)]).toEqual([0, 0, 100]);
+    expect(bucket.take()).toBe(0);
+    now += 100;
+    expect(bucket.take(3)).toBe(100);
+  });
+});

@@ -15,15 +15,18 @@ export class TokenBucket {
     this.updatedAt = now();
   }
 
-  /** Takes a token: 0 when granted, otherwise the milliseconds until one is available (nothing is taken). */
-  take(): number {
+  /**
+   * Takes a token if `reserve` tokens are still left after it: 0 when granted, otherwise the milliseconds until
+   * that is so (nothing is taken).
+   */
+  take(reserve = 0): number {
     const now = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.updatedAt) * this.perSecond) / 1000);
     this.updatedAt = now;
-    if (this.tokens >= 1) {
+    if (this.tokens >= 1 + reserve) {
       this.tokens -= 1;
       return 0;
     }
-    return Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.perSecond));
+    return Math.max(1, Math.ceil(((1 + reserve - this.tokens) * 1000) / this.perSecond));
   }
 }

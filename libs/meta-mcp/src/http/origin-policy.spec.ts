@@ -84,8 +84,22 @@ describe('OriginPolicy: Host', () => {
     expect(strict.rejectHost('other.example.com')).toBeDefined();
   });
 
-  it('knows loopback addresses', () => {
-    expect(['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'].every(isLoopback)).toBe(true);
-    expect(['0.0.0.0', '::', '10.0.0.1', 'example.com'].some(isLoopback)).toBe(false);
+  it('knows loopback addresses in every spelling', () => {
+    const loopback = ['127.0.0.1', '127.1.2.3', '127.1', '127.0.0.0', '127.255.255.255', '0x7f.1', '2130706433'];
+    loopback.push('localhost', 'LOCALHOST', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '[::ffff:7f00:1]');
+    for (const host of loopback) expect([host, isLoopback(host)]).toEqual([host, true]);
+    const reachable = ['0.0.0.0', '::', '10.0.0.1', '::ffff:10.0.0.1', '128.0.0.1', 'example.com', '127.0.0.1.nip.io'];
+    for (const host of reachable) expect([host, isLoopback(host)]).toEqual([host, false]);
+  });
+
+  it('keeps the Host check on when bound to loopback in any spelling', () => {
+    for (const host of ['127.1', '::ffff:127.0.0.1', '0:0:0:0:0:0:0:1']) {
+      const policy = new OriginPolicy({ ...defaults, host });
+      expect(policy.rejectHost('attacker.example:39400')).toBeDefined();
+      expect(policy.rejectHost('127.0.0.1:39400')).toBeUndefined();
+      // A loopback address however written is no DNS rebinding.
+      expect(policy.rejectHost('[::ffff:7f00:1]:39400')).toBeUndefined();
+      expect(policy.rejectHost('127.0.0.2')).toBeUndefined();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import {
+  isLoopbackHost,
   LOOPBACK_HOSTS,
   parseHostPattern,
   parseOriginPattern,
@@ -50,17 +51,22 @@ export class OriginPolicy {
   rejectHost(host: string | undefined): string | undefined {
     if (!this.hosts) return undefined;
     const parsed = host === undefined ? undefined : parseHostPattern(host);
+    // A loopback address in any spelling (`127.1`, `[::ffff:7f00:1]`) is no rebinding: no DNS name was involved.
     const allowed =
       parsed !== undefined &&
-      this.hosts.some((pattern) => pattern.host === parsed.host && (!pattern.port || pattern.port === parsed.port));
+      (isLoopbackLiteral(parsed.host) ||
+        this.hosts.some((pattern) => pattern.host === parsed.host && (!pattern.port || pattern.port === parsed.port)));
     return allowed ? undefined : `Forbidden: Host ${host ?? '(none)'} is not allowed (server.allowed_hosts)`;
   }
 }
 
 /** True for addresses only this machine can reach: the ones a DNS rebinding attack targets. */
 export function isLoopback(bindHost: string): boolean {
-  const host = bindHost.toLowerCase();
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return isLoopbackHost(bindHost);
+}
+
+function isLoopbackLiteral(host: string): boolean {
+  return host !== 'localhost' && isLoopbackHost(host);
 }
 
 function parseUrl(value: string): URL | undefined {

@@ -1,6 +1,7 @@
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { Progress, Result, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Backend } from '@gateway/backends';
+import { SecretRedactor, type BackendConfig } from '@gateway/config';
 import type { SessionDownstream } from '../sessions/session-downstream.js';
 
 export type HandlerExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -10,7 +11,8 @@ export type HandlerExtra = RequestHandlerExtra<ServerRequest, ServerNotification
  * kept at the gateway: the backend gets the SDK's own token, and each progress it reports is re-sent to the client
  * under the client's token, on the stream of the client's request. Cancelling the client's request (its signal)
  * cancels the backend request. While it runs, the backend's own requests to the client (sampling, elicitation,
- * roots) travel on this request's stream.
+ * roots) travel on this request's stream. A failure reaches the client with the backend's credentials (and any
+ * secret its text names) masked, as in the logs.
  */
 export async function forwardRequest(
   backend: Backend,
@@ -30,6 +32,8 @@ export async function forwardRequest(
   const untrack = downstream?.track(extra);
   try {
     return await backend.request(method, forwardedParams, requestOptions(extra, clientToken), downstream);
+  } catch (error) {
+    throw redactorOf(backend.config).redactError(error);
   } finally {
     untrack?.();
   }
@@ -50,4 +54,12 @@ function requestOptions(extra: HandlerExtra, clientToken: string | number | unde
               })
               .catch(() => undefined),
   };
+}
+
+const redactors = new WeakMap<BackendConfig, SecretRedactor>();
+
+function redactorOf(config: BackendConfig): SecretRedactor {
+  let redactor = redactors.get(config);
+  if (!redactor) redactors.set(config, (redactor = new SecretRedactor([config])));
+  return redactor;
 }
