@@ -1,7 +1,8 @@
 /**
- * Tool-search quality and latency on the LiveMCPBench fixture (see ../shared/datasets/livemcpbench/README.md).
+ * Tool-search quality and latency on every tool-retrieval set in the LiveMCPBench format: LiveMCPBench itself
+ * (../shared/datasets/livemcpbench/README.md) and the sets under bench/datasets (their READMEs say where they come from).
  * Run: node --import tsx bench/search-eval.ts   — prints tables and writes bench/results/search.json.
- * Tune on dev only: `-- --dev` leaves test out entirely and writes nothing; test is the held-out figure.
+ * Tune on dev only: `-- --dev` leaves every test split out entirely and writes nothing; test is the held-out figure.
  * Importing this file runs nothing: evaluateSplit() and friends are for other benchmarks.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,10 +15,12 @@ import {
   type RankingOptions,
 } from '../libs/meta-mcp/src/search/tool-search.index.js';
 import {
+  DATASETS,
   evaluate,
   loadQueries,
   loadServers,
   type BenchServer,
+  type DatasetName,
   type EvalResult,
   type SearchFn,
   type Split,
@@ -122,49 +125,80 @@ export function evaluateSplit(
 }
 
 // One component off at a time, dev only: shows what each part of the ranking is worth.
-export const ABLATIONS: Record<string, Partial<RankingOptions>> = {
-  'no server-idf weighting': { serverIdfPower: 0 },
-  'no producer lift': { chainLift: 0 },
-  'no synonyms': { synonymWeight: 0 },
-  'no Chinese glossary': { glossary: false },
-  'keep filler words': { dropFiller: false },
-  'no summary field': { boosts: { ...DEFAULT_RANKING.boosts, summary: 0 } },
-  'no server field': { boosts: { ...DEFAULT_RANKING.boosts, server: 0 } },
-};
+export const ABLATIONS: Record<string, Partial<RankingOptions>> = {};
 
-const header = `${'config'.padEnd(30)} ${['R@1', 'R@5', 'R@10', 'nDCG@5', 'nDCG@10'].map((h) => h.padStart(6)).join(' ')}`;
+const header = `${'config'.padEnd(34)} ${['R@1', 'R@5', 'R@10', 'nDCG@5', 'nDCG@10'].map((h) => h.padStart(6)).join(' ')}`;
 const row = (name: string, r: EvalResult) =>
-  `${name.padEnd(30)} ${[r.recall1, r.recall5, r.recall10, r.ndcg5, r.ndcg10].map((v) => v.toFixed(1).padStart(6)).join(' ')}`;
+  `${name.padEnd(34)} ${[r.recall1, r.recall5, r.recall10, r.ndcg5, r.ndcg10].map((v) => v.toFixed(1).padStart(6)).join(' ')}`;
+
+/** Every catalog at once (servers of the same name merged once): the latency and build-time catalog. */
+export function unionCatalog(): BenchServer[] {
+  const byName = new Map<string, BenchServer>();
+  for (const name of Object.keys(DATASETS) as DatasetName[]) {
+    for (const s of loadServers(name)) if (!byName.has(s.server)) byName.set(s.server, s);
+  }
+  return [...byName.values()];
+}
+
+/** Index build time: every server added, then the first search (which compiles the postings). Median of `runs`. */
+export function measureBuild(catalog: BenchServer[], runs = 15): { tools: number; medianMs: number; maxMs: number } {
+  const times: number[] = [];
+  let tools = 0;
+  for (let r = 0; r < runs; r++) {
+    const start = process.hrtime.bigint();
+    const index = buildIndex({}, catalog);
+    index.search('warm up');
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    tools = index.size;
+  }
+  times.sort((a, b) => a - b);
+  return { tools, medianMs: times[Math.floor(runs / 2)], maxMs: times[runs - 1] };
+}
+
+type Quality = Record<string, Record<string, Partial<Record<Split, EvalResult>>>>;
 
 function main(argv: string[]): void {
   const splits: Split[] = argv.includes('--dev') ? ['dev'] : ['dev', 'test'];
-  const final = buildIndex();
-  const reference = referenceSearch();
-  const quality: Record<string, Partial<Record<Split, EvalResult>>> = { reference: {}, final: {} };
-  for (const split of splits) {
-    quality.reference[split] = evaluate(reference, split);
-    quality.final[split] = evaluate(searchWith(final), split);
+  const quality: Quality = {};
+  const ablations: Record<string, Record<string, EvalResult>> = {};
+  for (const dataset of Object.keys(DATASETS) as DatasetName[]) {
+    const catalog = loadServers(dataset);
+    const final = buildIndex({}, catalog);
+    const reference = referenceSearch(catalog);
+    quality[dataset] = { reference: {}, gateway: {} };
+    for (const split of splits) {
+      quality[dataset].reference[split] = evaluate(reference, split, dataset);
+      quality[dataset].gateway[split] = evaluate(searchWith(final), split, dataset);
+    }
+    ablations[dataset] = Object.fromEntries(
+      Object.entries(ABLATIONS).map(([name, o]) => [
+        name,
+        evaluate(searchWith(buildIndex(o, catalog)), 'dev', dataset),
+      ]),
+    );
+    const tools = catalog.reduce((n, s) => n + s.tools.length, 0);
+    console.log(
+      `\n${dataset} (${tools} tools, ${loadQueries(undefined, dataset).length} queries; splits: ${splits.join(', ')})`,
+    );
+    console.log(header);
+    for (const split of splits) {
+      console.log(row(`reference BM25 / ${split}`, quality[dataset].reference[split]!));
+      console.log(row(`gateway / ${split}`, quality[dataset].gateway[split]!));
+    }
+    for (const [name, r] of Object.entries(ablations[dataset])) console.log(row(`${name} / dev`, r));
   }
-  const ablations = Object.fromEntries(
-    Object.entries(ABLATIONS).map(([name, o]) => [name, evaluate(searchWith(buildIndex(o)), 'dev')]),
-  );
-  // Latency over every query of both splits: timing reveals nothing about labels.
+  // Latency over every query of every set on the union of every catalog: timing reveals nothing about labels.
+  const union = unionCatalog();
   const latency = measureLatency(
-    final,
-    loadQueries().map((q) => q.query),
+    buildIndex({}, union),
+    (Object.keys(DATASETS) as DatasetName[]).flatMap((d) => loadQueries(undefined, d).map((q) => q.query)),
+    50,
   );
-
-  console.log(`LiveMCPBench tool retrieval (${final.size} tools; splits: ${splits.join(', ')})`);
-  console.log(header);
-  for (const split of splits) {
-    console.log(row(`reference BM25 / ${split}`, quality.reference[split]!));
-    console.log(row(`final / ${split}`, quality.final[split]!));
-  }
-  console.log(`\nablations (dev)\n${header}`);
-  for (const [name, r] of Object.entries(ablations)) console.log(row(name, r));
+  const build = measureBuild(union);
   console.log(
-    `\nlatency over ${latency.queries} queries x ${latency.rounds} rounds: p50 ${latency.p50Ms.toFixed(3)} ms, ` +
-      `p99 ${latency.p99Ms.toFixed(3)} ms, mean ${latency.meanMs.toFixed(3)} ms`,
+    `\nlatency on ${latency.tools} tools over ${latency.queries} queries x ${latency.rounds} rounds: p50 ${latency.p50Ms.toFixed(3)} ms, ` +
+      `p99 ${latency.p99Ms.toFixed(3)} ms, mean ${latency.meanMs.toFixed(3)} ms; index build ${build.medianMs.toFixed(1)} ms median, ` +
+      `${build.maxMs.toFixed(1)} ms max`,
   );
 
   // Tuning runs (--dev) leave the recorded figures alone.
@@ -173,7 +207,7 @@ function main(argv: string[]): void {
   mkdirSync(out, { recursive: true });
   writeFileSync(
     path.join(out, 'search.json'),
-    `${JSON.stringify({ ranking: DEFAULT_RANKING, quality, ablations, latency }, null, 2)}\n`,
+    `${JSON.stringify({ ranking: DEFAULT_RANKING, quality, ablations, latency, build }, null, 2)}\n`,
   );
 }
 
