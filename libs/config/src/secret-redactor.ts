@@ -13,6 +13,8 @@ export class SecretRedactor {
       ...Object.values(backend.env),
       ...Object.values(backend.headers).flatMap((value) => [value, ...value.split(/\s+/)]),
     ]);
+    const embeddingsKey = config.meta_mcp?.search?.embeddings?.api_key;
+    if (embeddingsKey) values.push(embeddingsKey);
     this.secrets = [...new Set(values.filter((value) => value.length >= MIN_SECRET_LENGTH))].sort(
       (a, b) => b.length - a.length,
     );

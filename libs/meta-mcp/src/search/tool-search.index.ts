@@ -130,6 +130,17 @@ export class ToolSearchIndex {
     return this.count;
   }
 
+  /** One tool as a match (score 0), or undefined if the server has no such tool. */
+  lookup(server: string, tool: string): ToolMatch | undefined {
+    for (const id of this.idsByServer.get(server) ?? []) {
+      const doc = this.docs[id]!;
+      if (doc.tool === tool) {
+        return { server, tool, description: doc.description, score: 0, inputSchema: doc.inputSchema };
+      }
+    }
+    return undefined;
+  }
+
   /** Replace the whole catalog of one server (incremental: only that server's documents change). */
   setServer(server: string, serverDescription: string | undefined, tools: SearchableTool[]): void {
     this.removeServer(server);
