@@ -31,7 +31,7 @@ export interface SearchResult {
  * catalog's vocabulary; the defaults were chosen on the dev splits of every set bench/search-eval.ts knows.
  */
 export interface RankingOptions {
-  /** BM25F field weights; a field weighted 0 is left out of the index. */
+  /** Field weights of the per-field BM25 (as MiniSearch sums it); a field weighted 0 is left out of the index. */
   boosts: Record<SearchField, number>;
   bm25: { k: number; b: number; d: number };
   /** Drop conversational filler ("help me", "I want") from queries. */
@@ -299,7 +299,7 @@ export class ToolSearchIndex {
     return weights;
   }
 
-  /** BM25F per tool (times the share of query terms matched, like MiniSearch), plus its server's routed share. */
+  /** Field-weighted BM25 per tool (times the share of query terms matched, like MiniSearch), plus its server's routed share. */
   private score(weights: Map<string, number>, only: string | undefined): Hit[] {
     const naming = this.namingTerms(weights);
     const named = naming && new Set(this.bm25.search(naming).touched);
