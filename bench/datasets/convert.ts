@@ -55,7 +55,7 @@ function write(name: string, servers: Server[], queries: Query[]): void {
   console.log(`${name}: ${servers.length} servers, ${tools} tools, ${queries.length} queries (${dev} dev)`);
 }
 
-/** MetaTool: each ChatGPT plugin is a server offering one tool of the same name; queries name two plugins each. */
+/** MetaTool: each ChatGPT plugin is a server offering one tool of the same name; queries need one plugin or two. */
 function metatool(): void {
   const raw = path.join(here, 'metatool', 'raw');
   const plugins = read<Record<string, string>>(path.join(raw, 'plugin_des.json'));
@@ -72,6 +72,11 @@ function metatool(): void {
       return { id, query: clean(q), gold: g.tool, gold_known: [], category: 'multi-tool', split: splitOf(id) };
     }),
   );
+  const single = read<{ offset: number; rows: [string, string][] }>(path.join(raw, 'all_clean_data.sample.json'));
+  single.rows.forEach(([q, tool], k) => {
+    const id = `single-${single.offset}-${k}`;
+    queries.push({ id, query: clean(q), gold: [tool], gold_known: [], category: 'single-tool', split: splitOf(id) });
+  });
   write('metatool', servers, queries);
 }
 
