@@ -8,6 +8,7 @@ import { ConfigError } from './config-error.js';
 import { loadGatewayConfig } from './config.loader.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { gatewayPackage } from './package-root.js';
+import { SecretRedactor } from './secret-redactor.js';
 
 let dir: string;
 let counter = 0;
@@ -538,6 +539,15 @@ describe('invalid configs name the key path', () => {
       problemsOfYaml(`${base}      url: http://x/v1/embeddings\n      model: m\n      api_key: 5\n`),
       'meta_mcp.search.embeddings.api_key',
     );
+  });
+
+  it('the embeddings api_key is a secret: redacted from any text bound for a log or /health', () => {
+    const config = load(
+      'meta_mcp:\n  search:\n    embeddings:\n      url: http://x/v1/embeddings\n      model: m\n      api_key: sk-embed-9876\n',
+    );
+    const redactor = new SecretRedactor(config);
+    expect(redactor.redact('POST failed with Bearer sk-embed-9876')).toBe('POST failed with Bearer ***');
+    expect(redactor.redactDeep({ msg: 'key sk-embed-9876' })).toEqual({ msg: 'key ***' });
   });
 
   it('port out of range', () => {
