@@ -80,6 +80,11 @@ export function processTerm(term: string): string | null {
   return stem;
 }
 
+/** The words of an identifier, without its joined form: `getActorOutput` -> get, actor, output. */
+export function identifierWords(name: string): string[] {
+  return analyze(name.split(IDENT_BOUNDARY).join(' '));
+}
+
 /** tokenize + processTerm: the terms the index stores for a text. */
 export function analyze(text: string): string[] {
   const terms: string[] = [];

@@ -1,7 +1,8 @@
 import { Bm25Index } from './bm25.js';
+import { gloss, hasHan, loadGlossary, loadedGlossary, type Glossary } from './cjk-gloss.js';
 import { FuzzyTerms } from './fuzzy-terms.js';
 import { linkSiblings, type LinkDoc } from './producer-links.js';
-import { analyze, isActionWord, isQueryFiller } from './tokenize.js';
+import { analyze, identifierWords, isActionWord, isQueryFiller } from './tokenize.js';
 
 export interface SearchableTool {
   name: string;
@@ -51,12 +52,23 @@ export interface RankingOptions {
   verbOnlyFactor: number;
   /** Share of a tool's score passed to the sibling that produces its required inputs (geocode before nearby search). */
   chainLift: number;
+  /**
+   * Weight of the English glosses (cjk-gloss.ts) of a Chinese query's words, beside its own characters; the glosses
+   * of Chinese tool text are the `gloss` field. 0 (and a `gloss` boost of 0) leaves the dictionary unloaded.
+   */
+  queryGlossWeight: number;
+  /**
+   * Added (on the scale of the best tool's 1) to a tool by the share of its name's words the query has, verbs
+   * included, raised to `nameCoverPower`: "get output of my actor" names get-actor-output outright.
+   */
+  nameCover: number;
+  nameCoverPower: number;
 }
 
-export type SearchField = 'name' | 'title' | 'summary' | 'description' | 'params' | 'server';
+export type SearchField = 'name' | 'title' | 'summary' | 'description' | 'params' | 'server' | 'gloss';
 
 export const DEFAULT_RANKING: RankingOptions = {
-  boosts: { name: 2, title: 1, summary: 0, description: 1, params: 0.5, server: 0.5 },
+  boosts: { name: 2, title: 1, summary: 0, description: 1, params: 0.5, server: 0.5, gloss: 0.5 },
   bm25: { k: 1.2, b: 0.75, d: 0 },
   dropFiller: true,
   actionWeight: 0.5,
@@ -65,11 +77,16 @@ export const DEFAULT_RANKING: RankingOptions = {
   fuzzyWeight: 0.5,
   verbOnlyFactor: 0.3,
   chainLift: 0.6,
+  queryGlossWeight: 0.5,
+  nameCover: 0.25,
+  nameCoverPower: 2,
 };
 
 interface ToolDoc extends Record<SearchField, string>, LinkDoc {
   /** Analysed terms of its name, title and server name: what a partial match may stand in for. */
   nameTerms: Set<string>;
+  /** The distinct words of its name alone. */
+  nameWords: string[];
   serverName: string;
   tool: string;
   inputSchema: Record<string, unknown>;
@@ -144,7 +161,11 @@ export class ToolSearchIndex {
   /** Replace the whole catalog of one server (incremental: only that server's documents change). */
   setServer(server: string, serverDescription: string | undefined, tools: SearchableTool[]): void {
     this.removeServer(server);
+    const dict = this.glossaryFor(serverDescription, tools);
+    const glossOf = (text: string) => (dict ? analyze(gloss(text, dict)) : []);
     const head = analyze(`${server} ${serverDescription ?? ''}`);
+    const headGloss = glossOf(serverDescription ?? '');
+    head.push(...headGloss);
     const serverName = analyze(server);
     // Each text is analysed once; the field lists, link terms, name terms and the server view share the results.
     const byName = new Map<string, { doc: ToolDoc; fields: Record<SearchField, string[]> }>();
@@ -161,6 +182,7 @@ export class ToolSearchIndex {
         description: analyze(description),
         params: analyze(params),
         server: head,
+        gloss: glossOf(`${tool.name} ${title} ${description} ${params}`),
       };
       // A name repeated within one server collides; the last definition wins, as a client would see it.
       byName.set(tool.name, {
@@ -174,10 +196,12 @@ export class ToolSearchIndex {
           description,
           params,
           server: `${server} ${serverDescription ?? ''}`,
+          gloss: '',
           inputSchema: tool.inputSchema ?? {},
           required: new Set(analyze(requiredParams(tool.inputSchema).join(' '))),
           terms: new Set([...fields.name, ...fields.title, ...fields.description, ...fields.params]),
           nameTerms: new Set([...fields.name, ...fields.title, ...serverName]),
+          nameWords: [...new Set(identifierWords(tool.name))],
         },
       });
     }
@@ -197,9 +221,10 @@ export class ToolSearchIndex {
         this.toolDf.set(t, (this.toolDf.get(t) ?? 0) + 1);
         catalogTerms.add(t);
       }
+      for (const t of fields.gloss) catalogTerms.add(t);
       for (const t of doc.nameTerms) this.nameDf.set(t, (this.nameDf.get(t) ?? 0) + 1);
       names.push(...fields.name, ...fields.title);
-      texts.push(...fields.description, ...fields.params);
+      texts.push(...fields.description, ...fields.params, ...fields.gloss);
     }
     const number = this.freeServers.pop() ?? this.nextServerNumber++;
     this.serverNumbers.set(server, number);
@@ -260,16 +285,38 @@ export class ToolSearchIndex {
     return partial ? { matches, total: scored.length, partial } : { matches, total: scored.length };
   }
 
-  /** The query's terms with their base weights: filler dropped, action verbs below the words naming things. */
+  /**
+   * The query's terms with their base weights: filler dropped, action verbs below the words naming things, and the
+   * English glosses of its Chinese words below its own words.
+   */
   private queryTerms(query: string): Map<string, number> {
-    const { dropFiller, actionWeight } = this.options;
+    const { dropFiller, actionWeight, queryGlossWeight } = this.options;
     const weights = new Map<string, number>();
-    for (const term of analyze(query)) {
-      if (weights.size >= MAX_QUERY_TERMS) break;
-      if (dropFiller && isQueryFiller(term)) continue;
-      weights.set(term, isActionWord(term) ? actionWeight : 1);
+    const add = (terms: string[], factor: number) => {
+      for (const term of terms) {
+        if (weights.size >= MAX_QUERY_TERMS) break;
+        if (weights.has(term) || (dropFiller && isQueryFiller(term))) continue;
+        weights.set(term, factor * (isActionWord(term) ? actionWeight : 1));
+      }
+    };
+    add(analyze(query), 1);
+    if (queryGlossWeight > 0 && hasHan(query)) {
+      // The dictionary is loaded by index builds, never by a request: until a catalog needed it, or a load started
+      // here has finished, a Chinese query matches by its characters alone.
+      const dict = loadedGlossary();
+      if (dict) add(analyze(gloss(query, dict)), queryGlossWeight);
+      else setImmediate(loadGlossary);
     }
     return weights;
+  }
+
+  /** The dictionary, loaded when this catalog has Chinese text and the ranking uses glosses. */
+  private glossaryFor(serverDescription: string | undefined, tools: SearchableTool[]): Glossary | undefined {
+    if (this.options.boosts.gloss <= 0) return undefined;
+    const chinese =
+      hasHan(serverDescription ?? '') ||
+      tools.some((t) => hasHan(`${t.name} ${t.title ?? ''} ${t.description ?? ''} ${schemaText(t.inputSchema)}`));
+    return chinese ? loadGlossary() : undefined;
   }
 
   /** Each word no tool uses, replaced by up to two of the catalog's terms spelt most like it. */
@@ -315,6 +362,15 @@ export class ToolSearchIndex {
     }
     if (hits.length === 0) return hits;
     for (const h of hits) h.score /= best || 1;
+    const { nameCover, nameCoverPower } = this.options;
+    if (nameCover > 0) {
+      for (const h of hits) {
+        const words = this.docs[h.id]!.nameWords;
+        let named = 0;
+        for (const w of words) if (weights.has(w)) named++;
+        if (named > 0) h.score += nameCover * (named / words.length) ** nameCoverPower;
+      }
+    }
     const { routeWeight } = this.options;
     if (routeWeight > 0 && only === undefined) {
       // Servers are routed to by the things a request names, when it names any a server has.
