@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { evaluate, loadServers, type DatasetName } from '../../../../test/support/livemcpbench.js';
 import { analyze, porterStem, tokenize } from './tokenize.js';
-import { ToolSearchIndex, type SearchableTool } from './tool-search.index.js';
+import { ToolSearchIndex, type RankingOptions, type SearchableTool } from './tool-search.index.js';
 
 const tool = (name: string, description: string, properties: Record<string, unknown> = {}): SearchableTool => ({
   name,
@@ -135,6 +135,27 @@ describe('ToolSearchIndex', () => {
       { ...tool('find_parking', 'Find parking near a point'), inputSchema: req('latitude', 'longitude') },
     ]);
     expect(plain.search('where can I park').matches.map((m) => m.tool)).toEqual(['find_parking']);
+  });
+
+  it('a tool whose name the request spells out outranks a server that is about the same words', () => {
+    const build = (options: Partial<RankingOptions> = {}) => {
+      const index = new ToolSearchIndex(options);
+      index.setServer('trends', 'Trending lists', [
+        tool('get-bbc-news', '获取 BBC 新闻，提供全球新闻、商业、政治等资讯'),
+        tool('get-weibo-trending', 'Weibo hot searches'),
+      ]);
+      index.setServer('finance', 'Finance: stock quotes, finance news, companies', [
+        tool('search', 'Search finance news, quotes and companies'),
+        tool('get_ticker_news', 'Finance news of a ticker'),
+        tool('get_quote', 'Stock quote of a ticker'),
+        tool('get_finance_report', 'Finance report: market news and stocks'),
+      ]);
+      return index;
+    };
+    const query = "get today's bbc news, finance related";
+    expect(build().search(query).matches[0].tool).toBe('get-bbc-news');
+    // Without the name-coverage bonus the finance server's weight puts its report first.
+    expect(build({ nameCover: 0 }).search(query).matches[0].tool).toBe('get_finance_report');
   });
 });
 
