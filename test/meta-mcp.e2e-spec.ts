@@ -153,6 +153,24 @@ describe('gateway_search_tools with nothing to find', () => {
     expect(found.hint).toMatch(/gateway_list_tools/);
     expect(found.hint).toContain('everything');
   });
+
+  it('a request sharing no word with any tool still gets the nearest matches, with the same hint', async () => {
+    const result = (await client.callTool({
+      name: 'gateway_search_tools',
+      arguments: { query: 'remember that Bob prefers email' },
+    })) as CallToolResult;
+    expect(result.isError).toBeFalsy();
+    const found = result.structuredContent as {
+      matches: { server: string; tool: string }[];
+      total: number;
+      hint?: string;
+    };
+    // Which tools come back is the ranking's business (tool-search.index.spec.ts); here: not empty, and the hint.
+    expect(found.total).toBeGreaterThan(0);
+    expect(found.matches.length).toBeGreaterThan(0);
+    expect(found.hint).toMatch(/gateway_list_tools/);
+    expect(found.hint).toContain('memory');
+  });
 });
 
 describe('gateway_invoke passes results through untouched', () => {

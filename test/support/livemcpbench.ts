@@ -2,9 +2,18 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// The fixture lives beside the repository (../shared), so tests and the bench read the same copy.
+// LiveMCPBench lives beside the repository (../shared), so tests and the bench read the same copy; the other
+// tool-retrieval sets are converted into the same format under bench/datasets (see bench/datasets/convert.ts).
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const datasetDir = path.resolve(repoRoot, '..', 'shared', 'datasets', 'livemcpbench');
+
+/** Every tool-retrieval set in the LiveMCPBench format, by name. */
+export const DATASETS = {
+  livemcpbench: datasetDir,
+  metatool: path.join(repoRoot, 'bench', 'datasets', 'metatool'),
+  'apify-evals': path.join(repoRoot, 'bench', 'datasets', 'apify-evals'),
+} as const;
+export type DatasetName = keyof typeof DATASETS;
 
 export interface BenchTool {
   name: string;
@@ -43,16 +52,16 @@ export interface EvalResult {
 /** A search under evaluation: a query in, tool names out (best first; names may repeat across servers). */
 export type SearchFn = (query: string) => string[];
 
-function readJson<T>(file: string): T {
-  return JSON.parse(readFileSync(path.join(datasetDir, file), 'utf8')) as T;
+function readJson<T>(dataset: DatasetName, file: string): T {
+  return JSON.parse(readFileSync(path.join(DATASETS[dataset], file), 'utf8')) as T;
 }
 
-export function loadServers(): BenchServer[] {
-  return readJson<BenchServer[]>('servers.json');
+export function loadServers(dataset: DatasetName = 'livemcpbench'): BenchServer[] {
+  return readJson<BenchServer[]>(dataset, 'servers.json');
 }
 
-export function loadQueries(split?: Split): BenchQuery[] {
-  const all = readJson<BenchQuery[]>('queries.json');
+export function loadQueries(split?: Split, dataset: DatasetName = 'livemcpbench'): BenchQuery[] {
+  const all = readJson<BenchQuery[]>(dataset, 'queries.json');
   return split ? all.filter((q) => q.split === split) : all;
 }
 
@@ -84,8 +93,8 @@ export function ndcgAt(k: number, returnedNames: string[], gold: string[]): numb
 }
 
 /** Averages over the split's queries, as percentages, scored against `gold` (unknown labels count as misses). */
-export function evaluate(searchFn: SearchFn, split: Split): EvalResult {
-  const queries = loadQueries(split);
+export function evaluate(searchFn: SearchFn, split: Split, dataset: DatasetName = 'livemcpbench'): EvalResult {
+  const queries = loadQueries(split, dataset);
   const sum = { recall1: 0, recall5: 0, recall10: 0, ndcg5: 0, ndcg10: 0 };
   for (const q of queries) {
     const names = searchFn(q.query);

@@ -50,7 +50,7 @@ export function loggingOptions(config: GatewayConfig, isTerminal: boolean): Logg
   const text = config.logging.format === 'text' || (config.logging.format === 'auto' && isTerminal);
   // Backend credentials (API keys, tokens) never reach a log line, wherever they turn up. The formatter runs before
   // the serializers and leaves the raw request and response to them, so their output is redacted too.
-  const secrets = new SecretRedactor(Object.values(config.backends));
+  const secrets = SecretRedactor.forConfig(config);
   return {
     level: config.logging.level,
     serializers: {

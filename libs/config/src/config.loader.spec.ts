@@ -8,6 +8,7 @@ import { ConfigError } from './config-error.js';
 import { loadGatewayConfig } from './config.loader.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { gatewayPackage } from './package-root.js';
+import { SecretRedactor } from './secret-redactor.js';
 
 let dir: string;
 let counter = 0;
@@ -88,7 +89,7 @@ describe('defaults', () => {
     const config = load('');
     expect(config.server).toEqual({ ...serverDefaults });
     expect(config.logging).toEqual({ level: 'info', format: 'auto' });
-    expect(config.meta_mcp).toEqual({ enabled: true, cache_tools: true, cache_ttl: 300_000 });
+    expect(config.meta_mcp).toEqual({ enabled: true, cache_tools: true, cache_ttl: 300_000, search: {} });
     expect(config.failsafe.circuit_breaker).toEqual({
       enabled: true,
       failure_threshold: 5,
@@ -506,6 +507,47 @@ describe('invalid configs name the key path', () => {
     expect(line).toContain('10 minutes');
     onlyProblemAt(problemsOfYaml('meta_mcp:\n  cache_ttl: -5s\n'), 'meta_mcp.cache_ttl');
     onlyProblemAt(problemsOfYaml('backends:\n  a:\n    command: node\n    timeout: soon\n'), 'backends.a.timeout');
+  });
+
+  it('meta_mcp.search.embeddings: off unless set, then url and model required, weight in (0, 1], timeout a duration', () => {
+    expect(load('').meta_mcp.search.embeddings).toBeUndefined();
+    const on = load(
+      'meta_mcp:\n  search:\n    embeddings:\n      url: http://127.0.0.1:11434/v1/embeddings\n      model: nomic-embed-text\n',
+    ).meta_mcp.search.embeddings;
+    expect(on).toEqual({
+      url: 'http://127.0.0.1:11434/v1/embeddings',
+      model: 'nomic-embed-text',
+      weight: 0.5,
+      timeout: 1000,
+    });
+    const base = 'meta_mcp:\n  search:\n    embeddings:\n';
+    onlyProblemAt(problemsOfYaml(`${base}      model: m\n`), 'meta_mcp.search.embeddings.url');
+    onlyProblemAt(
+      problemsOfYaml(`${base}      url: ftp://x/v1/embeddings\n      model: m\n`),
+      'meta_mcp.search.embeddings.url',
+    );
+    onlyProblemAt(problemsOfYaml(`${base}      url: http://x/v1/embeddings\n`), 'meta_mcp.search.embeddings.model');
+    onlyProblemAt(
+      problemsOfYaml(`${base}      url: http://x/v1/embeddings\n      model: m\n      weight: 2\n`),
+      'meta_mcp.search.embeddings.weight',
+    );
+    onlyProblemAt(
+      problemsOfYaml(`${base}      url: http://x/v1/embeddings\n      model: m\n      timeout: soon\n`),
+      'meta_mcp.search.embeddings.timeout',
+    );
+    onlyProblemAt(
+      problemsOfYaml(`${base}      url: http://x/v1/embeddings\n      model: m\n      api_key: 5\n`),
+      'meta_mcp.search.embeddings.api_key',
+    );
+  });
+
+  it('the embeddings api_key is a secret: redacted from any text bound for a log or /health', () => {
+    const config = load(
+      'meta_mcp:\n  search:\n    embeddings:\n      url: http://x/v1/embeddings\n      model: m\n      api_key: sk-embed-9876\n',
+    );
+    const redactor = SecretRedactor.forConfig(config);
+    expect(redactor.redact('POST failed with Bearer sk-embed-9876')).toBe('POST failed with Bearer ***');
+    expect(redactor.redactDeep({ msg: 'key sk-embed-9876' })).toEqual({ msg: 'key ***' });
   });
 
   it('port out of range', () => {

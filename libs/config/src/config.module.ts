@@ -13,7 +13,7 @@ import { SecretRedactor } from './secret-redactor.js';
     { provide: GatewayConfig, useFactory: (config: GatewayConfig) => config, inject: [GATEWAY_CONFIG_OPTIONS] },
     {
       provide: SecretRedactor,
-      useFactory: (config: GatewayConfig) => new SecretRedactor(Object.values(config.backends)),
+      useFactory: (config: GatewayConfig) => SecretRedactor.forConfig(config),
       inject: [GatewayConfig],
     },
   ],

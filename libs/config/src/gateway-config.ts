@@ -12,6 +12,7 @@ import {
   ValidateNested,
   IsNumber,
   IsPositive,
+  IsUrl,
 } from 'class-validator';
 import { IsByteSize } from './byte-size.decorator.js';
 import { IsDuration } from './duration.decorator.js';
@@ -111,6 +112,41 @@ export class LoggingConfig {
   format: LogFormat = 'auto';
 }
 
+/** An OpenAI-compatible `/v1/embeddings` endpoint whose vectors join the lexical ranking of gateway_search_tools. */
+export class EmbeddingsConfig {
+  /** The endpoint itself, e.g. http://127.0.0.1:11434/v1/embeddings. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  url!: string;
+
+  @MinLength(1)
+  @IsString()
+  model!: string;
+
+  /** Sent as `Authorization: Bearer`; never logged nor shown. */
+  @IsOptional()
+  @MinLength(1)
+  @IsString()
+  api_key?: string;
+
+  /** Share of the dense ranking in the fused one (reciprocal-rank fusion); the lexical ranking has the rest. */
+  @Max(1)
+  @IsPositive()
+  @IsNumber()
+  weight = 0.5;
+
+  /** Longest wait for a query's embedding; past it, lexical search answers alone. */
+  @IsDuration()
+  timeout = 1_000;
+}
+
+export class SearchConfig {
+  /** Off unless set. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EmbeddingsConfig)
+  embeddings?: EmbeddingsConfig;
+}
+
 export class MetaMcpConfig {
   @IsBoolean()
   enabled = true;
@@ -120,6 +156,10 @@ export class MetaMcpConfig {
 
   @IsDuration()
   cache_ttl = 300_000;
+
+  @ValidateNested()
+  @Type(() => SearchConfig)
+  search = new SearchConfig();
 }
 
 export class CircuitBreakerConfig {

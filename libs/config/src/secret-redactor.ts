@@ -1,4 +1,5 @@
 import type { BackendConfig } from './backend-config.js';
+import type { GatewayConfig } from './gateway-config.js';
 
 const MASK = '***';
 
@@ -30,15 +31,24 @@ const URL_PASSWORD = /(\/\/[^/\s:@]+:)[^/\s@]+@/g;
  * - secrets named in the text itself (`password=...`, `Bearer ...`, `https://user:pw@host`).
  */
 export class SecretRedactor {
+  /** Every credential a config holds: the backends' and the search embeddings `api_key`. */
+  static forConfig(config: GatewayConfig): SecretRedactor {
+    const embeddingsKey = config.meta_mcp?.search?.embeddings?.api_key;
+    return new SecretRedactor(Object.values(config.backends), embeddingsKey ? [embeddingsKey] : []);
+  }
+
   private readonly secrets: string[];
 
-  constructor(backends: readonly BackendConfig[]) {
+  /** `extra`: other configured credentials (the search embeddings `api_key`), masked whatever they look like. */
+  constructor(backends: readonly BackendConfig[], extra: readonly string[] = []) {
     const values = backends.flatMap((backend) => [
       ...Object.entries(backend.env).flatMap(([name, value]) => envSecrets(name, value)),
       ...Object.values(backend.headers).flatMap(headerSecrets),
       ...(backend.http_url ? urlSecrets(backend.http_url) : []),
     ]);
-    this.secrets = [...new Set(values.filter((value) => value.length >= 3))].sort((a, b) => b.length - a.length);
+    this.secrets = [...new Set([...values, ...extra].filter((value) => value.length >= 3))].sort(
+      (a, b) => b.length - a.length,
+    );
   }
 
   redact(text: string): string {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BackendRegistry } from '@gateway/backends';
 import { gatewayPackage, SecretRedactor } from '@gateway/config';
+import { HealthComponents, type ComponentHealth } from './health-components.js';
 
 export type GatewayStatus = 'healthy' | 'degraded' | 'unhealthy';
 
@@ -20,6 +21,8 @@ export interface GatewayHealth {
   version: string;
   uptime_s: number;
   backends: Record<string, BackendHealth>;
+  /** Optional parts other than backends (present when any is configured), e.g. `search_embeddings`. */
+  components?: Record<string, ComponentHealth>;
 }
 
 @Injectable()
@@ -30,6 +33,7 @@ export class GatewayHealthService {
   constructor(
     private readonly registry: BackendRegistry,
     private readonly redactor: SecretRedactor,
+    private readonly components: HealthComponents,
   ) {}
 
   /**
@@ -55,11 +59,14 @@ export class GatewayHealthService {
     // A hibernating backend is idle, not down: it starts on the next request.
     const ready = all.filter((backend) => backend.running || backend.state === 'hibernating').length;
     const status: GatewayStatus = ready === 0 ? 'unhealthy' : ready === all.length ? 'healthy' : 'degraded';
+    const components = this.components.all();
+    for (const part of Object.values(components)) if (part.reason) part.reason = this.redactor.redact(part.reason);
     return {
       status,
       version: gatewayPackage().version,
       uptime_s: Math.round((Date.now() - this.startedAt) / 1000),
       backends,
+      ...(Object.keys(components).length > 0 ? { components } : {}),
     };
   }
 

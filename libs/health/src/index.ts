@@ -1,2 +1,3 @@
 export * from './gateway-health.service.js';
 export * from './health.module.js';
+export * from './health-components.js';

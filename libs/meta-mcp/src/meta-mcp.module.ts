@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BackendsModule } from '@gateway/backends';
+import { HealthModule } from '@gateway/health';
 import { MetricsModule } from '@gateway/metrics';
 import { AggregatedCatalogService } from './aggregated/aggregated-catalog.service.js';
 import { AggregatedToolsService } from './aggregated/aggregated-tools.service.js';
@@ -21,7 +22,7 @@ import { SchemaValidator } from './tools/schema-validator.js';
 import { ToolIndexService } from './tools/tool-index.service.js';
 
 @Module({
-  imports: [BackendsModule, MetricsModule],
+  imports: [BackendsModule, MetricsModule, HealthModule],
   controllers: [McpController],
   providers: [
     OriginCheckHook,

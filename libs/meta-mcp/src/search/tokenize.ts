@@ -1,5 +1,4 @@
 import porter2 from 'wink-porter2-stemmer';
-import { glossHan } from './glossary.js';
 
 /**
  * Text analysis for the tool search index: identifiers and prose both become lowercase word stems,
@@ -25,11 +24,10 @@ const STOP_WORDS = new Set(
 );
 
 /**
- * Splits text into lowercase pieces: words from identifiers and prose, plus bigrams for CJK runs (and, with
- * `gloss`, the English of the Chinese words the glossary knows).
+ * Splits text into lowercase pieces: words from identifiers and prose, plus bigrams for CJK runs.
  * A compound identifier also keeps its joined form, so a query naming `LeetCode` matches `leetcode`.
  */
-export function tokenize(text: string, gloss = true): string[] {
+export function tokenize(text: string): string[] {
   const out: string[] = [];
   if (text.length > MAX_RUN) text = dropBlobs(text);
   for (const chunk of text.split(CJK_RUN)) splitWords(chunk, out);
@@ -37,7 +35,6 @@ export function tokenize(text: string, gloss = true): string[] {
     const chars = Array.from(run);
     if (chars.length === 1) out.push(chars[0]);
     for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i] + chars[i + 1]);
-    if (gloss) glossHan(run, out);
   }
   return out;
 }
@@ -83,10 +80,15 @@ export function processTerm(term: string): string | null {
   return stem;
 }
 
-/** tokenize + processTerm: the terms the index stores for a text (`gloss`: add English for Chinese words). */
-export function analyze(text: string, gloss = true): string[] {
+/** The words of an identifier, without its joined form: `getActorOutput` -> get, actor, output. */
+export function identifierWords(name: string): string[] {
+  return analyze(name.split(IDENT_BOUNDARY).join(' '));
+}
+
+/** tokenize + processTerm: the terms the index stores for a text. */
+export function analyze(text: string): string[] {
   const terms: string[] = [];
-  for (const token of tokenize(text, gloss)) {
+  for (const token of tokenize(text)) {
     const term = processTerm(token);
     if (term) terms.push(term);
   }
@@ -110,4 +112,21 @@ const QUERY_FILLER = new Set(
 
 export function isQueryFiller(term: string): boolean {
   return QUERY_FILLER.has(term);
+}
+
+// The verbs of tool names and requests alike (CRUD and API verbs): they say what is done, not what it is done to, and
+// most servers have tools for several of them, so the thing a request names tells tools apart better than its verb.
+const ACTION_WORDS = new Set(
+  (
+    'get fetch retrieve obtain show display view return find search look lookup query seek locate discover create make ' +
+    'generate build produce new add insert update edit modify change alter revise set replace delete remove erase clear ' +
+    'drop read open load write save store persist export run execute call invoke start launch trigger list browse ' +
+    'enumerate send post publish share convert transform compare'
+  )
+    .split(' ')
+    .map((w) => processTerm(w) ?? w),
+);
+
+export function isActionWord(term: string): boolean {
+  return ACTION_WORDS.has(term);
 }

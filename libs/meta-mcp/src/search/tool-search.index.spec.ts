@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { evaluate, loadServers } from '../../../../test/support/livemcpbench.js';
+import { readFileSync } from 'node:fs';
+import { evaluate, loadServers, type DatasetName } from '../../../../test/support/livemcpbench.js';
 import { analyze, porterStem, tokenize } from './tokenize.js';
-import { ToolSearchIndex, type SearchableTool } from './tool-search.index.js';
+import { ToolSearchIndex, type RankingOptions, type SearchableTool } from './tool-search.index.js';
 
 const tool = (name: string, description: string, properties: Record<string, unknown> = {}): SearchableTool => ({
   name,
@@ -38,10 +39,9 @@ describe('tokenize', () => {
     expect(porterStem('news')).toBe('news');
   });
 
-  it('turns Han runs into overlapping bigrams plus the English of the words the glossary knows', () => {
-    expect(analyze('搜索关键词')).toEqual(['搜索', '索关', '关键', '键词', 'search', 'keyword']);
-    expect(analyze('获取 BBC 新闻')).toEqual(['bbc', '获取', 'get', '新闻', 'news']);
-    expect(analyze('获取 BBC 新闻', false)).toEqual(['bbc', '获取', '新闻']);
+  it('turns Han runs into overlapping bigrams', () => {
+    expect(analyze('搜索关键词')).toEqual(['搜索', '索关', '关键', '键词']);
+    expect(analyze('获取 BBC 新闻')).toEqual(['bbc', '获取', '新闻']);
   });
 
   it('skips pasted blobs', () => {
@@ -66,24 +66,17 @@ describe('ToolSearchIndex', () => {
     expect(all[0].tool).toBe('read_file');
   });
 
-  it('finds a tool described only in Chinese from an English request', () => {
-    const index = fixture();
-    index.setServer('trends', undefined, [tool('get-weibo-trending', '获取微博热搜榜单，展示当下最热门的社会话题')]);
-    expect(index.search('social topics').matches[0].tool).toBe('get-weibo-trending');
-    const plain = new ToolSearchIndex({ glossary: false });
-    plain.setServer('trends', undefined, [tool('get-weibo-trending', '获取微博热搜榜单，展示当下最热门的社会话题')]);
-    expect(plain.search('social topics').matches).toEqual([]);
-  });
-
-  it('expands everyday request words to catalog words', () => {
-    const diff = tool('text_diff', 'Compare two text files and show differences');
+  it('routes to the server whose catalog is about the thing asked for (server-then-tool)', () => {
     const index = new ToolSearchIndex();
-    index.setServer('text', undefined, [diff]);
-    // "changed" stands for diff/compare.
-    expect(index.search('what changed in my logs since yesterday').matches[0]?.tool).toBe('text_diff');
-    const plain = new ToolSearchIndex({ synonymWeight: 0 });
-    plain.setServer('text', undefined, [diff]);
-    expect(plain.search('what changed in my logs since yesterday').matches).toEqual([]);
+    index.setServer('tracker', 'Issue tracker', [
+      tool('search', 'Search by keywords'),
+      tool('create_issue', 'Open a new issue'),
+      tool('close_issue', 'Close an issue'),
+    ]);
+    index.setServer('wiki', 'Team wiki', [tool('search', 'Search by keywords'), tool('get_page', 'Get a wiki page')]);
+    const ranked = index.search('search issues').matches.map((m) => `${m.server}/${m.tool}`);
+    expect(ranked[0]).toMatch(/^tracker\//);
+    expect(ranked.indexOf('tracker/search')).toBeLessThan(ranked.indexOf('wiki/search'));
   });
 
   it('restricts to one server', () => {
@@ -143,6 +136,27 @@ describe('ToolSearchIndex', () => {
     ]);
     expect(plain.search('where can I park').matches.map((m) => m.tool)).toEqual(['find_parking']);
   });
+
+  it('a tool whose name the request spells out outranks a server that is about the same words', () => {
+    const build = (options: Partial<RankingOptions> = {}) => {
+      const index = new ToolSearchIndex(options);
+      index.setServer('trends', 'Trending lists', [
+        tool('get-bbc-news', '获取 BBC 新闻，提供全球新闻、商业、政治等资讯'),
+        tool('get-weibo-trending', 'Weibo hot searches'),
+      ]);
+      index.setServer('finance', 'Finance: stock quotes, finance news, companies', [
+        tool('search', 'Search finance news, quotes and companies'),
+        tool('get_ticker_news', 'Finance news of a ticker'),
+        tool('get_quote', 'Stock quote of a ticker'),
+        tool('get_finance_report', 'Finance report: market news and stocks'),
+      ]);
+      return index;
+    };
+    const query = "get today's bbc news, finance related";
+    expect(build().search(query).matches[0].tool).toBe('get-bbc-news');
+    // Without the name-coverage bonus the finance server's weight puts its report first.
+    expect(build({ nameCover: 0 }).search(query).matches[0].tool).toBe('get_finance_report');
+  });
 });
 
 function asTool(m: { tool: string; description: string; inputSchema: Record<string, unknown> }): SearchableTool {
@@ -153,15 +167,68 @@ function req(...names: string[]): Record<string, unknown> {
   return { type: 'object', properties: Object.fromEntries(names.map((n) => [n, { type: 'string' }])), required: names };
 }
 
-describe('LiveMCPBench dev split', () => {
-  // Floors sit just under the tuned figures (dev R@5 54.1, nDCG@5 50.8) so a ranking regression fails here.
-  it('keeps Recall@5 and nDCG@5 above their floors', () => {
+// The examples of issue 17, on the real tool lists of four reference servers (test/fixtures/reference-catalogs.json,
+// captured from their tools/list by test/fixtures/capture-reference-catalogs.ts).
+describe('a gateway with filesystem, memory, sequential-thinking and everything', () => {
+  const catalogs = JSON.parse(
+    readFileSync(new URL('../../../../test/fixtures/reference-catalogs.json', import.meta.url), 'utf8'),
+  ) as { server: string; tools: SearchableTool[] }[];
+  const index = new ToolSearchIndex();
+  for (const { server, tools } of catalogs) index.setServer(server, undefined, tools);
+  const servers = (query: string) => index.search(query).matches.map((m) => m.server);
+
+  it('"store a memory" ranks a memory tool first', () => {
+    expect(servers('store a memory')[0]).toBe('memory');
+  });
+
+  it('"remember that Bob prefers email" shares no word with any tool, yet returns memory tools, marked partial', () => {
+    const result = index.search('remember that Bob prefers email');
+    expect(result.partial).toBe(true);
+    expect(result.matches.map((m) => m.server)).toContain('memory');
+  });
+
+  it('"delete a file" ranks file tools above tools that delete something else', () => {
+    const { matches } = index.search('delete a file');
+    expect(matches[0].server).toBe('filesystem');
+    expect(matches.slice(0, 5).map((m) => `${m.server}/${m.tool}`)).not.toContain('memory/delete_relations');
+  });
+
+  it('still finds the obvious ones', () => {
+    expect(index.search('add two numbers').matches[0].tool).toBe('get-sum');
+    expect(index.search('think through a problem step by step').matches[0].tool).toBe('sequentialthinking');
+    expect(index.search('search the knowledge graph').matches[0].tool).toBe('search_nodes');
+  });
+});
+
+describe('never empty-handed', () => {
+  it('a misspelt request finds the nearest spelling and says it is partial', () => {
+    const result = fixture().search('wether forcast');
+    expect(result.partial).toBe(true);
+    expect(result.matches[0].tool).toBe('getWeatherForecast');
+  });
+
+  it('a request with an exact word is not partial', () => {
+    expect(fixture().search('weather').partial).toBeUndefined();
+  });
+
+  it('nothing spelt alike still returns nothing', () => {
+    expect(fixture().search('zzyzx')).toEqual({ matches: [], total: 0 });
+  });
+});
+
+// Floors sit just under the dev figures bench/search-eval.ts measured, so a ranking regression on any set fails here.
+describe('dev splits of every tool-retrieval set', () => {
+  const floors: [DatasetName, number, number, number][] = [
+    ['livemcpbench', 527, 45, 42],
+    ['metatool', 199, 64, 55],
+    ['apify-evals', 534, 79, 64],
+  ];
+  it.each(floors)('%s keeps Recall@5 and nDCG@5 above their floors', (dataset, tools, recall5, ndcg5) => {
     const index = new ToolSearchIndex();
-    for (const s of loadServers()) index.setServer(s.server, s.description, s.tools);
-    expect(index.size).toBe(527);
-    const result = evaluate((q) => index.search(q, { limit: 10 }).matches.map((m) => m.tool), 'dev');
-    expect(result.n).toBe(50);
-    expect(result.recall5).toBeGreaterThanOrEqual(53);
-    expect(result.ndcg5).toBeGreaterThanOrEqual(49.5);
+    for (const s of loadServers(dataset)) index.setServer(s.server, s.description, s.tools);
+    expect(index.size).toBe(tools);
+    const result = evaluate((q) => index.search(q, { limit: 10 }).matches.map((m) => m.tool), 'dev', dataset);
+    expect(result.recall5).toBeGreaterThanOrEqual(recall5);
+    expect(result.ndcg5).toBeGreaterThanOrEqual(ndcg5);
   });
 });

@@ -1,6 +1,8 @@
 import { Bm25Index } from './bm25.js';
-import { analyze as analyzeText, isQueryFiller } from './tokenize.js';
-import { synonymsOf } from './synonyms.js';
+import { gloss, hasHan, loadGlossary, loadedGlossary, type Glossary } from './cjk-gloss.js';
+import { FuzzyTerms } from './fuzzy-terms.js';
+import { linkSiblings, type LinkDoc } from './producer-links.js';
+import { analyze, identifierWords, isActionWord, isQueryFiller } from './tokenize.js';
 
 export interface SearchableTool {
   name: string;
@@ -18,41 +20,76 @@ export interface ToolMatch {
   inputSchema: Record<string, unknown>;
 }
 
-/** Ranking knobs; the defaults are what the LiveMCPBench dev split favoured (bench/search-eval.ts prints ablations). */
+export interface SearchResult {
+  matches: ToolMatch[];
+  total: number;
+  /** True when no word of the query is in any tool: the matches are the nearest spellings only. */
+  partial?: boolean;
+}
+
+/**
+ * Ranking knobs. Every one is a property of how people ask for tools and how tool catalogs are written, not of one
+ * catalog's vocabulary; the defaults were chosen on the dev splits of every set bench/search-eval.ts knows.
+ */
 export interface RankingOptions {
-  /** Field weights; a field weighted 0 is left out of the index. */
+  /** Field weights of the per-field BM25 (as MiniSearch sums it); a field weighted 0 is left out of the index. */
   boosts: Record<SearchField, number>;
   bm25: { k: number; b: number; d: number };
   /** Drop conversational filler ("help me", "I want") from queries. */
   dropFiller: boolean;
-  /** Weight of query-side synonyms (synonyms.ts: file formats, API verbs, everyday words); 0 turns them off. */
-  synonymWeight: number;
-  /** Query terms are weighted by (server-level idf)^power: words every server uses say little about which tool is meant. */
+  /** Weight of generic action verbs (get, create, delete...) against the words naming what a tool works on. */
+  actionWeight: number;
+  /** Server-then-tool routing: share of its server's score (whole catalog as one document) a tool adds to its own. */
+  routeWeight: number;
+  /** Query terms are weighted by (server-level idf)^power: words every server uses say little about which is meant. */
   serverIdfPower: number;
+  /**
+   * When no word of a query is in any tool: weight of the near spellings (fuzzy-terms.ts) that stand in for its words.
+   * 0 lets such a query come back empty.
+   */
+  fuzzyWeight: number;
+  /** Factor on tools that match only the query's action verbs when other tools match the things it names. */
+  verbOnlyFactor: number;
   /** Share of a tool's score passed to the sibling that produces its required inputs (geocode before nearby search). */
   chainLift: number;
-  /** Add English words for the Chinese words of descriptions and queries (glossary.ts). */
-  glossary: boolean;
+  /**
+   * Weight of the English glosses (cjk-gloss.ts) of a Chinese query's words, beside its own characters; the glosses
+   * of Chinese tool text are the `gloss` field. 0 (and a `gloss` boost of 0) leaves the dictionary unloaded.
+   */
+  queryGlossWeight: number;
+  /**
+   * Added (on the scale of the best tool's 1) to a tool by the share of its name's words the query has, verbs
+   * included, raised to `nameCoverPower`: "get output of my actor" names get-actor-output outright.
+   */
+  nameCover: number;
+  nameCoverPower: number;
 }
 
-export type SearchField = 'name' | 'title' | 'summary' | 'description' | 'params' | 'server';
+export type SearchField = 'name' | 'title' | 'summary' | 'description' | 'params' | 'server' | 'gloss';
 
 export const DEFAULT_RANKING: RankingOptions = {
-  boosts: { name: 1, title: 1, summary: 1, description: 1, params: 0.5, server: 0.5 },
+  boosts: { name: 2, title: 1, summary: 0, description: 1, params: 0.5, server: 0.5, gloss: 0.5 },
   bm25: { k: 1.2, b: 0.75, d: 0 },
   dropFiller: true,
-  synonymWeight: 1,
-  serverIdfPower: 3,
+  actionWeight: 0.5,
+  routeWeight: 0.3,
+  serverIdfPower: 1,
+  fuzzyWeight: 0.5,
+  verbOnlyFactor: 0.3,
   chainLift: 0.6,
-  glossary: true,
+  queryGlossWeight: 0.5,
+  nameCover: 0.25,
+  nameCoverPower: 2,
 };
 
-interface ToolDoc extends Record<SearchField, string> {
+interface ToolDoc extends Record<SearchField, string>, LinkDoc {
+  /** Analysed terms of its name, title and server name: what a partial match may stand in for. */
+  nameTerms: Set<string>;
+  /** The distinct words of its name alone. */
+  nameWords: string[];
   serverName: string;
   tool: string;
   inputSchema: Record<string, unknown>;
-  /** Analysed names of the required parameters, for producer links. */
-  required: Set<string>;
 }
 
 interface Hit {
@@ -60,87 +97,138 @@ interface Hit {
   score: number;
 }
 
-// A producer must explain enough rare vocabulary of a consumer's inputs (summed idf, as a share of the largest
-// possible idf ln N, so small catalogs link too): "data" alone links nothing.
-const MIN_LINK_IDF = 0.4;
-const MIN_LINK_SHARE = 0.5;
 // Bounds the cost of a pasted document used as a query; real requests stay well below it.
 const MAX_QUERY_TERMS = 128;
 const MAX_LIFTERS = 30;
+// Near spellings, when nothing else matches: the best ones per word down to this similarity beat an empty answer.
+const FUZZY_MIN = 0.2;
+const FUZZY_PER_TERM = 2;
+// The server view: a server's name and description, its tool names, and its tool descriptions.
+const SERVER_BOOSTS = [1, 1, 0.5];
 
 export class ToolSearchIndex {
   private readonly options: RankingOptions;
   private readonly fields: SearchField[];
   private readonly bm25: Bm25Index;
+  private readonly servers: Bm25Index;
   /** Documents by number (the BM25 index's key); numbers of removed tools are reused. */
   private readonly docs: (ToolDoc | undefined)[] = [];
   private readonly free: number[] = [];
   private readonly idsByServer = new Map<string, number[]>();
+  /** Server number in the server view, by name; numbers of removed servers are reused. */
+  private readonly serverNumbers = new Map<string, number>();
+  private readonly freeServers: number[] = [];
+  private nextServerNumber = 0;
   /** Per server, the set of terms its whole catalog uses; and per term, how many servers use it. */
   private readonly serverTerms = new Map<string, Set<string>>();
   private readonly serverDf = new Map<string, number>();
-  /** Per tool, its description/params terms; and per term, how many tools use it (for link idf). */
-  private readonly toolTerms = new Map<number, Set<string>>();
+  /** Per term, how many tools use it (for link idf); and how many use it in their name, title or server name. */
   private readonly toolDf = new Map<string, number>();
+  private readonly nameDf = new Map<string, number>();
   /** consumer -> producers; derived from catalog-wide idf, so rebuilt lazily after any catalog change. */
   private producers = new Map<number, [number, number][]>();
   private linkedServers = new Set<string>();
+  /** Near spellings among the terms of tool and server names; dropped at every catalog change. */
+  private fuzzy: FuzzyTerms | undefined;
   private count = 0;
-  private readonly analyze: (text: string) => string[];
 
   constructor(options: Partial<RankingOptions> = {}) {
     this.options = { ...DEFAULT_RANKING, ...options };
-    const { boosts, bm25, glossary } = this.options;
-    this.analyze = (text) => analyzeText(text, glossary);
+    const { boosts, bm25 } = this.options;
     this.fields = (Object.keys(boosts) as SearchField[]).filter((f) => boosts[f] > 0);
     this.bm25 = new Bm25Index(
       this.fields.map((f) => boosts[f]),
       bm25,
     );
+    this.servers = new Bm25Index(SERVER_BOOSTS, bm25);
   }
 
   get size(): number {
     return this.count;
   }
 
+  /** One tool as a match (score 0), or undefined if the server has no such tool. */
+  lookup(server: string, tool: string): ToolMatch | undefined {
+    for (const id of this.idsByServer.get(server) ?? []) {
+      const doc = this.docs[id]!;
+      if (doc.tool === tool) {
+        return { server, tool, description: doc.description, score: 0, inputSchema: doc.inputSchema };
+      }
+    }
+    return undefined;
+  }
+
   /** Replace the whole catalog of one server (incremental: only that server's documents change). */
   setServer(server: string, serverDescription: string | undefined, tools: SearchableTool[]): void {
     this.removeServer(server);
-    const byName = new Map<string, ToolDoc>();
+    const dict = this.glossaryFor(serverDescription, tools);
+    const glossOf = (text: string) => (dict ? analyze(gloss(text, dict)) : []);
+    const head = analyze(`${server} ${serverDescription ?? ''}`);
+    const headGloss = glossOf(serverDescription ?? '');
+    head.push(...headGloss);
+    const serverName = analyze(server);
+    // Each text is analysed once; the field lists, link terms, name terms and the server view share the results.
+    const byName = new Map<string, { doc: ToolDoc; fields: Record<SearchField, string[]> }>();
     for (const tool of tools) {
       const description = tool.description ?? '';
       const annotationTitle = typeof tool.annotations?.title === 'string' ? tool.annotations.title : '';
+      const title = tool.title ?? annotationTitle;
+      const params = schemaText(tool.inputSchema);
+      const summary = firstSentence(description);
+      const fields: Record<SearchField, string[]> = {
+        name: analyze(tool.name),
+        title: analyze(title),
+        summary: this.options.boosts.summary > 0 ? analyze(summary) : [],
+        description: analyze(description),
+        params: analyze(params),
+        server: head,
+        gloss: glossOf(`${tool.name} ${title} ${description} ${params}`),
+      };
       // A name repeated within one server collides; the last definition wins, as a client would see it.
       byName.set(tool.name, {
-        serverName: server,
-        tool: tool.name,
-        name: tool.name,
-        title: tool.title ?? annotationTitle,
-        summary: firstSentence(description),
-        description,
-        params: schemaText(tool.inputSchema),
-        server: `${server} ${serverDescription ?? ''}`,
-        inputSchema: tool.inputSchema ?? {},
-        required: new Set(this.analyze(requiredParams(tool.inputSchema).join(' '))),
+        fields,
+        doc: {
+          serverName: server,
+          tool: tool.name,
+          name: tool.name,
+          title,
+          summary,
+          description,
+          params,
+          server: `${server} ${serverDescription ?? ''}`,
+          gloss: '',
+          inputSchema: tool.inputSchema ?? {},
+          required: new Set(analyze(requiredParams(tool.inputSchema).join(' '))),
+          terms: new Set([...fields.name, ...fields.title, ...fields.description, ...fields.params]),
+          nameTerms: new Set([...fields.name, ...fields.title, ...serverName]),
+          nameWords: [...new Set(identifierWords(tool.name))],
+        },
       });
     }
-    const catalogTerms = new Set(this.analyze(`${server} ${serverDescription ?? ''}`));
+    const catalogTerms = new Set(head);
+    const names: string[] = [];
+    const texts: string[] = [];
     const ids: number[] = [];
-    for (const doc of byName.values()) {
+    for (const { doc, fields } of byName.values()) {
       const id = this.free.pop() ?? this.docs.length;
       this.docs[id] = doc;
       ids.push(id);
       this.bm25.set(
         id,
-        this.fields.map((f) => this.analyze(doc[f])),
+        this.fields.map((f) => fields[f]),
       );
-      const terms = new Set(this.analyze(`${doc.name} ${doc.title} ${doc.description} ${doc.params}`));
-      this.toolTerms.set(id, terms);
-      for (const t of terms) {
+      for (const t of doc.terms) {
         this.toolDf.set(t, (this.toolDf.get(t) ?? 0) + 1);
         catalogTerms.add(t);
       }
+      for (const t of fields.gloss) catalogTerms.add(t);
+      for (const t of doc.nameTerms) this.nameDf.set(t, (this.nameDf.get(t) ?? 0) + 1);
+      names.push(...fields.name, ...fields.title);
+      texts.push(...fields.description, ...fields.params, ...fields.gloss);
     }
+    const number = this.freeServers.pop() ?? this.nextServerNumber++;
+    this.serverNumbers.set(server, number);
+    this.servers.set(number, [head, names, texts]);
     for (const t of catalogTerms) this.serverDf.set(t, (this.serverDf.get(t) ?? 0) + 1);
     this.serverTerms.set(server, catalogTerms);
     this.idsByServer.set(server, ids);
@@ -153,11 +241,15 @@ export class ToolSearchIndex {
     if (!ids) return;
     for (const id of ids) {
       this.bm25.delete(id);
+      for (const t of this.docs[id]!.terms) decrement(this.toolDf, t);
+      for (const t of this.docs[id]!.nameTerms) decrement(this.nameDf, t);
       this.docs[id] = undefined;
       this.free.push(id);
-      for (const t of this.toolTerms.get(id) ?? []) decrement(this.toolDf, t);
-      this.toolTerms.delete(id);
     }
+    const number = this.serverNumbers.get(server)!;
+    this.servers.delete(number);
+    this.serverNumbers.delete(server);
+    this.freeServers.push(number);
     for (const t of this.serverTerms.get(server) ?? []) decrement(this.serverDf, t);
     this.serverTerms.delete(server);
     this.idsByServer.delete(server);
@@ -165,19 +257,20 @@ export class ToolSearchIndex {
     this.invalidateLinks();
   }
 
-  search(query: string, opts: { limit?: number; server?: string } = {}): { matches: ToolMatch[]; total: number } {
+  search(query: string, opts: { limit?: number; server?: string } = {}): SearchResult {
     const limit = opts.limit ?? 10;
-    const weights = this.queryWeights(query);
-    if (weights.size === 0 || this.count === 0) return { matches: [], total: 0 };
-    const { score, matched, touched } = this.bm25.search(weights);
-    const only = opts.server;
-    const hits: Hit[] = [];
-    for (const id of touched) {
-      if (only !== undefined && this.docs[id]!.serverName !== only) continue;
-      // Like MiniSearch: a tool matching more of the query's terms is worth proportionally more.
-      hits.push({ id, score: score[id] * matched[id] });
+    const none: SearchResult = { matches: [], total: 0 };
+    if (this.count === 0) return none;
+    const terms = this.queryTerms(query);
+    if (terms.size === 0) return none;
+    let hits = this.score(this.weigh(terms), opts.server);
+    let partial = false;
+    if (hits.length === 0 && this.options.fuzzyWeight > 0) {
+      // Nothing matched: the nearest spellings of its words, however far, rather than an empty answer.
+      hits = this.score(this.weigh(this.nearSpellings(terms)), opts.server);
+      partial = true;
     }
-    if (hits.length === 0) return { matches: [], total: 0 };
+    if (hits.length === 0) return none;
     const scored = this.liftProducers(hits);
     const matches = scored.slice(0, limit).map(({ id, score }) => {
       const doc = this.docs[id]!;
@@ -189,103 +282,161 @@ export class ToolSearchIndex {
         inputSchema: doc.inputSchema,
       };
     });
-    return { matches, total: scored.length };
+    return partial ? { matches, total: scored.length, partial } : { matches, total: scored.length };
   }
 
-  /** Query terms with their weights: filler dropped, synonyms added, and each weighted by how topical it is. */
-  private queryWeights(query: string): Map<string, number> {
-    const { dropFiller, synonymWeight, serverIdfPower } = this.options;
+  /**
+   * The query's terms with their base weights: filler dropped, action verbs below the words naming things, and the
+   * English glosses of its Chinese words below its own words.
+   */
+  private queryTerms(query: string): Map<string, number> {
+    const { dropFiller, actionWeight, queryGlossWeight } = this.options;
     const weights = new Map<string, number>();
-    for (const term of this.analyze(query)) {
-      if (weights.size >= MAX_QUERY_TERMS) break;
-      if (!(dropFiller && isQueryFiller(term))) weights.set(term, 1);
-    }
-    if (synonymWeight > 0) {
-      for (const term of [...weights.keys()]) {
-        for (const syn of synonymsOf(term)) if (!weights.has(syn)) weights.set(syn, synonymWeight);
+    const add = (terms: string[], factor: number) => {
+      for (const term of terms) {
+        if (weights.size >= MAX_QUERY_TERMS) break;
+        if (weights.has(term) || (dropFiller && isQueryFiller(term))) continue;
+        weights.set(term, factor * (isActionWord(term) ? actionWeight : 1));
       }
-    }
-    if (serverIdfPower > 0) {
-      const n = this.serverTerms.size;
-      // A word every server uses keeps a small weight rather than none: with a single server, every word is one.
-      const floor = Math.log((n + 1) / (n + 0.5)) / Math.log(n + 1);
-      for (const [term, w] of weights) {
-        const idf = Math.log((n + 1) / ((this.serverDf.get(term) ?? 0) + 1)) / Math.log(n + 1);
-        weights.set(term, w * Math.max(idf, floor) ** serverIdfPower);
-      }
+    };
+    add(analyze(query), 1);
+    if (queryGlossWeight > 0 && hasHan(query)) {
+      // The dictionary is loaded by index builds, never by a request: until a catalog needed it, or a load started
+      // here has finished, a Chinese query matches by its characters alone.
+      const dict = loadedGlossary();
+      if (dict) add(analyze(gloss(query, dict)), queryGlossWeight);
+      else setImmediate(loadGlossary);
     }
     return weights;
   }
 
-  /** Scores normalised to the best hit, then each tool lifts the siblings that produce its required inputs. */
+  /** The dictionary, loaded when this catalog has Chinese text and the ranking uses glosses. */
+  private glossaryFor(serverDescription: string | undefined, tools: SearchableTool[]): Glossary | undefined {
+    if (this.options.boosts.gloss <= 0) return undefined;
+    const chinese =
+      hasHan(serverDescription ?? '') ||
+      tools.some((t) => hasHan(`${t.name} ${t.title ?? ''} ${t.description ?? ''} ${schemaText(t.inputSchema)}`));
+    return chinese ? loadGlossary() : undefined;
+  }
+
+  /** Each word no tool uses, replaced by up to two of the catalog's terms spelt most like it. */
+  private nearSpellings(terms: Map<string, number>): Map<string, number> {
+    const near = new Map<string, number>();
+    const fuzzy = this.fuzzyTerms();
+    for (const [term, w] of terms) {
+      for (const { term: t, similarity } of fuzzy.similar(term, FUZZY_MIN, FUZZY_PER_TERM)) {
+        near.set(t, Math.max(w * this.options.fuzzyWeight * similarity, near.get(t) ?? 0));
+      }
+    }
+    return near;
+  }
+
+  /** Each term weighted by how topical it is: (server-level idf)^power. */
+  private weigh(terms: Map<string, number>): Map<string, number> {
+    const { serverIdfPower } = this.options;
+    if (serverIdfPower <= 0) return terms;
+    const n = this.serverTerms.size;
+    // A word every server uses keeps a small weight rather than none: with a single server, every word is one.
+    const floor = Math.log((n + 1) / (n + 0.5)) / Math.log(n + 1);
+    const weights = new Map<string, number>();
+    for (const [term, w] of terms) {
+      const idf = Math.log((n + 1) / ((this.serverDf.get(term) ?? 0) + 1)) / Math.log(n + 1);
+      weights.set(term, w * Math.max(idf, floor) ** serverIdfPower);
+    }
+    return weights;
+  }
+
+  /** Field-weighted BM25 per tool (times the share of query terms matched, like MiniSearch), plus its server's routed share. */
+  private score(weights: Map<string, number>, only: string | undefined): Hit[] {
+    const naming = this.namingTerms(weights);
+    const named = naming && new Set(this.bm25.search(naming).touched);
+    const { score, matched, touched } = this.bm25.search(weights);
+    const hits: Hit[] = [];
+    let best = 0;
+    for (const id of touched) {
+      if (only !== undefined && this.docs[id]!.serverName !== only) continue;
+      let s = score[id] * matched[id];
+      if (named?.size && !named.has(id)) s *= this.options.verbOnlyFactor;
+      hits.push({ id, score: s });
+      best = Math.max(best, s);
+    }
+    if (hits.length === 0) return hits;
+    for (const h of hits) h.score /= best || 1;
+    const { nameCover, nameCoverPower } = this.options;
+    if (nameCover > 0) {
+      for (const h of hits) {
+        const words = this.docs[h.id]!.nameWords;
+        let named = 0;
+        for (const w of words) if (weights.has(w)) named++;
+        if (named > 0) h.score += nameCover * (named / words.length) ** nameCoverPower;
+      }
+    }
+    const { routeWeight } = this.options;
+    if (routeWeight > 0 && only === undefined) {
+      // Servers are routed to by the things a request names, when it names any a server has.
+      const server = this.servers.search(named?.size ? naming! : weights);
+      let top = 0;
+      for (const n of server.touched) top = Math.max(top, server.score[n] * server.matched[n]);
+      if (top > 0) {
+        for (const h of hits) {
+          const n = this.serverNumbers.get(this.docs[h.id]!.serverName)!;
+          h.score += (routeWeight * server.score[n] * server.matched[n]) / top;
+        }
+      }
+    }
+    return hits;
+  }
+
+  /** The query's terms other than its action verbs, when it has both: "delete a file" is about files first. */
+  private namingTerms(weights: Map<string, number>): Map<string, number> | undefined {
+    if (this.options.verbOnlyFactor >= 1) return undefined;
+    const things = new Map([...weights].filter(([term]) => !isActionWord(term)));
+    return things.size > 0 && things.size < weights.size ? things : undefined;
+  }
+
+  /** Each tool lifts the siblings that produce its required inputs. */
   private liftProducers(hits: Hit[]): Hit[] {
     hits.sort((a, b) => b.score - a.score);
-    const top = hits[0].score > 0 ? hits[0].score : 1;
-    for (const h of hits) h.score /= top;
     const { chainLift } = this.options;
     if (chainLift <= 0) return hits;
+    const top = hits[0].score > 0 ? hits[0].score : 1;
     const lift = new Map<number, number>();
     // Only strong hits lend weight; the long tail of one-word matches would add time, not order.
     for (const { id, score } of hits.slice(0, MAX_LIFTERS)) {
       for (const [producer, strength] of this.producersOf(id)) {
-        lift.set(producer, Math.max(lift.get(producer) ?? 0, strength * score));
+        lift.set(producer, Math.max(lift.get(producer) ?? 0, (strength * score) / top));
       }
     }
     if (lift.size === 0) return hits;
     for (const h of hits) {
       const v = lift.get(h.id);
       if (v !== undefined) {
-        h.score += chainLift * v;
+        h.score += chainLift * v * top;
         lift.delete(h.id);
       }
     }
-    for (const [id, v] of lift) hits.push({ id, score: chainLift * v });
+    for (const [id, v] of lift) hits.push({ id, score: chainLift * v * top });
     return hits.sort((a, b) => b.score - a.score);
   }
 
+  private fuzzyTerms(): FuzzyTerms {
+    return (this.fuzzy ??= new FuzzyTerms(this.nameDf.keys()));
+  }
+
   private invalidateLinks(): void {
+    this.fuzzy = undefined;
     this.producers = new Map();
     this.linkedServers = new Set();
   }
 
   private producersOf(id: number): [number, number][] {
     const server = this.docs[id]!.serverName;
-    if (!this.linkedServers.has(server)) this.linkServer(server);
-    return this.producers.get(id) ?? [];
-  }
-
-  /**
-   * A sibling produces a tool's input when its description names the rare words of that tool's required
-   * parameters without taking them itself: geocode_address mentions latitude/longitude, which
-   * find_nearby_places requires. Agents call such producers first, so they belong next to their consumers.
-   */
-  private linkServer(server: string): void {
-    this.linkedServers.add(server);
-    const ids = this.idsByServer.get(server) ?? [];
-    const n = this.count;
-    const idf = (t: string) => Math.log(n / Math.max(1, this.toolDf.get(t) ?? 0));
-    const minCovered = MIN_LINK_IDF * Math.log(n);
-    for (const consumer of ids) {
-      const need = this.docs[consumer]!.required;
-      let needIdf = 0;
-      for (const t of need) needIdf += idf(t);
-      if (needIdf === 0) continue;
-      const links: [number, number][] = [];
-      for (const producer of ids) {
-        if (producer === consumer) continue;
-        const takes = this.docs[producer]!.required;
-        const says = this.toolTerms.get(producer)!;
-        let covered = 0;
-        let shared = 0;
-        for (const t of need) {
-          if (takes.has(t)) shared++;
-          else if (says.has(t)) covered += idf(t);
-        }
-        const share = covered / needIdf;
-        if (shared * 2 < need.size && covered >= minCovered && share >= MIN_LINK_SHARE) links.push([producer, share]);
-      }
-      if (links.length > 0) this.producers.set(consumer, links);
+    if (!this.linkedServers.has(server)) {
+      this.linkedServers.add(server);
+      const links = linkSiblings(this.idsByServer.get(server) ?? [], (i) => this.docs[i]!, this.toolDf, this.count);
+      for (const [consumer, producers] of links) this.producers.set(consumer, producers);
     }
+    return this.producers.get(id) ?? [];
   }
 }
 

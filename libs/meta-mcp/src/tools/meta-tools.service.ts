@@ -89,13 +89,14 @@ export class MetaToolsService {
     }
   }
 
-  private search(query: string, limit: number, server: string | undefined): CallToolResult {
+  private async search(query: string, limit: number, server: string | undefined): Promise<CallToolResult> {
     if (server !== undefined && !this.registry.find(server)) return toolError(this.unknownServer(server));
     const started = performance.now();
-    const { matches, total } = this.index.index.search(query, { limit, server });
+    const { matches, total, partial } = await this.index.search(query, { limit, server });
     this.metrics.observeSearch((performance.now() - started) / 1000);
-    // An empty answer must still tell the model what to do next.
-    if (total === 0) return structured({ query, matches, total, hint: NO_MATCH_HINT(this.registry.names()) });
+    // An empty answer, or one of near spellings only, must still tell the model what to do next.
+    if (total === 0 || partial)
+      return structured({ query, matches, total, hint: NO_MATCH_HINT(this.registry.names()) });
     return structured({ query, matches, total });
   }
 

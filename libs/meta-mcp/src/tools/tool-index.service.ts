@@ -1,17 +1,40 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { BackendRegistry, type Backend } from '@gateway/backends';
-import { ToolSearchIndex } from '../search/tool-search.index.js';
+import { GatewayConfig } from '@gateway/config';
+import { HealthComponents } from '@gateway/health';
+import { DenseToolSearch } from '../search/dense-search.js';
+import { EmbeddingsClient } from '../search/embeddings.client.js';
+import { ToolSearchIndex, type SearchResult, type ToolMatch } from '../search/tool-search.index.js';
+
+// Both rankings are cut at this depth before fusion; reciprocal-rank fusion constant (Cormack et al. 2009).
+const FUSION_DEPTH = 50;
+const RRF_K = 60;
 
 /**
  * Keeps the search index in step with every backend's catalog: each time a backend's tool list arrives (at
  * connect, on list_changed, after a TTL refresh), only that backend's documents are replaced. Searching never
- * waits for a backend; a sleeping or failed backend keeps its last catalog.
+ * waits for a backend; a sleeping or failed backend keeps its last catalog. With `meta_mcp.search.embeddings` set,
+ * the same catalogs are embedded too and each search fuses the lexical and the dense ranking; whenever the endpoint
+ * fails, search ranks lexically alone and /health says why.
  */
 @Injectable()
 export class ToolIndexService implements OnApplicationBootstrap {
   readonly index = new ToolSearchIndex();
+  private readonly dense: DenseToolSearch | undefined;
+  private readonly denseWeight: number;
 
-  constructor(private readonly registry: BackendRegistry) {
+  constructor(
+    private readonly registry: BackendRegistry,
+    config: GatewayConfig,
+    health: HealthComponents,
+  ) {
+    const embeddings = config.meta_mcp.search.embeddings;
+    this.denseWeight = embeddings?.weight ?? 0;
+    if (embeddings) {
+      const dense = new DenseToolSearch(new EmbeddingsClient(embeddings), embeddings.timeout);
+      this.dense = dense;
+      health.register('search_embeddings', () => dense.status());
+    }
     for (const backend of registry.list()) {
       backend.on('tools', () => this.reindex(backend));
     }
@@ -21,7 +44,34 @@ export class ToolIndexService implements OnApplicationBootstrap {
     for (const backend of this.registry.list()) if (backend.catalog.list) this.reindex(backend);
   }
 
+  /** The lexical ranking, fused with the dense one when embeddings are configured and answering. */
+  async search(query: string, opts: { limit: number; server?: string }): Promise<SearchResult> {
+    const lexical = this.index.search(
+      query,
+      this.dense ? { ...opts, limit: Math.max(opts.limit, FUSION_DEPTH) } : opts,
+    );
+    const dense = this.dense && (await this.dense.rank(query, FUSION_DEPTH, opts.server));
+    if (!dense) return { ...lexical, matches: lexical.matches.slice(0, opts.limit) };
+    const fused = new Map<string, { match: ToolMatch; score: number }>();
+    const add = (match: ToolMatch | undefined, rank: number, weight: number) => {
+      if (!match) return;
+      const key = `${match.server}\u0000${match.tool}`;
+      const entry = fused.get(key) ?? { match, score: 0 };
+      entry.score += weight / (RRF_K + rank + 1);
+      fused.set(key, entry);
+    };
+    lexical.matches.forEach((match, rank) => add(match, rank, 1 - this.denseWeight));
+    dense.forEach((hit, rank) => add(this.index.lookup(hit.server, hit.tool), rank, this.denseWeight));
+    const ranked = [...fused.values()].sort((a, b) => b.score - a.score);
+    return {
+      matches: ranked.slice(0, opts.limit).map(({ match, score }) => ({ ...match, score })),
+      total: Math.max(lexical.total, ranked.length),
+    };
+  }
+
   private reindex(backend: Backend): void {
-    this.index.setServer(backend.name, backend.config.description, backend.catalog.list ?? []);
+    const tools = backend.catalog.list ?? [];
+    this.index.setServer(backend.name, backend.config.description, tools);
+    void this.dense?.setServer(backend.name, tools);
   }
 }

@@ -1,0 +1,104 @@
+/**
+ * Converts the raw public sources kept in bench/datasets/<name>/raw into the LiveMCPBench fixture format
+ * (servers.json, queries.json; see ../../../shared/datasets/livemcpbench/README.md). Deterministic: run it again and
+ * the files come out the same. Run: node --import tsx bench/datasets/convert.ts
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const livemcpbench = path.resolve(here, '..', '..', '..', 'shared', 'datasets', 'livemcpbench');
+
+interface Tool {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+interface Server {
+  server: string;
+  description: string;
+  category: string;
+  tools: Tool[];
+}
+interface Query {
+  id: string;
+  query: string;
+  gold: string[];
+  gold_known: string[];
+  category: string;
+  split: 'dev' | 'test';
+}
+
+const read = <T>(file: string): T => JSON.parse(readFileSync(file, 'utf8')) as T;
+
+/** The split is a pure function of the id: about half dev, half test, and stable across runs and machines. */
+export function splitOf(id: string): 'dev' | 'test' {
+  return parseInt(createHash('sha256').update(id).digest('hex').slice(0, 8), 16) % 2 === 0 ? 'dev' : 'test';
+}
+
+/** Strips the stray wrapping quotes and whitespace some source queries carry. */
+const clean = (q: string) =>
+  q
+    .trim()
+    .replace(/^"+|"+$/g, '')
+    .trim();
+
+function write(name: string, servers: Server[], queries: Query[]): void {
+  const names = new Set(servers.flatMap((s) => s.tools.map((t) => t.name)));
+  for (const q of queries) q.gold_known = q.gold.filter((g) => names.has(g));
+  writeFileSync(path.join(here, name, 'servers.json'), `${JSON.stringify(servers, null, 1)}\n`);
+  writeFileSync(path.join(here, name, 'queries.json'), `${JSON.stringify(queries, null, 1)}\n`);
+  const dev = queries.filter((q) => q.split === 'dev').length;
+  const tools = servers.reduce((n, s) => n + s.tools.length, 0);
+  console.log(`${name}: ${servers.length} servers, ${tools} tools, ${queries.length} queries (${dev} dev)`);
+}
+
+/** MetaTool: each ChatGPT plugin is a server offering one tool of the same name; queries need one plugin or two. */
+function metatool(): void {
+  const raw = path.join(here, 'metatool', 'raw');
+  const plugins = read<Record<string, string>>(path.join(raw, 'plugin_des.json'));
+  const servers: Server[] = Object.entries(plugins).map(([name, description]) => ({
+    server: name,
+    description: '',
+    category: 'plugin',
+    tools: [{ name, description, inputSchema: { type: 'object', properties: {} } }],
+  }));
+  const groups = read<{ tool: string[]; queries: string[] }[]>(path.join(raw, 'multi_tool_query_golden.sample.json'));
+  const queries: Query[] = groups.flatMap((g) =>
+    g.queries.map((q, k) => {
+      const id = `multi-${g.tool.join('+')}-${k}`;
+      return { id, query: clean(q), gold: g.tool, gold_known: [], category: 'multi-tool', split: splitOf(id) };
+    }),
+  );
+  const single = read<{ offset: number; rows: [string, string][] }>(path.join(raw, 'all_clean_data.sample.json'));
+  single.rows.forEach(([q, tool], k) => {
+    const id = `single-${single.offset}-${k}`;
+    queries.push({ id, query: clean(q), gold: [tool], gold_known: [], category: 'single-tool', split: splitOf(id) });
+  });
+  write('metatool', servers, queries);
+}
+
+/** Apify MCP server evals: its 7 tools among LiveMCPBench's 70 servers as distractors. */
+function apify(): void {
+  const raw = path.join(here, 'apify-evals', 'raw');
+  const tools = read<Tool[]>(path.join(raw, 'tools.json'));
+  const cases = read<{ test_cases: { id: string; category: string; question: string; expected_tools: string[] }[] }>(
+    path.join(raw, 'test_cases.json'),
+  ).test_cases;
+  const distractors = read<Server[]>(path.join(livemcpbench, 'servers.json'));
+  const servers: Server[] = [{ server: 'apify', description: '', category: 'Apify', tools }, ...distractors];
+  const queries: Query[] = cases.map((c) => ({
+    id: c.id,
+    query: clean(c.question),
+    gold: c.expected_tools,
+    gold_known: [],
+    category: c.category,
+    split: splitOf(c.id),
+  }));
+  write('apify-evals', servers, queries);
+}
+
+metatool();
+apify();
