@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from '@gateway/auth';
 import { BackendsModule } from '@gateway/backends';
 import { GatewayConfigModule, type GatewayConfig } from '@gateway/config';
 import { HealthModule } from '@gateway/health';
@@ -19,6 +20,8 @@ export class AppModule {
         GatewayConfigModule.forRoot(config),
         LoggerModule.forRoot(loggingOptions(config, options.isTerminal ?? false)),
         MetricsModule,
+        // Before ResilienceModule: its guard must run first, so the inbound rate limit keys on a verified principal.
+        AuthModule,
         ResilienceModule,
         BackendsModule,
         HealthModule,

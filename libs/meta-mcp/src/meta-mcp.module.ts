@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '@gateway/auth';
 import { BackendsModule } from '@gateway/backends';
 import { MetricsModule } from '@gateway/metrics';
 import { AggregatedCatalogService } from './aggregated/aggregated-catalog.service.js';
@@ -21,7 +22,7 @@ import { SchemaValidator } from './tools/schema-validator.js';
 import { ToolIndexService } from './tools/tool-index.service.js';
 
 @Module({
-  imports: [BackendsModule, MetricsModule],
+  imports: [AuthModule, BackendsModule, MetricsModule],
   controllers: [McpController],
   providers: [
     OriginCheckHook,

@@ -165,7 +165,11 @@ export class ToolSearchIndex {
     this.invalidateLinks();
   }
 
-  search(query: string, opts: { limit?: number; server?: string } = {}): { matches: ToolMatch[]; total: number } {
+  /** `allow` hides tools a client may not see: they are neither matches nor counted in `total`. */
+  search(
+    query: string,
+    opts: { limit?: number; server?: string; allow?: (server: string, tool: string) => boolean } = {},
+  ): { matches: ToolMatch[]; total: number } {
     const limit = opts.limit ?? 10;
     const weights = this.queryWeights(query);
     if (weights.size === 0 || this.count === 0) return { matches: [], total: 0 };
@@ -174,6 +178,7 @@ export class ToolSearchIndex {
     const hits: Hit[] = [];
     for (const id of touched) {
       if (only !== undefined && this.docs[id]!.serverName !== only) continue;
+      if (opts.allow && !opts.allow(this.docs[id]!.serverName, this.docs[id]!.tool)) continue;
       // Like MiniSearch: a tool matching more of the query's terms is worth proportionally more.
       hits.push({ id, score: score[id] * matched[id] });
     }

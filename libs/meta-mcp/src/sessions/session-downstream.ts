@@ -6,6 +6,7 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { CallGate } from '@gateway/auth';
 import type { DownstreamClient } from '@gateway/backends';
 import type { HandlerExtra } from '../servers/request-forwarder.js';
 
@@ -26,6 +27,8 @@ export class SessionDownstream implements DownstreamClient {
     readonly sessionId: string,
     /** Which backend notifications this surface shows its client (the meta surface has no resources of its own). */
     private readonly accepts: (method: string) => boolean,
+    /** The principal's policy and the audit log around every backend request; none when auth and audit are off. */
+    readonly gate?: CallGate,
   ) {}
 
   attach(server: Server): void {
