@@ -8,8 +8,8 @@ export interface RunningGateway {
   temp: TempConfig;
   /** `http://127.0.0.1:<port>`. */
   baseUrl: string;
-  /** GET `path`, returning the status and the parsed JSON body (plus the raw text, for leak checks). */
-  get(path: string): Promise<{ status: number; body: unknown; text: string }>;
+  /** GET `path` (with `headers`, e.g. credentials), returning the status and the parsed JSON body (plus the raw text). */
+  get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: unknown; text: string }>;
   /** Closes the app (stopping every backend) and removes the temp config. Idempotent. */
   close(): Promise<void>;
 }
@@ -44,8 +44,8 @@ export async function startTestGateway(tree: Record<string, unknown>): Promise<R
     app,
     temp,
     baseUrl,
-    async get(path) {
-      const response = await fetch(`${baseUrl}${path}`);
+    async get(path, headers = {}) {
+      const response = await fetch(`${baseUrl}${path}`, { headers });
       const text = await response.text();
       let body: unknown;
       try {
