@@ -51,7 +51,7 @@ async function connectAs(key: string, path = '/mcp'): Promise<Client> {
 
 async function callMeta(client: Client, name: string, args: Record<string, unknown>) {
   const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
-  return { result, data: result.structuredContent as Record<string, unknown> | undefined, text: firstText(result) };
+  return { result, data: result.structuredContent, text: firstText(result) };
 }
 
 beforeAll(async () => {
