@@ -15,15 +15,15 @@ export interface RunningGateway {
 }
 
 /**
- * Starts the gateway with `tree` as its YAML config, forced onto 127.0.0.1:0 with logging silenced unless the tree
- * says otherwise. Signals stay with the test runner (handleSignals: false).
+ * Starts the gateway with `tree` as its YAML config, forced onto 127.0.0.1 (port 0 unless the tree names one: an
+ * OAuth audience must name the port) with logging silenced unless the tree says otherwise. Signals stay with the test runner (handleSignals: false).
  */
 export async function startTestGateway(tree: Record<string, unknown>): Promise<RunningGateway> {
   const server = (tree.server ?? {}) as Record<string, unknown>;
   const logging = (tree.logging ?? {}) as Record<string, unknown>;
   const temp = writeGatewayConfig({
     ...tree,
-    server: { ...server, host: '127.0.0.1', port: 0 },
+    server: { ...server, host: '127.0.0.1', port: server.port ?? 0 },
     logging: { level: 'silent', format: 'json', ...logging },
   });
   let app: NestFastifyApplication;
