@@ -322,3 +322,64 @@ describe('audit log', () => {
     expect(readFileSync(auditFile, 'utf8')).not.toContain('secret words');
   });
 });
+
+describe('two principals in aggregated mode (meta_mcp.enabled: false)', () => {
+  let aggregated: TestGateway;
+  let fbLog: string;
+
+  beforeAll(async () => {
+    fbLog = join(dir, 'fb.log');
+    const fault = (name: string, log: string) =>
+      stdioBackend(faultStdioCommand(), { env: { FAULT_NAME: name, FAULT_CALL_LOG: log } });
+    aggregated = await startTestGateway(
+      {
+        meta_mcp: { enabled: false },
+        auth: {
+          api_keys: [
+            { id: 'alice', key: KEYS.alice, roles: ['admin'] },
+            { id: 'bob', key_sha256: sha256(KEYS.bob), roles: ['reader'] },
+          ],
+          roles: { admin: { allow: ['*'] }, reader: { allow: ['fa/echo', 'fb/*'], deny: ['fb/write_*', 'fb/crash*'] } },
+        },
+        backends: { fa: fault('fa', join(dir, 'fa-aggregated.log')), fb: fault('fb', fbLog) },
+      },
+      { ready: ['fa', 'fb'], headers: bearer(KEYS.alice) },
+    );
+  });
+
+  afterAll(async () => {
+    expect(aggregated ? await closeAndReap(aggregated) : []).toEqual([]);
+  });
+
+  async function connectTo(key: string): Promise<Client> {
+    const client = new Client({ name: 'auth-e2e', version: '1.0.0' }, { capabilities: {} });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${aggregated.baseUrl}/mcp`), {
+        requestInit: { headers: bearer(key) },
+      }),
+    );
+    clients.push(client);
+    return client;
+  }
+
+  it('lists each principal only its tools, and a denied call is a JSON-RPC error the backend never sees', async () => {
+    const [alice, bob] = await Promise.all([connectTo(KEYS.alice), connectTo(KEYS.bob)]);
+    const names = async (client: Client) => (await client.listTools()).tools.map((tool) => tool.name).sort();
+    const all = await names(alice);
+    expect(all).toEqual(expect.arrayContaining(['fa__echo', 'fa__write_once', 'fb__echo', 'fb__write_once']));
+    const bobs = await names(bob);
+    expect(bobs).toContain('fa__echo');
+    expect(bobs).toContain('fb__echo');
+    expect(bobs.filter((name) => name.startsWith('fa__'))).toEqual(['fa__echo']);
+    expect(bobs.filter((name) => /write_|crash/.test(name))).toEqual([]);
+    // The list alice was shown stays hers: bob's request came after and saw less, and hers is whole again.
+    expect(await names(alice)).toEqual(all);
+    const before = readCallLog(fbLog).length;
+    await expect(bob.callTool({ name: 'fb__write_once', arguments: { key: 'k' } })).rejects.toThrow(
+      'MCP error -32602: fb/write_once is not permitted for this client',
+    );
+    expect(readCallLog(fbLog).slice(before)).toEqual([]);
+    expect(firstText(await bob.callTool({ name: 'fb__echo', arguments: { message: 'agg' } }))).toBe('agg');
+    expect(readCallLog(fbLog).slice(before)).toEqual(['echo']);
+  });
+});
