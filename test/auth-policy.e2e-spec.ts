@@ -20,6 +20,7 @@ import {
   type TestGateway,
 } from './helpers/gateway.js';
 import { firstText, stdioBackend } from './helpers/gateway-config.js';
+import { childPids } from './helpers/proc-tree.js';
 
 jest.setTimeout(60_000);
 
@@ -75,6 +76,7 @@ beforeAll(async () => {
               'fa/add',
               'everything/prompt:simple-prompt',
               'everything/resource:demo://resource/static/*',
+              'solo/echo',
             ],
             deny: ['*/write_*', 'fa/add'],
           },
@@ -86,6 +88,8 @@ beforeAll(async () => {
       backends: {
         fa: stdioBackend(faultStdioCommand(), { env: { FAULT_NAME: 'fa', FAULT_CALL_LOG: callLog } }),
         everything: stdioBackend(everythingStdioCommand()),
+        // A connection of its own per client, which with auth on means per principal.
+        solo: stdioBackend(faultStdioCommand(), { session_mode: 'per_client', env: { FAULT_NAME: 'solo' } }),
       },
     },
     { ready: ['fa', 'everything'], headers: bearer(KEYS.alice) },
@@ -157,11 +161,12 @@ describe('two principals on /mcp (meta-tools)', () => {
         }>
       ).map(({ name, tools_count }) => [name, tools_count]);
     const aliceServers = await servers(alice);
-    expect(aliceServers.map(([name]) => name).sort()).toEqual(['everything', 'fa']);
+    expect(aliceServers.map(([name]) => name).sort()).toEqual(['everything', 'fa', 'solo']);
     // bob may use a prompt and resources of everything, so it is listed, with none of its tools.
     expect(await servers(bob)).toEqual([
       ['fa', 1],
       ['everything', 0],
+      ['solo', 1],
     ]);
     expect(await servers(await connectAs(KEYS.dave))).toEqual([['fa', 1]]);
     const tools = async (client: Client, server: string) => {
@@ -189,7 +194,8 @@ describe('two principals on /mcp (meta-tools)', () => {
     const everything = await search(alice, 'echo add write crash message sum');
     expect(everything.tools).toEqual(expect.arrayContaining(['fa/echo', 'fa/add', 'fa/write_once', 'everything/echo']));
     expect(everything.total).toBe(everything.tools.length);
-    expect(await search(bob, 'echo add write crash message sum')).toEqual({ total: 1, tools: ['fa/echo'] });
+    const bobs = await search(bob, 'echo add write crash message sum');
+    expect([bobs.total, [...bobs.tools].sort()]).toEqual([2, ['fa/echo', 'solo/echo']]);
     expect(await search(bob, 'write once')).toEqual({ total: 0, tools: [] });
   });
 
@@ -268,6 +274,24 @@ describe('sessions and limits follow the principal', () => {
     const asDave = await postJsonRpc(`${gateway.baseUrl}/mcp`, list, { ...headers, ...bearer(KEYS.dave) });
     expect(asDave.status).toBe(404);
     expect((await alice.listTools()).tools.length).toBe(4);
+  });
+
+  it('keeps one backend connection of its own per principal, not per session', async () => {
+    const before = childPids(process.pid).length;
+    const sessions = await Promise.all([1, 2, 3].map(() => connectAs(KEYS.alice, '/mcp/solo')));
+    for (const [index, session] of sessions.entries()) {
+      expect(firstText(await session.callTool({ name: 'echo', arguments: { message: `a${index}` } }))).toBe(
+        `a${index}`,
+      );
+    }
+    expect(childPids(process.pid).length - before).toBe(1);
+    const bob = await connectAs(KEYS.bob, '/mcp/solo');
+    expect(firstText(await bob.callTool({ name: 'echo', arguments: { message: 'b' } }))).toBe('b');
+    expect(childPids(process.pid).length - before).toBe(2);
+    // The principal's connection outlives one of its sessions.
+    await httpTransportOf(sessions[0]).terminateSession();
+    expect(firstText(await sessions[1].callTool({ name: 'echo', arguments: { message: 'still' } }))).toBe('still');
+    expect(childPids(process.pid).length - before).toBe(2);
   });
 
   it("a role's requests_per_second holds per principal, and other principals are not affected", async () => {

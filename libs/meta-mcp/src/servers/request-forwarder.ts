@@ -29,11 +29,12 @@ export async function forwardRequest(
   }
   const untrack = downstream?.track(extra);
   const gate = downstream?.gate;
+  const client = downstream?.forBackend();
   try {
-    if (!gate) return await backend.request(method, forwardedParams, requestOptions(extra, clientToken), downstream);
+    if (!gate) return await backend.request(method, forwardedParams, requestOptions(extra, clientToken), client);
     // The principal's policy (refuse, filter lists) and the audit log, around the request.
     return await gate.run({ backend: backend.name, method, params, requestId: extra.requestId }, () =>
-      backend.request(method, forwardedParams, requestOptions(extra, clientToken), downstream),
+      backend.request(method, forwardedParams, requestOptions(extra, clientToken), client),
     );
   } finally {
     untrack?.();

@@ -4,6 +4,7 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallGates, type Principal } from '@gateway/auth';
 import { StreamableHttpTransport } from '../http/streamable-http.transport.js';
 import { SessionEventStore } from '../meta-mcp.tokens.js';
+import { PrincipalDownstreams } from './principal-downstream.js';
 import { SessionDownstream } from './session-downstream.js';
 
 export interface McpSession {
@@ -35,6 +36,7 @@ const IDLE_SESSION_MS = 30 * 60_000;
 export class SessionRegistry implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(SessionRegistry.name);
   private readonly sessions = new Map<string, McpSession>();
+  private readonly principalGroups = new PrincipalDownstreams();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -83,6 +85,7 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
       transport.sessionId,
       (method) => route !== GATEWAY_ROUTE || GATEWAY_ROUTE_NOTIFICATIONS.has(method),
       this.gates.forSession(principal, transport.sessionId, route),
+      principal ? { id: principal.id, groups: this.principalGroups } : undefined,
     );
     const server = await build(downstream);
     downstream.attach(server);

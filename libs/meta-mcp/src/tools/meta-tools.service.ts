@@ -144,7 +144,9 @@ export class MetaToolsService {
     }
     let tool: Tool | undefined;
     try {
-      tool = backend.catalog.find(toolName) ?? (await backend.toolsFor(downstream)).find((t) => t.name === toolName);
+      tool =
+        backend.catalog.find(toolName) ??
+        (await backend.toolsFor(downstream?.forBackend())).find((t) => t.name === toolName);
     } catch (error) {
       return toolError(this.unavailable(backend, error));
     }
