@@ -27,8 +27,13 @@ export class AuthGuard implements CanActivate {
     this.publicRoutes = new Set(authenticator.config?.public_routes ?? []);
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous when auth is off: no promise per request on the hot path. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (!this.authenticator.enabled || context.getType() !== 'http') return true;
+    return this.authenticate(context);
+  }
+
+  private async authenticate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const req = http.getRequest<FastifyRequest & WithPrincipal>();
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
