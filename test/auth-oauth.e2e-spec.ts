@@ -31,7 +31,7 @@ function authConfig(extra: Record<string, unknown> = {}) {
 }
 
 async function gatewayAt(port: number, tree: Record<string, unknown>): Promise<TestGateway> {
-  const running = await startTestGateway({ ...tree, server: { ...((tree.server) ?? {}), port } });
+  const running = await startTestGateway({ ...tree, server: { ...(tree.server ?? {}), port } });
   started.push(running);
   return running;
 }
