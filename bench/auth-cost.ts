@@ -11,7 +11,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { LoadPool } from './lib/load-pool.js';
 import { ProcessTracker } from './lib/process-tracker.js';
 import { echoFixture, startGateway } from './lib/servers.js';
-import { median, percentile } from './lib/stats.js';
+import { alternateWindows, type SameRunTarget } from './lib/same-run.js';
 
 const { values } = parseArgs({
   options: {
@@ -62,7 +62,8 @@ const variants = [
 const tracker = new ProcessTracker();
 process.once('SIGINT', () => void tracker.stopAll().finally(() => process.exit(130)));
 try {
-  const targets = [];
+  const targets: SameRunTarget[] = [];
+  const cleanups: Array<() => void> = [];
   for (const variant of variants) {
     const gateway = await startGateway(tracker, {
       label: variant.label,
@@ -70,36 +71,15 @@ try {
       backends: { echo_stdio: { command: process.execPath, args: [echoFixture, 'stdio'] } },
       config: variant.config,
     });
-    targets.push({ ...variant, url: `${gateway.url}/mcp/echo_stdio`, pid: gateway.proc.pid, cleanup: gateway.cleanup });
+    const { label, headers } = variant;
+    targets.push({ label, headers, url: `${gateway.url}/mcp/echo_stdio`, pid: gateway.proc.pid });
+    cleanups.push(gateway.cleanup);
   }
   const pool = LoadPool.start(tracker, 1, 'raw');
   const calls = [{ name: 'echo', arguments: { message: 'hello' }, expectText: 'hello' }];
-  const seen = new Map<string, { throughput: number[]; p50: number[]; cpu: number[] }>();
-  for (let run = 0; run < runs; run++) {
-    for (const target of run % 2 ? [...targets].reverse() : targets) {
-      const r = await pool.window(
-        { kind: 'http', url: target.url, calls, headers: target.headers },
-        { sessions, durationMs: windowMs, warmup: 500, cpuPids: [target.pid] },
-      );
-      const row = seen.get(target.label) ?? { throughput: [], p50: [], cpu: [] };
-      seen.set(target.label, row);
-      row.throughput.push(r.throughput);
-      row.p50.push(percentile(r.latencies, 0.5));
-      row.cpu.push(r.cpuMs! / r.calls);
-      console.log(
-        `run ${run + 1} ${target.label.padEnd(8)} ${sessions} sessions: ${r.throughput.toFixed(0)}/s ` +
-          `p50 ${percentile(r.latencies, 0.5).toFixed(2)} ms, CPU ${(r.cpuMs! / r.calls).toFixed(3)} ms/call`,
-      );
-    }
-  }
-  for (const [label, row] of seen) {
-    console.log(
-      `median ${label.padEnd(8)} ${median(row.throughput).toFixed(0)}/s p50 ${median(row.p50).toFixed(2)} ms ` +
-        `CPU ${median(row.cpu).toFixed(3)} ms/call`,
-    );
-  }
+  await alternateWindows(pool, targets, { runs, sessions, windowMs, calls });
   await pool.stop();
-  for (const target of targets) target.cleanup();
+  for (const cleanup of cleanups) cleanup();
 } finally {
   await tracker.stopAll();
   jwks.close();
