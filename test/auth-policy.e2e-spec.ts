@@ -21,6 +21,7 @@ import {
 } from './helpers/gateway.js';
 import { firstText, stdioBackend } from './helpers/gateway-config.js';
 import { childPids } from './helpers/proc-tree.js';
+import { waitFor } from './helpers/processes.js';
 
 jest.setTimeout(60_000);
 
@@ -29,6 +30,7 @@ const KEYS = {
   bob: 'bob-key-0123456789abcdef',
   carol: 'carol-key-0123456789abc',
   dave: 'dave-key-0123456789abcdef',
+  erin: 'erin-key-0123456789abcdef',
 };
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
@@ -67,6 +69,7 @@ beforeAll(async () => {
           { id: 'bob', key_sha256: sha256(KEYS.bob), roles: ['reader'] },
           { id: 'carol', key: KEYS.carol, roles: ['limited'] },
           { id: 'dave', key: KEYS.dave, roles: ['echo_only'] },
+          { id: 'erin', key: KEYS.erin, roles: ['single'] },
         ],
         roles: {
           admin: { allow: ['*'] },
@@ -82,6 +85,7 @@ beforeAll(async () => {
           },
           limited: { allow: ['fa/echo'], requests_per_second: 2 },
           echo_only: { allow: ['fa/echo'] },
+          single: { allow: ['fa/*'], max_concurrency: 1 },
         },
       },
       audit: { enabled: true, destination: auditFile },
@@ -242,6 +246,12 @@ describe('two principals on /mcp (meta-tools)', () => {
     expect(resources.length).toBeGreaterThan(0);
     expect(resources.every((uri) => uri.startsWith('demo://resource/static/'))).toBe(true);
     await expect(bob.readResource({ uri: 'demo://resource/dynamic/text/1' })).rejects.toThrow(/not permitted/);
+    // Completions name a prompt or a resource: the same rules apply.
+    const completable = (await prompts(alice)).find((name) => name.endsWith('completable-prompt'))!;
+    const ref = { type: 'ref/prompt' as const, name: completable };
+    const argument = { name: 'department', value: 'E' };
+    expect((await alice.complete({ ref, argument })).completion.values.length).toBeGreaterThan(0);
+    await expect(bob.complete({ ref, argument })).rejects.toThrow(/not permitted/);
   });
 });
 
@@ -292,6 +302,34 @@ describe('sessions and limits follow the principal', () => {
     await httpTransportOf(sessions[0]).terminateSession();
     expect(firstText(await sessions[1].callTool({ name: 'echo', arguments: { message: 'still' } }))).toBe('still');
     expect(childPids(process.pid).length - before).toBe(2);
+  });
+
+  it("a role's max_concurrency refuses a principal's second request while its first is running", async () => {
+    const erin = await connectAs(KEYS.erin, '/mcp/fa');
+    const headers = {
+      ...bearer(KEYS.erin),
+      'mcp-session-id': httpTransportOf(erin).sessionId!,
+      'mcp-protocol-version': '2025-06-18',
+    };
+    const slow = erin.callTool({ name: 'slow', arguments: { ms: 1500 } });
+    await waitFor(async () => readCallLog(callLog).includes('slow'), {
+      timeoutMs: 10_000,
+      description: 'slow started',
+    });
+    const second = await postJsonRpc(
+      `${gateway.baseUrl}/mcp/fa`,
+      { jsonrpc: '2.0', id: 9, method: 'tools/list' },
+      headers,
+    );
+    expect(second.status).toBe(429);
+    expect((await postJsonRpc(`${gateway.baseUrl}/mcp/fa`, initializeMessage(), bearer(KEYS.bob))).status).toBe(200);
+    expect(firstText(await slow)).toBe('done after 1500ms');
+    const third = await postJsonRpc(
+      `${gateway.baseUrl}/mcp/fa`,
+      { jsonrpc: '2.0', id: 10, method: 'tools/list' },
+      headers,
+    );
+    expect(third.status).toBe(200);
   });
 
   it("a role's requests_per_second holds per principal, and other principals are not affected", async () => {
