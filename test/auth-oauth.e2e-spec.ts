@@ -1,10 +1,13 @@
 // Issue 13: the gateway as an OAuth resource server, against a real OpenID provider (oidc-provider on 127.0.0.1)
 // issuing client-credentials JWT access tokens for the gateway's resource. Covers the SDK's own OAuth client end to
 // end, every credential case of the issue, key rotation, a JWKS endpoint that is down, and the per-principal rate limit.
+import { createServer, type Server as HttpServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { importJWK, SignJWT, base64url } from 'jose';
 import { faultStdioCommand } from './helpers/fault.js';
@@ -20,6 +23,7 @@ const ADMIN: IdpClient = { id: 'admin-app', secret: 'admin-secret-0123456789', r
 
 let idp: TestIdp;
 let gateway: TestGateway;
+let headerEcho: HttpServer;
 let audience: string;
 const started: TestGateway[] = [];
 
@@ -74,19 +78,39 @@ async function forge(claims: Record<string, unknown>, alg = 'ES256'): Promise<st
   return new SignJWT(payload).setProtectedHeader({ alg, kid: idp.signingKey.kid, typ: 'at+jwt' }).sign(key);
 }
 
+/** A stateless MCP server whose one tool answers with the HTTP headers its request arrived with. */
+async function startHeaderEcho(): Promise<string> {
+  headerEcho = createServer((req, res) => {
+    const server = new McpServer({ name: 'header-echo', version: '1.0.0' });
+    server.registerTool('request_headers', { description: 'The headers of this request' }, (extra) => ({
+      content: [{ type: 'text', text: JSON.stringify(extra.requestInfo?.headers ?? {}) }],
+    }));
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on('close', () => void transport.close());
+    void server.connect(transport).then(() => transport.handleRequest(req, res));
+  });
+  await new Promise<void>((resolve) => headerEcho.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(headerEcho.address() as { port: number }).port}/mcp`;
+}
+
 beforeAll(async () => {
   idp = await startTestIdp([ANALYST, ADMIN]);
+  const headerEchoUrl = await startHeaderEcho();
   const port = await freePort();
   audience = `http://127.0.0.1:${port}/mcp`;
   gateway = await gatewayAt(port, {
     auth: authConfig(),
-    backends: { fa: stdioBackend(faultStdioCommand(), { env: { FAULT_NAME: 'fa' } }) },
+    backends: {
+      fa: stdioBackend(faultStdioCommand(), { env: { FAULT_NAME: 'fa' } }),
+      hdr: { http_url: headerEchoUrl, transport: 'streamable_http', headers: { 'X-Backend-Token': 'backend-own' } },
+    },
   });
 });
 
 afterAll(async () => {
   const survivors = (await Promise.all(started.map((running) => closeAndReap(running)))).flat();
   await idp?.close();
+  await new Promise((resolve) => headerEcho?.close(resolve));
   expect(survivors).toEqual([]);
 });
 
@@ -120,6 +144,27 @@ describe('an MCP client with the SDK OAuth support (client credentials)', () => 
         arguments: { server: 'fa', tool: 'add', arguments: { a: 1, b: 2 } },
       });
       expect(firstText(denied)).toBe('fa/add is not permitted for this client');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("never forwards the client's token to a backend, which gets its own configured headers", async () => {
+    const token = await idp.token(ADMIN, audience);
+    const client = new Client({ name: 'oauth-e2e', version: '1.0.0' }, { capabilities: {} });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${gateway.baseUrl}/mcp/hdr`), {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      }),
+    );
+    try {
+      const seen = JSON.parse(firstText(await client.callTool({ name: 'request_headers', arguments: {} }))) as Record<
+        string,
+        string
+      >;
+      expect(seen['x-backend-token']).toBe('backend-own');
+      expect(seen.authorization).toBeUndefined();
+      expect(JSON.stringify(seen)).not.toContain(token.split('.')[2]);
     } finally {
       await client.close();
     }
