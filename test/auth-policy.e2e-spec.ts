@@ -2,6 +2,7 @@
 // prompts and resources, sessions bound to their principal, a role's rate limit, and the audit log. The backends are
 // the fault server (which logs every tools/call it receives) and server-everything (prompts and resources).
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -151,6 +152,29 @@ describe('authentication with API keys', () => {
     expect(metrics).toMatch(/mcp_gateway_auth_failures_total\{reason="oversized"\} 1/);
     expect(metrics).toMatch(/mcp_gateway_auth_failures_total\{reason="malformed"\} 3/);
     expect(metrics).toMatch(/mcp_gateway_auth_failures_total\{reason="missing"\} [1-9]/);
+  });
+  it('answers a bad Authorization header on /mcp before reading the body', async () => {
+    // Headers and the first bytes of a body announced as 1 MB: the 401 must come without the rest.
+    for (const authorization of [undefined, 'Bearer', `Bearer ${'x'.repeat(9 * 1024)}`]) {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`${gateway.baseUrl}/mcp`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': String(1024 * 1024),
+            ...(authorization ? { authorization } : {}),
+          },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        });
+        req.on('error', reject);
+        req.write('{"jsonrpc":"2.0",');
+      });
+      expect(status).toBe(401);
+    }
   });
 });
 

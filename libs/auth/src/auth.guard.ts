@@ -7,7 +7,7 @@ import { Authenticator } from './authenticator.service.js';
 import { PrincipalLimits } from './principal-limits.js';
 import { PRINCIPAL, type WithPrincipal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
-import { challenge } from './www-authenticate.js';
+import { challenge, refusalBody } from './www-authenticate.js';
 
 /**
  * Every HTTP route needs credentials when `auth` is configured, except those marked @Public() and the paths in
@@ -48,8 +48,7 @@ export class AuthGuard implements CanActivate {
       this.metrics.authFailure(error.reason);
       const reply = http.getResponse<FastifyReply>();
       void reply.header('www-authenticate', challenge(req, error, this.authenticator.oauth));
-      const code = error.status === 503 ? 'temporarily_unavailable' : (error.oauthError ?? 'unauthorized');
-      throw new HttpException({ error: code, error_description: error.message }, error.status);
+      throw new HttpException(refusalBody(error), error.status);
     }
   }
 }

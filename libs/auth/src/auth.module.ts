@@ -4,6 +4,7 @@ import { GatewayConfig, isLoopback } from '@gateway/config';
 import { MetricsModule } from '@gateway/metrics';
 import { AuditLog } from './audit-log.service.js';
 import { AuthGuard } from './auth.guard.js';
+import { AuthPrecheckHook } from './auth-precheck.hook.js';
 import { AuthMetrics } from './auth-metrics.service.js';
 import { Authenticator } from './authenticator.service.js';
 import { CallGates } from './call-gates.service.js';
@@ -24,6 +25,7 @@ import { ProtectedResourceController } from './protected-resource.controller.js'
     AuditLog,
     CallGates,
     PrincipalLimits,
+    AuthPrecheckHook,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [Authenticator, CallGates, AuditLog],

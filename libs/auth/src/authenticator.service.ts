@@ -40,9 +40,13 @@ export class Authenticator {
     return this.config?.oauth;
   }
 
-  async authenticate(authorization: string | string[] | undefined): Promise<Principal> {
+  /**
+   * The checks that need no key and no token verification: the credential, or undefined for an anonymous request.
+   * Throws AuthFailure for a missing (unless anonymous access is allowed), oversized or malformed header.
+   */
+  credentialOf(authorization: string | string[] | undefined): string | undefined {
     if (authorization === undefined || authorization === '') {
-      if (this.anonymous) return this.anonymous;
+      if (this.anonymous) return undefined;
       throw new AuthFailure('missing', 'send Authorization: Bearer <token or API key>');
     }
     if (Array.isArray(authorization)) throw new AuthFailure('malformed', 'send one Authorization header');
@@ -51,6 +55,12 @@ export class Authenticator {
     }
     const credential = BEARER.exec(authorization)?.[1];
     if (!credential) throw new AuthFailure('malformed', 'the Authorization header must be "Bearer <credential>"');
+    return credential;
+  }
+
+  async authenticate(authorization: string | string[] | undefined): Promise<Principal> {
+    const credential = this.credentialOf(authorization);
+    if (credential === undefined) return this.anonymous!;
     const byKey = this.apiKeys?.verify(credential);
     if (byKey) return byKey;
     if (this.jwt && JWT_SHAPE.test(credential)) return this.jwt.verify(credential);

@@ -15,6 +15,12 @@ export function originOf(req: FastifyRequest): string {
   return `${req.protocol}://${req.host}`;
 }
 
+/** The body of a refusal: RFC 6750's error code and a description. */
+export function refusalBody(failure: AuthFailure): { error: string; error_description: string } {
+  const code = failure.status === 503 ? 'temporarily_unavailable' : (failure.oauthError ?? 'unauthorized');
+  return { error: code, error_description: failure.message };
+}
+
 /** The RFC 6750 / RFC 9728 challenge for a refused request. */
 export function challenge(req: FastifyRequest, failure: AuthFailure, oauth: OAuthConfig | undefined): string {
   const params: string[] = [];
