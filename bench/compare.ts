@@ -14,7 +14,7 @@ import { stringify } from 'yaml';
 import { LoadPool } from './lib/load-pool.js';
 import { ProcessTracker } from './lib/process-tracker.js';
 import { echoFixture, startEchoHttp } from './lib/servers.js';
-import { median, percentile } from './lib/stats.js';
+import { alternateWindows } from './lib/same-run.js';
 import { cleanEnv } from '../test/helpers/built-gateway.js';
 import { freePort, fromRoot, waitFor } from '../test/helpers/processes.js';
 
@@ -75,30 +75,7 @@ try {
   ];
   const pool = LoadPool.start(tracker, 1, 'raw');
   const calls = [{ name: 'echo', arguments: { message: 'hello' }, expectText: 'hello' }];
-  const seen = new Map<string, { throughput: number[]; p50: number[]; cpu: number[] }>();
-  for (let run = 0; run < runs; run++) {
-    for (const target of run % 2 ? [...targets].reverse() : targets) {
-      const r = await pool.window(
-        { kind: 'http', url: target.url, calls },
-        { sessions, durationMs: windowMs, warmup: 500, cpuPids: [target.pid] },
-      );
-      const row = seen.get(target.label) ?? { throughput: [], p50: [], cpu: [] };
-      seen.set(target.label, row);
-      row.throughput.push(r.throughput);
-      row.p50.push(percentile(r.latencies, 0.5));
-      row.cpu.push(r.cpuMs! / r.calls);
-      console.log(
-        `run ${run + 1} ${target.label.padEnd(6)} ${sessions} sessions: ${r.throughput.toFixed(0)}/s ` +
-          `p50 ${percentile(r.latencies, 0.5).toFixed(2)} ms, CPU ${(r.cpuMs! / r.calls).toFixed(3)} ms/call`,
-      );
-    }
-  }
-  for (const [label, row] of seen) {
-    console.log(
-      `median ${label.padEnd(6)} ${median(row.throughput).toFixed(0)}/s p50 ${median(row.p50).toFixed(2)} ms ` +
-        `CPU ${median(row.cpu).toFixed(3)} ms/call`,
-    );
-  }
+  await alternateWindows(pool, targets, { runs, sessions, windowMs, calls });
   await pool.stop();
 } finally {
   await tracker.stopAll();

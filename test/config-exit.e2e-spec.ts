@@ -86,6 +86,23 @@ describe('bad config: exit code 2, key paths on stderr, nothing listens', () => 
     expect(run.listened).toBe(false);
   });
 
+  it('a gateway bound off loopback without client authentication (issue 13)', async () => {
+    const port = await freePort();
+    const file = writeConfig('open.yaml', `server:\n  port: ${port}\nauth:\n  roles:\n    r: { alow: ["*"] }\n`);
+    const typo = await runCli(['--config', file], { cwd: dir, watchPort: port });
+    expect([typo.code, typo.stderr]).toEqual([
+      2,
+      'mcp-gateway: invalid configuration\n  auth.roles.r.alow: unknown key (did you mean "allow"?)',
+    ]);
+    const open = writeConfig('open2.yaml', `server:\n  port: ${port}\n`);
+    const run = await runCli(['--config', open, '--host', '0.0.0.0'], { cwd: dir, watchPort: port });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      '  server.host: 0.0.0.0 is reachable from other machines but no client authentication is configured',
+    );
+    expect(run.listened).toBe(false);
+  });
+
   it('a missing config file from MCP_GATEWAY_CONFIG', async () => {
     const run = await runCli([], { cwd: dir, env: cleanEnv({ MCP_GATEWAY_CONFIG: 'nowhere.yaml' }) });
     expect(run.code).toBe(2);

@@ -9,7 +9,12 @@ export interface CallSpec {
 }
 
 export type LoadTarget =
-  | { kind: 'http'; url: string; calls: CallSpec[] }
+  | {
+      kind: 'http';
+      url: string;
+      calls: CallSpec[];
+      /** Sent with every request (credentials). */ headers?: Record<string, string>;
+    }
   | { kind: 'stdio'; command: string; args: string[]; calls: CallSpec[] };
 
 /**

@@ -40,11 +40,13 @@ async function open(to: LoadTarget, count: number, loadgen: LoadGen): Promise<nu
       await client.connect(transport);
       return { client, transport };
     }
-    const transport = new StreamableHTTPClientTransport(new URL(to.url));
+    const transport = new StreamableHTTPClientTransport(new URL(to.url), { requestInit: { headers: to.headers } });
     await client.connect(transport);
     // The session id (none from a stateless server) and the protocol version the handshake settled on.
     const raw =
-      loadgen === 'raw' ? new RawHttpCaller(to.url, transport.sessionId, transport.protocolVersion) : undefined;
+      loadgen === 'raw'
+        ? new RawHttpCaller(to.url, transport.sessionId, transport.protocolVersion, to.headers)
+        : undefined;
     return { client, transport, raw };
   };
   if (to.kind === 'stdio') {

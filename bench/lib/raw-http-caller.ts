@@ -21,7 +21,12 @@ export class RawHttpCaller {
   /** The SDK Client used id 0 for initialize and makes no further requests, so ids from 1 are unique in the session. */
   private nextId = 1;
 
-  constructor(url: string, sessionId: string | undefined, protocolVersion: string | undefined) {
+  constructor(
+    url: string,
+    sessionId: string | undefined,
+    protocolVersion: string | undefined,
+    extraHeaders: Record<string, string> = {},
+  ) {
     const parsed = new URL(url);
     if (parsed.protocol !== 'http:') throw new Error(`raw load generator: http:// only, got ${url}`);
     this.client = new Client(parsed.origin, { pipelining: 1 });
@@ -31,6 +36,7 @@ export class RawHttpCaller {
       accept: 'application/json, text/event-stream',
       ...(sessionId === undefined ? {} : { 'mcp-session-id': sessionId }),
       ...(protocolVersion === undefined ? {} : { 'mcp-protocol-version': protocolVersion }),
+      ...extraHeaders,
     };
   }
 

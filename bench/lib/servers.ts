@@ -112,6 +112,8 @@ export interface GatewayOptions {
   metaMode: boolean;
   /** Extra node flags for the gateway process (e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /** More top-level config keys (e.g. `auth`). */
+  config?: Record<string, unknown>;
 }
 
 export interface RunningGateway extends Running {
@@ -135,6 +137,7 @@ export async function startGateway(tracker: ProcessTracker, options: GatewayOpti
       meta_mcp: { enabled: options.metaMode },
       failsafe: { rate_limit: { enabled: false } },
       backends: options.backends,
+      ...options.config,
     }),
   );
   const port = await freePort();

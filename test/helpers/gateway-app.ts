@@ -8,22 +8,22 @@ export interface RunningGateway {
   temp: TempConfig;
   /** `http://127.0.0.1:<port>`. */
   baseUrl: string;
-  /** GET `path`, returning the status and the parsed JSON body (plus the raw text, for leak checks). */
-  get(path: string): Promise<{ status: number; body: unknown; text: string }>;
+  /** GET `path` (with `headers`, e.g. credentials), returning the status and the parsed JSON body (plus the raw text). */
+  get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: unknown; text: string }>;
   /** Closes the app (stopping every backend) and removes the temp config. Idempotent. */
   close(): Promise<void>;
 }
 
 /**
- * Starts the gateway with `tree` as its YAML config, forced onto 127.0.0.1:0 with logging silenced unless the tree
- * says otherwise. Signals stay with the test runner (handleSignals: false).
+ * Starts the gateway with `tree` as its YAML config, forced onto 127.0.0.1 (port 0 unless the tree names one: an
+ * OAuth audience must name the port) with logging silenced unless the tree says otherwise. Signals stay with the test runner (handleSignals: false).
  */
 export async function startTestGateway(tree: Record<string, unknown>): Promise<RunningGateway> {
   const server = (tree.server ?? {}) as Record<string, unknown>;
   const logging = (tree.logging ?? {}) as Record<string, unknown>;
   const temp = writeGatewayConfig({
     ...tree,
-    server: { ...server, host: '127.0.0.1', port: 0 },
+    server: { ...server, host: '127.0.0.1', port: server.port ?? 0 },
     logging: { level: 'silent', format: 'json', ...logging },
   });
   let app: NestFastifyApplication;
@@ -44,8 +44,8 @@ export async function startTestGateway(tree: Record<string, unknown>): Promise<R
     app,
     temp,
     baseUrl,
-    async get(path) {
-      const response = await fetch(`${baseUrl}${path}`);
+    async get(path, headers = {}) {
+      const response = await fetch(`${baseUrl}${path}`, { headers });
       const text = await response.text();
       let body: unknown;
       try {

@@ -17,6 +17,8 @@ export interface TestGatewayOptions {
   withTools?: boolean;
   /** How long to wait for `ready`. Default 20 s. */
   timeoutMs?: number;
+  /** Headers for the GET /health readiness polls (credentials, when the config has `auth`). */
+  headers?: Record<string, string>;
 }
 
 export interface TestGateway extends RunningGateway {
@@ -43,7 +45,7 @@ export async function startTestGateway(
   try {
     await waitFor(
       async () => {
-        const { body } = await gateway.get('/health');
+        const { body } = await gateway.get('/health', options.headers);
         const backends = (body as GatewayHealth).backends ?? {};
         return names.every((name) => {
           const backend = backends[name];

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuthModule } from '@gateway/auth';
 import { BackendsModule } from '@gateway/backends';
 import { GatewayConfigModule, type GatewayConfig } from '@gateway/config';
 import { HealthModule } from '@gateway/health';
@@ -16,6 +17,8 @@ export class AppModule {
       imports: [
         GatewayConfigModule.forRoot(config),
         MetricsModule,
+        // Before ResilienceModule: its guard must run first, so the inbound rate limit keys on a verified principal.
+        AuthModule,
         ResilienceModule,
         BackendsModule,
         HealthModule,

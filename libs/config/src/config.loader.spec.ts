@@ -277,9 +277,17 @@ describe('resilience keys', () => {
 });
 
 describe('precedence: file < MCP_GATEWAY_* env < CLI flags', () => {
-  const file = ['server:', '  host: 10.0.0.1', '  port: 1111', 'logging:', '  level: warn', '  format: text'].join(
-    '\n',
-  );
+  // Off loopback without client authentication the gateway must be told it serves anyone (issue 13).
+  const file = [
+    'server:',
+    '  host: 10.0.0.1',
+    '  port: 1111',
+    'logging:',
+    '  level: warn',
+    '  format: text',
+    'auth:',
+    '  allow_anonymous: true',
+  ].join('\n');
 
   it('uses the file when nothing overrides it', () => {
     const config = load(file);

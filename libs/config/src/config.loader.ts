@@ -4,6 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parse as parseShellWords } from 'shell-quote';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { authProblems, loadAuthRoles } from './auth-config.loader.js';
 import { BACKEND_NAME, BackendConfig } from './backend-config.js';
 import type { CliFlags } from './cli-flags.js';
 import { ConfigError } from './config-error.js';
@@ -40,9 +41,12 @@ export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfi
   const problems = [...interpolated.problems];
 
   const { backends: rawBackends, ...rest } = tree;
+  const rawRoles = takeAuthRoles(rest);
   const config = plainToInstance(GatewayConfig, rest, { exposeDefaultValues: true });
   coerceScalars(config);
   problems.push(...validationProblems(validateSync(config, VALIDATE), '', origins));
+  if (config.auth) config.auth.roles = loadAuthRoles(rawRoles, problems);
+  if (!problems.length) problems.push(...authProblems(config));
   config.backends = {};
   for (const [name, raw] of Object.entries(asBackendMap(rawBackends, problems))) {
     const backend = loadBackend(name, raw, dirname(file), problems);
@@ -112,6 +116,15 @@ function applyOverlays(tree: Tree, flags: CliFlags, env: NodeJS.ProcessEnv): Map
     origins.set(`${section}.${key}`, origin);
   }
   return origins;
+}
+
+/** `auth.roles` is a map validated entry by entry (like backends), so it is taken out before the class validation. */
+function takeAuthRoles(tree: Tree): unknown {
+  const auth = tree.auth;
+  if (!auth || typeof auth !== 'object' || Array.isArray(auth)) return undefined;
+  const { roles, ...rest } = auth as Tree;
+  tree.auth = rest;
+  return roles;
 }
 
 function asBackendMap(raw: unknown, problems: string[]): Record<string, unknown> {

@@ -17,6 +17,7 @@ import {
 import { IsByteSize } from './byte-size.decorator.js';
 import { IsDuration } from './duration.decorator.js';
 import { IsHostList, IsOriginList, LOCALHOST_ORIGINS } from './origin-pattern.js';
+import { AuditConfig, AuthConfig } from './auth-config.js';
 import { BackendConfig } from './backend-config.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -257,6 +258,16 @@ export class GatewayConfig {
   @ValidateNested()
   @Type(() => FailsafeConfig)
   failsafe = new FailsafeConfig();
+
+  /** Client authentication and per-role access; unset: no authentication (loopback only, see auth-config.loader). */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AuthConfig)
+  auth?: AuthConfig;
+
+  @ValidateNested()
+  @Type(() => AuditConfig)
+  audit = new AuditConfig();
 
   /** Validated entry by entry (see loader), so each problem names `backends.<name>.<key>`. */
   @IsOptional()

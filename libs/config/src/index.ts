@@ -1,3 +1,5 @@
+export * from './auth-config.js';
+export { isLoopback } from './auth-config.loader.js';
 export * from './backend-config.js';
 export * from './byte-size.js';
 export * from './child-environment.js';

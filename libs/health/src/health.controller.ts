@@ -1,5 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { Public } from '@gateway/auth';
 import type { FastifyReply } from 'fastify';
 import { BackendsHealthIndicator } from './backends.health-indicator.js';
 import { GatewayHealthService, type GatewayHealth } from './gateway-health.service.js';
@@ -21,6 +22,7 @@ export class HealthController {
 
   /** The process is up and serving HTTP. */
   @Get('live')
+  @Public()
   @HealthCheck()
   live() {
     return this.checks.check([]);
@@ -28,6 +30,7 @@ export class HealthController {
 
   /** Config loaded, listening, and at least one backend ready. */
   @Get('ready')
+  @Public()
   @HealthCheck()
   ready() {
     return this.checks.check([() => this.backends.isReady('backends')]);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '@gateway/auth';
 import { BackendsModule } from '@gateway/backends';
 import { HealthModule } from '@gateway/health';
 import { MetricsModule } from '@gateway/metrics';
@@ -22,7 +23,7 @@ import { SchemaValidator } from './tools/schema-validator.js';
 import { ToolIndexService } from './tools/tool-index.service.js';
 
 @Module({
-  imports: [BackendsModule, MetricsModule, HealthModule],
+  imports: [AuthModule, BackendsModule, MetricsModule, HealthModule],
   controllers: [McpController],
   providers: [
     OriginCheckHook,

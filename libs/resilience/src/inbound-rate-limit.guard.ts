@@ -10,6 +10,7 @@ import {
   type ThrottlerModuleOptions,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
+import { principalOf } from '@gateway/auth';
 import { GatewayConfig, type InboundRateLimitConfig } from '@gateway/config';
 
 /** Probes and scrapes are never limited. */
@@ -37,8 +38,8 @@ export function inboundThrottlerOptions(config: GatewayConfig): ThrottlerModuleO
 }
 
 /**
- * The client is its API key (Authorization bearer or X-API-Key, hashed), else its MCP session, else its IP. One
- * budget per client across every route.
+ * The client is its authenticated principal (with `auth`), else its API key (Authorization bearer or X-API-Key,
+ * hashed), else its MCP session, else its IP. One budget per client across every route.
  */
 @Injectable()
 export class InboundRateLimitGuard extends ThrottlerGuard {
@@ -62,6 +63,9 @@ export class InboundRateLimitGuard extends ThrottlerGuard {
   }
 
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
+    // With `auth` on, the auth guard ran first: the client is the principal it verified, never a presented string.
+    const principal = principalOf(req);
+    if (principal) return `principal:${principal.id}`;
     const headers = (req.headers ?? {}) as Record<string, string | string[] | undefined>;
     const authorization = typeof headers.authorization === 'string' ? headers.authorization : undefined;
     const apiKey =

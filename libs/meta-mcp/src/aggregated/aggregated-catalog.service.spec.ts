@@ -28,7 +28,14 @@ function service(backends: Backend[]): AggregatedCatalogService {
 }
 
 const extra = { signal: new AbortController().signal } as HandlerExtra;
-const downstream = { sessionId: 's', capabilities: {}, track: () => () => undefined } as unknown as SessionDownstream;
+const downstream = {
+  sessionId: 's',
+  capabilities: {},
+  track: () => () => undefined,
+  forBackend(): unknown {
+    return this;
+  },
+} as unknown as SessionDownstream;
 
 describe('AggregatedCatalogService listings', () => {
   it('pages across backends that paginate, while the first page already holds every backend', async () => {

@@ -2,6 +2,7 @@ import { All, Controller, Logger, Param, Req, Res } from '@nestjs/common';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CallGates, principalOf, type Principal } from '@gateway/auth';
 import { BackendRegistry, BackendUnavailableError, describe } from '@gateway/backends';
 import { DirectServerFactory } from '../servers/direct-server.factory.js';
 import { GatewayServerFactory } from '../servers/gateway-server.factory.js';
@@ -23,6 +24,7 @@ export class McpController {
     private readonly gatewayServers: GatewayServerFactory,
     private readonly directServers: DirectServerFactory,
     private readonly validator: McpRequestValidator,
+    private readonly gates: CallGates,
   ) {}
 
   @All()
@@ -35,9 +37,21 @@ export class McpController {
   @All(':backend')
   direct(@Param('backend') name: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const backend = this.registry.find(name);
+    const principal = principalOf(req);
+    if (backend && principal && !this.gates.accessFor(principal).mayUse(name)) {
+      // Like an unknown backend's answer, it names no other backend.
+      reply.hijack();
+      sendJsonRpcError(
+        reply.raw,
+        403,
+        JsonRpcCode.InvalidRequest,
+        `Backend "${name}" is not permitted for this client`,
+      );
+      return Promise.resolve();
+    }
     if (!backend) {
       reply.hijack();
-      const known = this.registry.names().join(', ') || 'none';
+      const known = this.visibleBackends(principal).join(', ') || 'none';
       sendJsonRpcError(
         reply.raw,
         404,
@@ -47,6 +61,11 @@ export class McpController {
       return Promise.resolve();
     }
     return this.handle(name, req, reply, (downstream) => this.directServers.create(backend, downstream));
+  }
+
+  private visibleBackends(principal: Principal | undefined): string[] {
+    const access = this.gates.accessFor(principal);
+    return this.registry.names().filter((name) => access.mayUse(name));
   }
 
   private async handle(
@@ -72,7 +91,8 @@ export class McpController {
     try {
       const sessionId = req.headers['mcp-session-id'];
       if (typeof sessionId === 'string') {
-        const session = this.sessions.get(sessionId);
+        // A session opened by another principal is answered as if it did not exist.
+        const session = this.sessions.get(sessionId, principalOf(req)?.id);
         if (!session || session.route !== route) {
           sendJsonRpcError(res, 404, JsonRpcCode.SessionNotFound, 'Session not found: initialize a new session');
           return;
@@ -89,7 +109,7 @@ export class McpController {
         );
         return;
       }
-      const session = await this.sessions.open(route, newServer);
+      const session = await this.sessions.open(route, newServer, principalOf(req));
       session.transport.handleRequest(req.raw, res, body);
     } catch (error) {
       const id = (body as { id?: string | number } | undefined)?.id ?? null;

@@ -257,21 +257,31 @@ export class ToolSearchIndex {
     this.invalidateLinks();
   }
 
-  search(query: string, opts: { limit?: number; server?: string } = {}): SearchResult {
+  /** `allow` hides tools a client may not see: they are neither matches nor counted in `total`. */
+  search(
+    query: string,
+    opts: { limit?: number; server?: string; allow?: (server: string, tool: string) => boolean } = {},
+  ): SearchResult {
     const limit = opts.limit ?? 10;
     const none: SearchResult = { matches: [], total: 0 };
     if (this.count === 0) return none;
     const terms = this.queryTerms(query);
     if (terms.size === 0) return none;
-    let hits = this.score(this.weigh(terms), opts.server);
+    const { server: only, allow } = opts;
+    const keep = (id: number) => {
+      const doc = this.docs[id]!;
+      return (only === undefined || doc.serverName === only) && (!allow || allow(doc.serverName, doc.tool));
+    };
+    let hits = this.score(this.weigh(terms), only, keep);
     let partial = false;
     if (hits.length === 0 && this.options.fuzzyWeight > 0) {
       // Nothing matched: the nearest spellings of its words, however far, rather than an empty answer.
-      hits = this.score(this.weigh(this.nearSpellings(terms)), opts.server);
+      hits = this.score(this.weigh(this.nearSpellings(terms)), only, keep);
       partial = true;
     }
     if (hits.length === 0) return none;
-    const scored = this.liftProducers(hits);
+    // Lifting may add producers of what matched: a hidden one stays hidden.
+    const scored = allow ? this.liftProducers(hits).filter((hit) => keep(hit.id)) : this.liftProducers(hits);
     const matches = scored.slice(0, limit).map(({ id, score }) => {
       const doc = this.docs[id]!;
       return {
@@ -347,14 +357,14 @@ export class ToolSearchIndex {
   }
 
   /** Field-weighted BM25 per tool (times the share of query terms matched, like MiniSearch), plus its server's routed share. */
-  private score(weights: Map<string, number>, only: string | undefined): Hit[] {
+  private score(weights: Map<string, number>, only: string | undefined, keep: (id: number) => boolean): Hit[] {
     const naming = this.namingTerms(weights);
     const named = naming && new Set(this.bm25.search(naming).touched);
     const { score, matched, touched } = this.bm25.search(weights);
     const hits: Hit[] = [];
     let best = 0;
     for (const id of touched) {
-      if (only !== undefined && this.docs[id]!.serverName !== only) continue;
+      if (!keep(id)) continue;
       let s = score[id] * matched[id];
       if (named?.size && !named.has(id)) s *= this.options.verbOnlyFactor;
       hits.push({ id, score: s });

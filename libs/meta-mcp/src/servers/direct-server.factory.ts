@@ -39,7 +39,7 @@ export class DirectServerFactory {
     };
     // Notifications from the client (roots/list_changed, ...) go to the connection that serves it.
     server.fallbackNotificationHandler = (notification) =>
-      backend.notify(notification.method, notification.params, downstream).catch(() => undefined);
+      backend.notify(notification.method, notification.params, downstream.forBackend()).catch(() => undefined);
     downstream.onClose(() => this.shared.forget(backend.name, downstream.sessionId));
     return server;
   }

@@ -42,7 +42,7 @@ export class GatewayServerFactory {
       },
     );
     server.setRequestHandler(ListToolsRequestSchema, async () => ({
-      tools: this.metaMode ? META_TOOLS : await this.aggregated.listTools(),
+      tools: this.metaMode ? META_TOOLS : await this.aggregated.listTools(downstream.gate?.access),
     }));
     // tools/call goes through the fallback so a backend's result reaches the client as the backend sent it
     // (the SDK's own tools/call handler re-parses results and would normalize them).

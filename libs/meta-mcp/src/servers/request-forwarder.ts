@@ -11,7 +11,7 @@ export type HandlerExtra = RequestHandlerExtra<ServerRequest, ServerNotification
  * kept at the gateway: the backend gets the SDK's own token, and each progress it reports is re-sent to the client
  * under the client's token, on the stream of the client's request. Cancelling the client's request (its signal)
  * cancels the backend request. While it runs, the backend's own requests to the client (sampling, elicitation,
- * roots) travel on this request's stream. A failure reaches the client with the backend's credentials (and any
+ * roots) travel on this request's stream. With auth or audit on, the session's CallGate wraps the request. A failure reaches the client with the backend's credentials (and any
  * secret its text names) masked, as in the logs.
  */
 export async function forwardRequest(
@@ -30,8 +30,14 @@ export async function forwardRequest(
     if (Object.keys(restMeta).length === 0) delete forwardedParams._meta;
   }
   const untrack = downstream?.track(extra);
+  const gate = downstream?.gate;
+  const client = downstream?.forBackend();
   try {
-    return await backend.request(method, forwardedParams, requestOptions(extra, clientToken), downstream);
+    if (!gate) return await backend.request(method, forwardedParams, requestOptions(extra, clientToken), client);
+    // The principal's policy (refuse, filter lists) and the audit log, around the request.
+    return await gate.run({ backend: backend.name, method, params, requestId: extra.requestId }, () =>
+      backend.request(method, forwardedParams, requestOptions(extra, clientToken), client),
+    );
   } catch (error) {
     throw redactorOf(backend.config).redactError(error);
   } finally {

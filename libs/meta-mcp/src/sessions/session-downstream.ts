@@ -6,8 +6,10 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
+import type { CallGate } from '@gateway/auth';
 import type { DownstreamClient } from '@gateway/backends';
 import type { HandlerExtra } from '../servers/request-forwarder.js';
+import type { PrincipalDownstreams } from './principal-downstream.js';
 
 /** How long a client may take to answer a backend's sampling, elicitation or roots request (a human may be asked). */
 const CLIENT_ANSWER_TIMEOUT_MS = 10 * 60_000;
@@ -26,7 +28,25 @@ export class SessionDownstream implements DownstreamClient {
     readonly sessionId: string,
     /** Which backend notifications this surface shows its client (the meta surface has no resources of its own). */
     private readonly accepts: (method: string) => boolean,
+    /** The principal's policy and the audit log around every backend request; none when auth and audit are off. */
+    readonly gate?: CallGate,
+    /** With auth on: the principal's sessions share their backend connections (see PrincipalDownstream). */
+    private readonly principal?: { id: string; groups: PrincipalDownstreams },
   ) {}
+
+  private group?: DownstreamClient;
+
+  /** The client backends serve: this session, or with auth on the group of its principal's sessions. */
+  forBackend(): DownstreamClient {
+    if (!this.principal) return this;
+    this.group ??= this.principal.groups.join(this.principal.id, this);
+    return this.group;
+  }
+
+  /** Whether a client request of this session is in flight. */
+  get busy(): boolean {
+    return this.inFlight.length > 0;
+  }
 
   attach(server: Server): void {
     this.server = server;

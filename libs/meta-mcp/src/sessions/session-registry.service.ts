@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallGates, type Principal } from '@gateway/auth';
 import { StreamableHttpTransport } from '../http/streamable-http.transport.js';
 import { SessionEventStore } from '../meta-mcp.tokens.js';
+import { PrincipalDownstreams } from './principal-downstream.js';
 import { SessionDownstream } from './session-downstream.js';
 
 export interface McpSession {
@@ -12,6 +14,8 @@ export interface McpSession {
   readonly server: Server;
   /** The session as backends see it: where their sampling, elicitation and roots requests go. */
   readonly downstream: SessionDownstream;
+  /** The principal that opened it (auth on); another principal's request with this session id is refused as unknown. */
+  readonly owner?: string;
   lastSeen: number;
 }
 
@@ -32,9 +36,13 @@ const IDLE_SESSION_MS = 30 * 60_000;
 export class SessionRegistry implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(SessionRegistry.name);
   private readonly sessions = new Map<string, McpSession>();
+  private readonly principalGroups = new PrincipalDownstreams();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(@Inject(SessionEventStore) private readonly eventStore: SessionEventStore) {
+  constructor(
+    @Inject(SessionEventStore) private readonly eventStore: SessionEventStore,
+    private readonly gates: CallGates,
+  ) {
     this.sweeper = setInterval(() => this.closeIdle(), 60_000);
     this.sweeper.unref();
   }
@@ -43,9 +51,11 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     return this.sessions.size;
   }
 
-  get(id: string): McpSession | undefined {
+  /** The session with this id if `owner` (the request's principal id, if any) opened it. */
+  get(id: string, owner?: string): McpSession | undefined {
     const session = this.sessions.get(id);
-    if (session) session.lastSeen = Date.now();
+    if (!session || session.owner !== owner) return undefined;
+    session.lastSeen = Date.now();
     return session;
   }
 
@@ -54,7 +64,11 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
   }
 
   /** A new session whose id is assigned when its initialize request is handled. */
-  async open(route: string, build: (downstream: SessionDownstream) => Promise<Server>): Promise<McpSession> {
+  async open(
+    route: string,
+    build: (downstream: SessionDownstream) => Promise<Server>,
+    principal?: Principal,
+  ): Promise<McpSession> {
     // SSE events kept for replay when the client reconnects with Last-Event-ID; dropped when the session closes.
     const events = this.eventStore.openSession();
     const transport = new StreamableHttpTransport({
@@ -70,10 +84,12 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     const downstream = new SessionDownstream(
       transport.sessionId,
       (method) => route !== GATEWAY_ROUTE || GATEWAY_ROUTE_NOTIFICATIONS.has(method),
+      this.gates.forSession(principal, transport.sessionId, route),
+      principal ? { id: principal.id, groups: this.principalGroups } : undefined,
     );
     const server = await build(downstream);
     downstream.attach(server);
-    const session: McpSession = { route, transport, server, downstream, lastSeen: Date.now() };
+    const session: McpSession = { route, transport, server, downstream, owner: principal?.id, lastSeen: Date.now() };
     server.onclose = () => {
       events.close();
       this.sessions.delete(transport.sessionId);

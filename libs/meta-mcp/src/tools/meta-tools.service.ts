@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ErrorCode, type CallToolResult, type Result, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { ALLOW_ALL, notPermitted, type Access } from '@gateway/auth';
 import { answeredByBackend, BackendRegistry, describe, type Backend } from '@gateway/backends';
 import { editDistance } from '@gateway/config';
 import { GatewayMetrics } from '@gateway/metrics';
@@ -43,41 +44,54 @@ export class MetaToolsService {
         ErrorCode.InvalidParams,
         `Invalid arguments for ${name}: ${describeArgumentProblem(problem)}`,
       );
+    // What this client's roles let it see: servers, tools and search hits outside it do not exist for it.
+    const access = downstream?.gate?.access ?? ALLOW_ALL;
     switch (name) {
       case 'gateway_list_servers':
-        return this.listServers();
+        return this.listServers(access);
       case 'gateway_list_tools':
-        return this.listTools(args.server as string);
+        return this.listTools(args.server as string, access);
       case 'gateway_search_tools':
         return this.search(
           args.query as string,
           (args.limit as number | undefined) ?? 10,
           args.server as string | undefined,
+          access,
         );
       default:
-        return this.invoke(args, params._meta as Record<string, unknown> | undefined, extra, downstream);
+        return this.invoke(args, params._meta as Record<string, unknown> | undefined, extra, downstream, access);
     }
   }
 
-  private listServers(): CallToolResult {
-    const servers = this.registry.list().map((backend) => {
+  private visible(access: Access): Backend[] {
+    return this.registry.list().filter((backend) => access.mayUse(backend.name));
+  }
+
+  private listServers(access: Access): CallToolResult {
+    const servers = this.visible(access).map((backend) => {
+      const allowed = (tool: Tool) => access.allows(backend.name, 'tool', tool.name);
       const status = backend.status();
       return {
         name: status.name,
         description: status.description,
         transport: status.transport,
         status: status.state,
-        tools_count: backend.catalog.list ? status.tools_cached : null,
+        tools_count: backend.catalog.list
+          ? access === ALLOW_ALL
+            ? status.tools_cached
+            : backend.catalog.list.filter(allowed).length
+          : null,
       };
     });
     return structured({ servers });
   }
 
-  private async listTools(server: string): Promise<CallToolResult> {
+  private async listTools(server: string, access: Access): Promise<CallToolResult> {
     const backend = this.registry.find(server);
-    if (!backend) return toolError(this.unknownServer(server));
+    if (!backend || !access.mayUse(server)) return toolError(this.unknownServer(server, access));
     try {
-      const tools = (await backend.listTools()).map(({ name, description, inputSchema, annotations }) => ({
+      const listed = (await backend.listTools()).filter((tool) => access.allows(server, 'tool', tool.name));
+      const tools = listed.map(({ name, description, inputSchema, annotations }) => ({
         name,
         description,
         inputSchema,
@@ -89,14 +103,25 @@ export class MetaToolsService {
     }
   }
 
-  private async search(query: string, limit: number, server: string | undefined): Promise<CallToolResult> {
-    if (server !== undefined && !this.registry.find(server)) return toolError(this.unknownServer(server));
+  private async search(
+    query: string,
+    limit: number,
+    server: string | undefined,
+    access: Access,
+  ): Promise<CallToolResult> {
+    if (server !== undefined && (!this.registry.find(server) || !access.mayUse(server))) {
+      return toolError(this.unknownServer(server, access));
+    }
     const started = performance.now();
-    const { matches, total, partial } = await this.index.search(query, { limit, server });
+    const allow =
+      access === ALLOW_ALL ? undefined : (backend: string, tool: string) => access.allows(backend, 'tool', tool);
+    const { matches, total, partial } = await this.index.search(query, { limit, server, allow });
     this.metrics.observeSearch((performance.now() - started) / 1000);
     // An empty answer, or one of near spellings only, must still tell the model what to do next.
-    if (total === 0 || partial)
-      return structured({ query, matches, total, hint: NO_MATCH_HINT(this.registry.names()) });
+    if (total === 0 || partial) {
+      const servers = this.visible(access).map((backend) => backend.name);
+      return structured({ query, matches, total, hint: NO_MATCH_HINT(servers) });
+    }
     return structured({ query, matches, total });
   }
 
@@ -105,19 +130,32 @@ export class MetaToolsService {
     meta: Record<string, unknown> | undefined,
     extra: HandlerExtra,
     downstream: SessionDownstream | undefined,
+    access: Access,
   ): Promise<Result> {
     const server = args.server as string;
     const toolName = args.tool as string;
     const toolArgs = (args.arguments ?? {}) as Record<string, unknown>;
     const backend = this.registry.find(server);
-    if (!backend) return toolError(this.unknownServer(server));
+    if (!backend || !access.mayUse(server)) return toolError(this.unknownServer(server, access));
+    if (!access.allows(server, 'tool', toolName)) {
+      // Refused before the backend is asked, and without saying whether such a tool exists.
+      downstream?.gate?.denied({
+        backend: server,
+        method: 'tools/call',
+        params: { name: toolName },
+        requestId: extra.requestId,
+      });
+      return toolError(notPermitted(server, toolName).message);
+    }
     let tool: Tool | undefined;
     try {
-      tool = backend.catalog.find(toolName) ?? (await backend.toolsFor(downstream)).find((t) => t.name === toolName);
+      tool =
+        backend.catalog.find(toolName) ??
+        (await backend.toolsFor(downstream?.forBackend())).find((t) => t.name === toolName);
     } catch (error) {
       return toolError(this.unavailable(backend, error));
     }
-    if (!tool) return toolError(this.unknownTool(backend, toolName));
+    if (!tool) return toolError(this.unknownTool(backend, toolName, access));
     const problem = this.validator.check(tool.inputSchema, toolArgs);
     if (problem) {
       return toolError(
@@ -140,13 +178,15 @@ export class MetaToolsService {
     }
   }
 
-  private unknownServer(server: string): string {
-    const known = this.registry.names();
+  private unknownServer(server: string, access: Access = ALLOW_ALL): string {
+    const known = this.visible(access).map((backend) => backend.name);
     return `Unknown server "${server}". Known servers: ${known.join(', ') || 'none'}.`;
   }
 
-  private unknownTool(backend: Backend, name: string): string {
-    const names = backend.catalog.list?.map((tool) => tool.name) ?? [];
+  private unknownTool(backend: Backend, name: string, access: Access): string {
+    const names = (backend.catalog.list ?? [])
+      .filter((tool) => access.allows(backend.name, 'tool', tool.name))
+      .map((tool) => tool.name);
     const closest = names
       .map((candidate) => ({ candidate, distance: editDistance(name.toLowerCase(), candidate.toLowerCase()) }))
       .sort((a, b) => a.distance - b.distance)

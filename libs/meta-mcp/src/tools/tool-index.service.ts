@@ -45,12 +45,18 @@ export class ToolIndexService implements OnApplicationBootstrap {
   }
 
   /** The lexical ranking, fused with the dense one when embeddings are configured and answering. */
-  async search(query: string, opts: { limit: number; server?: string }): Promise<SearchResult> {
+  /** `allow` hides the tools a client may not see, from both rankings and from `total`. */
+  async search(
+    query: string,
+    opts: { limit: number; server?: string; allow?: (server: string, tool: string) => boolean },
+  ): Promise<SearchResult> {
     const lexical = this.index.search(
       query,
       this.dense ? { ...opts, limit: Math.max(opts.limit, FUSION_DEPTH) } : opts,
     );
-    const dense = this.dense && (await this.dense.rank(query, FUSION_DEPTH, opts.server));
+    const ranked = this.dense && (await this.dense.rank(query, FUSION_DEPTH, opts.server));
+    const allow = opts.allow;
+    const dense = ranked && allow ? ranked.filter((hit) => allow(hit.server, hit.tool)) : ranked;
     if (!dense) return { ...lexical, matches: lexical.matches.slice(0, opts.limit) };
     const fused = new Map<string, { match: ToolMatch; score: number }>();
     const add = (match: ToolMatch | undefined, rank: number, weight: number) => {
@@ -62,10 +68,10 @@ export class ToolIndexService implements OnApplicationBootstrap {
     };
     lexical.matches.forEach((match, rank) => add(match, rank, 1 - this.denseWeight));
     dense.forEach((hit, rank) => add(this.index.lookup(hit.server, hit.tool), rank, this.denseWeight));
-    const ranked = [...fused.values()].sort((a, b) => b.score - a.score);
+    const fusedRanking = [...fused.values()].sort((a, b) => b.score - a.score);
     return {
-      matches: ranked.slice(0, opts.limit).map(({ match, score }) => ({ ...match, score })),
-      total: Math.max(lexical.total, ranked.length),
+      matches: fusedRanking.slice(0, opts.limit).map(({ match, score }) => ({ ...match, score })),
+      total: Math.max(lexical.total, fusedRanking.length),
     };
   }
 

@@ -1,0 +1,49 @@
+// Same-run comparisons (bench:compare, bench:auth): timed windows alternating between targets, so each sees the same
+// machine, then the medians of each.
+import type { LoadPool } from './load-pool.js';
+import type { CallSpec } from './load-protocol.js';
+import { median, percentile } from './stats.js';
+
+export interface SameRunTarget {
+  label: string;
+  url: string;
+  pid: number;
+  headers?: Record<string, string>;
+}
+
+export interface SameRunOptions {
+  runs: number;
+  sessions: number;
+  windowMs: number;
+  calls: CallSpec[];
+}
+
+/** Prints each window, then the median calls/s, p50 and CPU per call of each target. */
+export async function alternateWindows(pool: LoadPool, targets: SameRunTarget[], options: SameRunOptions) {
+  const { runs, sessions, windowMs, calls } = options;
+  const width = Math.max(...targets.map((target) => target.label.length));
+  const seen = new Map<string, { throughput: number[]; p50: number[]; cpu: number[] }>();
+  for (let run = 0; run < runs; run++) {
+    for (const target of run % 2 ? [...targets].reverse() : targets) {
+      const r = await pool.window(
+        { kind: 'http', url: target.url, calls, headers: target.headers },
+        { sessions, durationMs: windowMs, warmup: 500, cpuPids: [target.pid] },
+      );
+      const row = seen.get(target.label) ?? { throughput: [], p50: [], cpu: [] };
+      seen.set(target.label, row);
+      row.throughput.push(r.throughput);
+      row.p50.push(percentile(r.latencies, 0.5));
+      row.cpu.push(r.cpuMs! / r.calls);
+      console.log(
+        `run ${run + 1} ${target.label.padEnd(width)} ${sessions} sessions: ${r.throughput.toFixed(0)}/s ` +
+          `p50 ${percentile(r.latencies, 0.5).toFixed(2)} ms, CPU ${(r.cpuMs! / r.calls).toFixed(3)} ms/call`,
+      );
+    }
+  }
+  for (const [label, row] of seen) {
+    console.log(
+      `median ${label.padEnd(width)} ${median(row.throughput).toFixed(0)}/s p50 ${median(row.p50).toFixed(2)} ms ` +
+        `CPU ${median(row.cpu).toFixed(3)} ms/call`,
+    );
+  }
+}
