@@ -98,6 +98,20 @@ export class ServerConfig {
   @IsByteSize(1024, 1024 ** 3)
   max_body_size = 4 * 1024 ** 2;
 
+  /** A request body not fully received this long after it began gets HTTP 408 and its connection closed; 0: never. */
+  @IsDuration()
+  body_timeout = 30_000;
+
+  /** Live MCP sessions at most; a new one beyond it gets HTTP 503 with Retry-After. */
+  @Min(1)
+  @IsInt()
+  max_sessions = 10_000;
+
+  /** A session unused this long is closed (a client that vanished without DELETE). */
+  @IsDuration()
+  @Min(1000)
+  session_idle_timeout = 30 * 60_000;
+
   @ValidateNested()
   @Type(() => EventStoreConfig)
   event_store = new EventStoreConfig();

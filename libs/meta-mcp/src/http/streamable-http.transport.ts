@@ -88,6 +88,11 @@ export class StreamableHttpTransport implements Transport {
     };
   }
 
+  /** Requests of this session still waiting for their response. */
+  get inFlight(): number {
+    return this.byRequest.size;
+  }
+
   start(): Promise<void> {
     return Promise.resolve();
   }
@@ -123,6 +128,11 @@ export class StreamableHttpTransport implements Transport {
       return;
     }
     const request = message as JSONRPCRequest;
+    if (this.byRequest.has(request.id)) {
+      // Its response could not be told from the first one's, and the first one's stream would never end.
+      const text = `Invalid Request: a request with id ${JSON.stringify(request.id)} is already in flight in this session`;
+      return sendJsonRpcError(res, 400, JsonRpcCode.InvalidRequest, text, request.id);
+    }
     const asked = initialize ? request.params?.protocolVersion : headerOf(req, 'mcp-protocol-version');
     const version = typeof asked === 'string' ? asked : DEFAULT_NEGOTIATED_PROTOCOL_VERSION;
     const resumable = this.events !== undefined && version >= PRIMING_SINCE;
