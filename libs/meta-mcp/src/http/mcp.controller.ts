@@ -6,7 +6,7 @@ import { BackendRegistry, BackendUnavailableError, describe } from '@gateway/bac
 import { DirectServerFactory } from '../servers/direct-server.factory.js';
 import { GatewayServerFactory } from '../servers/gateway-server.factory.js';
 import type { SessionDownstream } from '../sessions/session-downstream.js';
-import { GATEWAY_ROUTE, SessionRegistry } from '../sessions/session-registry.service.js';
+import { GATEWAY_ROUTE, SessionLimitError, SessionRegistry } from '../sessions/session-registry.service.js';
 import { JsonRpcCode, sendJsonRpcError } from './json-rpc-reply.js';
 import { McpRequestValidator } from './mcp-request.validator.js';
 
@@ -95,6 +95,11 @@ export class McpController {
       const id = (body as { id?: string | number } | undefined)?.id ?? null;
       if (error instanceof BackendUnavailableError) {
         sendJsonRpcError(res, 503, JsonRpcCode.InternalError, error.message, id);
+        return;
+      }
+      if (error instanceof SessionLimitError) {
+        const retryAfter = String(Math.ceil(error.retryAfterMs / 1000));
+        sendJsonRpcError(res, 503, JsonRpcCode.TransportRefused, error.message, id, { 'retry-after': retryAfter });
         return;
       }
       this.logger.error(`${req.method} ${req.url} failed: ${describe(error)}`);

@@ -93,6 +93,11 @@ export class StreamableHttpTransport implements Transport {
     return this.byRequest.size;
   }
 
+  /** A request in flight or a GET stream open: the client is there even if it sends nothing. */
+  get busy(): boolean {
+    return this.byRequest.size > 0 || (this.standalone !== undefined && live(this.standalone.res));
+  }
+
   start(): Promise<void> {
     return Promise.resolve();
   }
