@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import type { GatewayConfig } from '@gateway/config';
+import { jsonRpcFrameworkErrors } from '@gateway/meta-mcp';
 import { AppModule } from './app.module.js';
 import { requestId } from './logging.options.js';
 import { installRequestLogging } from './request-logging.js';
@@ -25,6 +26,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     bodyLimit: config.server.max_body_size,
     // The id every log line of a request carries (`req-1` and so on otherwise).
     genReqId: requestId,
+    // Fastify's own refusals (undecodable URL, 414, malformed HTTP) as JSON-RPC errors, like every other.
+    ...jsonRpcFrameworkErrors,
   });
   // Ahead of Nest's middleware and every module's hook, so even a request they refuse is logged with its id.
   const logging: { logger?: PinoLogger } = {};

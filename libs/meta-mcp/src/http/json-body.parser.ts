@@ -10,6 +10,8 @@ export const INVALID_JSON = Object.freeze({ invalidJson: true });
 export const BODY_TOO_LARGE = Object.freeze({ bodyTooLarge: true });
 /** Stands in for a body of a content type nobody parses; it is discarded unread. */
 export const UNSUPPORTED_MEDIA_TYPE = Object.freeze({ unsupportedMediaType: true });
+/** Stands in for a body cut off by the client going away: nobody is left to answer, and nothing went wrong here. */
+export const BODY_ABORTED = Object.freeze({ bodyAborted: true });
 /** Stands in for a body that stopped arriving for `server.body_timeout`; the connection is then closed. */
 export const BODY_TIMED_OUT = Object.freeze({ bodyTimedOut: true });
 
@@ -49,9 +51,8 @@ export class JsonBodyParser implements OnModuleInit {
     if (!fastify?.addContentTypeParser) return;
     fastify.removeContentTypeParser('application/json');
     fastify.addContentTypeParser('application/json', (_req, payload, done) => {
-      readAtMost(payload, this.maxBytes, this.timeoutMs).then(
-        (text) => done(null, typeof text === 'string' ? parseJson(text) : text),
-        (error: Error) => done(error, undefined),
+      void readAtMost(payload, this.maxBytes, this.timeoutMs).then((text) =>
+        done(null, typeof text === 'string' ? parseJson(text) : text),
       );
     });
     fastify.addContentTypeParser('*', (_req, payload, done) => {
@@ -109,7 +110,7 @@ const CLOSE_BRACKET = 0x5d;
  * BODY_TIMED_OUT when it has not ended `timeoutMs` after reading began.
  */
 function readAtMost(stream: Readable, maxBytes: number, timeoutMs: number): Promise<string | object> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const timer =
@@ -141,9 +142,10 @@ function readAtMost(stream: Readable, maxBytes: number, timeoutMs: number): Prom
       stop();
       resolve(Buffer.concat(chunks).toString('utf8'));
     };
-    const onError = (error: Error): void => {
+    const onError = (): void => {
+      // The only error a request stream raises is the client disconnecting ('aborted', ECONNRESET).
       stop();
-      reject(error);
+      resolve(BODY_ABORTED);
     };
     stream.on('data', onData);
     stream.on('end', onEnd);

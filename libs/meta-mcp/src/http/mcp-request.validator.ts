@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
 import { bodyTooLargeMessage } from './body-size.hook.js';
 import {
+  BODY_ABORTED,
   BODY_TIMED_OUT,
   BODY_TOO_LARGE,
   INVALID_JSON,
@@ -44,6 +45,10 @@ export class McpRequestValidator {
   refuse(method: string, headers: IncomingHttpHeaders, body: unknown): Refusal | undefined {
     if (method === 'GET') return accepts(headers, ['text/event-stream']);
     if (method !== 'POST') return undefined;
+    if (body === BODY_ABORTED) {
+      // Written to a closed socket, so nobody reads it; the point is to end the request without an error.
+      return refusal(400, JsonRpcCode.TransportRefused, 'Bad Request: the request body was cut off', null, CLOSE);
+    }
     if (body === BODY_TIMED_OUT) {
       const message =
         `Request Timeout: the request body did not arrive within ${formatDuration(this.bodyTimeoutMs)} ` +

@@ -49,6 +49,15 @@ export class McpController {
     return this.handle(name, req, reply, (downstream) => this.directServers.create(backend, downstream));
   }
 
+  /** Anything deeper than /mcp/{backend}: an MCP client gets its 404 as a JSON-RPC error, not Nest's default body. */
+  @All(':backend/*')
+  elsewhere(@Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
+    reply.hijack();
+    const path = req.url.split('?')[0].slice(0, 200);
+    const text = `Not Found: no MCP endpoint at ${path}; MCP is served at /mcp and /mcp/{backend}`;
+    sendJsonRpcError(reply.raw, 404, JsonRpcCode.InvalidRequest, text);
+  }
+
   private async handle(
     route: string,
     req: FastifyRequest,
