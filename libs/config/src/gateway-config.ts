@@ -98,6 +98,10 @@ export class ServerConfig {
   @IsByteSize(1024, 1024 ** 3)
   max_body_size = 4 * 1024 ** 2;
 
+  /** Bytes an SSE stream may have waiting for a client that does not read; beyond it the stream is closed. */
+  @IsByteSize(1024, 1024 ** 3)
+  stream_buffer = 1024 ** 2;
+
   /** A request body not fully received this long after it began gets HTTP 408 and its connection closed; 0: never. */
   @IsDuration()
   body_timeout = 30_000;

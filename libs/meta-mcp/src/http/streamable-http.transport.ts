@@ -19,6 +19,7 @@ const STANDALONE = '_GET_stream';
  */
 const STREAM_AFTER_MS = 10;
 const KEEP_ALIVE_MS = 15_000;
+const STREAM_BUFFER = 1024 ** 2;
 /** Messages for the GET stream held until the session's first GET (clients open it after initialize). */
 const MAX_HELD = 256;
 /** Older clients cannot parse the empty `data:` of a priming event. */
@@ -32,6 +33,13 @@ export interface StreamableHttpTransportOptions {
   onsessionclosed?: (sessionId: string) => void;
   streamAfterMs?: number;
   keepAliveMs?: number;
+  /**
+   * Bytes a stream may have queued for a client that does not read (`server.stream_buffer`); a write beyond it closes
+   * the stream instead of queueing more. The client resumes with Last-Event-ID. Default: 1 MiB.
+   */
+  streamBuffer?: number;
+  /** Told when a stream is closed because its client fell behind. */
+  onstreamcut?: (queuedBytes: number) => void;
 }
 
 /** The HTTP response of one POSTed request, or a replay that took its place. */
@@ -74,10 +82,12 @@ export class StreamableHttpTransport implements Transport {
   private initialized = false;
   private closed = false;
   private readonly closeStandalone = () => this.closeStandaloneSSEStream();
+  private readonly streamBuffer: number;
 
   constructor(private readonly options: StreamableHttpTransportOptions) {
     this.sessionId = options.sessionId;
     this.events = options.events;
+    this.streamBuffer = options.streamBuffer ?? STREAM_BUFFER;
     this.jsonHeaders = { 'content-type': 'application/json', 'mcp-session-id': this.sessionId };
     this.sseHeaders = {
       'content-type': 'text/event-stream',
@@ -187,7 +197,7 @@ export class StreamableHttpTransport implements Transport {
     clearTimeout(request.timer);
     request.res = res;
     request.open = true;
-    request.timer = setInterval(() => keepAlive(res), this.options.keepAliveMs ?? KEEP_ALIVE_MS);
+    request.timer = setInterval(keepAlive, this.options.keepAliveMs ?? KEEP_ALIVE_MS, res);
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
@@ -216,7 +226,7 @@ export class StreamableHttpTransport implements Transport {
     if (stream.open || !res || !live(res)) {
       // A stream cut by closeSSEStream() gets its response by Last-Event-ID replay.
       const eventId = this.events?.store(stream.id, message, json.length);
-      if (res && live(res)) res.end(sseEvent(json, eventId));
+      if (res && live(res)) this.sse(res, sseEvent(json, eventId), true);
       return;
     }
     res.writeHead(200, { ...this.jsonHeaders, 'content-length': Buffer.byteLength(json) });
@@ -227,6 +237,22 @@ export class StreamableHttpTransport implements Transport {
     const res = stream.res;
     if (!res || !live(res)) return;
     if (!stream.open) this.openStream(stream, chunk);
+    else this.sse(res, chunk);
+  }
+
+  /**
+   * Writes to an open SSE stream unless its client has left more than `streamBuffer` bytes unread: then the stream
+   * is cut (the events stay in the store for Last-Event-ID), so one client that stops reading costs a bounded
+   * amount of memory. A single event larger than the bound still goes out whole.
+   */
+  private sse(res: ServerResponse, chunk: string, end = false): void {
+    const queued = res.writableLength;
+    if (queued > this.streamBuffer) {
+      res.destroy();
+      this.options.onstreamcut?.(queued);
+      return;
+    }
+    if (end) res.end(chunk);
     else res.write(chunk);
   }
 
@@ -240,18 +266,18 @@ export class StreamableHttpTransport implements Transport {
     res.writeHead(200, this.sseHeaders);
     if (priming || first) res.write(priming + first);
     else res.flushHeaders();
-    stream.timer = setInterval(() => keepAlive(res), this.options.keepAliveMs ?? KEEP_ALIVE_MS);
+    stream.timer = setInterval(keepAlive, this.options.keepAliveMs ?? KEEP_ALIVE_MS, res);
   }
 
   private sendStandalone(message: JSONRPCMessage, json: string): void {
     const chunk = sseEvent(json, this.events?.store(STANDALONE, message, json.length));
     const res = this.standalone?.res;
-    if (res && live(res)) res.write(chunk);
+    if (res && live(res)) this.sse(res, chunk);
     else if (this.held && this.held.length < MAX_HELD) this.held.push(chunk);
   }
 
   private attachStandalone(res: ServerResponse): void {
-    const timer = setInterval(() => keepAlive(res), this.options.keepAliveMs ?? KEEP_ALIVE_MS);
+    const timer = setInterval(keepAlive, this.options.keepAliveMs ?? KEEP_ALIVE_MS, res);
     this.standalone = { res, timer };
     res.once('close', () => {
       clearInterval(timer);
@@ -320,8 +346,9 @@ function live(res: ServerResponse): boolean {
   return !res.writableEnded && !res.destroyed;
 }
 
+/** Skipped while the stream has unread data queued anyway. */
 function keepAlive(res: ServerResponse): void {
-  if (live(res)) res.write(': keepalive\n\n');
+  if (live(res) && res.writableLength === 0) res.write(': keepalive\n\n');
 }
 
 function headerOf(req: IncomingMessage, name: string): string | undefined {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { formatDuration, GatewayConfig } from '@gateway/config';
+import { formatByteSize, formatDuration, GatewayConfig } from '@gateway/config';
 import { StreamableHttpTransport } from '../http/streamable-http.transport.js';
 import { SessionEventStore } from '../meta-mcp.tokens.js';
 import { SessionDownstream } from './session-downstream.js';
@@ -55,6 +55,7 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
   private readonly sweeper: NodeJS.Timeout;
   private readonly maxSessions: number;
   private readonly idleMs: number;
+  private readonly streamBuffer: number;
   /** Sessions being opened (their server built and connected) and not yet initialized. */
   private opening = 0;
 
@@ -64,6 +65,7 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
   ) {
     this.maxSessions = config.server.max_sessions;
     this.idleMs = config.server.session_idle_timeout;
+    this.streamBuffer = config.server.stream_buffer;
     this.sweeper = setInterval(() => this.closeIdle(), Math.min(60_000, Math.max(250, this.idleMs / 4)));
     this.sweeper.unref();
   }
@@ -109,6 +111,12 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
       onsessionclosed: (id) => {
         this.sessions.delete(id);
       },
+      streamBuffer: this.streamBuffer,
+      onstreamcut: (queued) =>
+        this.logger.warn(
+          `closed an SSE stream of session ${transport.sessionId.slice(0, 8)} on ${route}: its client left ` +
+            `${formatByteSize(queued)} unread (server.stream_buffer); it can resume with Last-Event-ID`,
+        ),
     });
     const downstream = new SessionDownstream(
       transport.sessionId,
