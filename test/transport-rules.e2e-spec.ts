@@ -391,19 +391,26 @@ describe('resumability: SSE events carry ids, Last-Event-ID replays what was mis
     const before = store.size;
     const a = await openSession();
     const b = await openSession();
-    const call = JSON.stringify({
-      jsonrpc: '2.0',
-      id: 3,
-      method: 'tools/call',
-      params: { name: 'slow', arguments: { ms: 100 } },
-    });
-    const answer = await fetch(url, { method: 'POST', headers: sessionHeaders(a), body: call });
-    expect(answer.headers.get('content-type')).toContain('text/event-stream');
-    const answered: SseEvent[] = [];
-    for await (const event of sseEvents(answer.body!)) answered.push(event);
-    const primed = answered[0];
-    expect(store.size).toBeGreaterThan(before);
+    const slowCall = (id: number) =>
+      JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'slow', arguments: { ms: 300 } } });
 
+    // A stream read to its end has reached the client: nothing of it is kept.
+    const whole = await fetch(url, { method: 'POST', headers: sessionHeaders(a), body: slowCall(3) });
+    expect(whole.headers.get('content-type')).toContain('text/event-stream');
+    for await (const event of sseEvents(whole.body!)) expect(event).toBeDefined();
+    await waitFor(() => store.size === before, { description: 'the delivered stream forgotten' });
+
+    // A stream dropped before its result keeps its events for Last-Event-ID, but only for its own session.
+    const dropped = new AbortController();
+    const cut = await fetch(url, {
+      method: 'POST',
+      headers: sessionHeaders(a),
+      body: slowCall(4),
+      signal: dropped.signal,
+    });
+    const primed = (await sseEvents(cut.body!).next()).value as SseEvent;
+    dropped.abort();
+    await waitFor(() => store.size > before + 1, { description: 'the result kept for replay' });
     const foreign = await rawRequest(url, { method: 'GET', headers: getHeaders(b, primed.id) });
     expectJsonRpcError(foreign, 400);
 

@@ -50,7 +50,7 @@ export class EventStoreConfig {
   @IsInt()
   max_events = 100_000;
 
-  /** Size of the events kept across all sessions (their JSON); the oldest go first. */
+  /** Heap the events kept across all sessions may take (their JSON text plus about 350 bytes each); the oldest go first. */
   @IsByteSize(1024, 16 * 1024 ** 3)
   max_bytes = 64 * 1024 ** 2;
 }

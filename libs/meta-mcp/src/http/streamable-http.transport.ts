@@ -191,9 +191,9 @@ export class StreamableHttpTransport implements Transport {
       return sendJsonRpcError(res, 409, JsonRpcCode.TransportRefused, text);
     }
     res.writeHead(200, this.sseHeaders);
-    res.write(events.map(({ id, message }) => sseEvent(JSON.stringify(message), id)).join('') || ': replay\n\n');
+    res.write(events.map(({ id, json }) => sseEvent(json, id)).join('') || ': replay\n\n');
     if (streamId === STANDALONE) return this.attachStandalone(res);
-    if (!request) return void res.end();
+    if (!request) return this.endDelivered(res, streamId);
     clearTimeout(request.timer);
     request.res = res;
     request.open = true;
@@ -212,7 +212,7 @@ export class StreamableHttpTransport implements Transport {
       return;
     }
     if (response) this.finish(stream, message, json);
-    else this.write(stream, sseEvent(json, this.events?.store(stream.id, message, json.length)));
+    else this.write(stream, sseEvent(json, this.events?.store(stream.id, json)));
   }
 
   /**
@@ -225,8 +225,8 @@ export class StreamableHttpTransport implements Transport {
     const res = stream.res;
     if (stream.open || !res || !live(res)) {
       // A stream cut by closeSSEStream() gets its response by Last-Event-ID replay.
-      const eventId = this.events?.store(stream.id, message, json.length);
-      if (res && live(res)) this.sse(res, sseEvent(json, eventId), true);
+      const eventId = this.events?.store(stream.id, json);
+      if (res && live(res)) this.endDelivered(res, stream.id, sseEvent(json, eventId));
       return;
     }
     res.writeHead(200, { ...this.jsonHeaders, 'content-length': Buffer.byteLength(json) });
@@ -245,15 +245,24 @@ export class StreamableHttpTransport implements Transport {
    * is cut (the events stay in the store for Last-Event-ID), so one client that stops reading costs a bounded
    * amount of memory. A single event larger than the bound still goes out whole.
    */
-  private sse(res: ServerResponse, chunk: string, end = false): void {
+  private sse(res: ServerResponse, chunk: string): void {
     const queued = res.writableLength;
     if (queued > this.streamBuffer) {
       res.destroy();
       this.options.onstreamcut?.(queued);
       return;
     }
-    if (end) res.end(chunk);
-    else res.write(chunk);
+    res.write(chunk);
+  }
+
+  /**
+   * Ends a request's stream with `last`; once all of it has been handed to the connection, its events are no longer
+   * kept for replay. A stream cut before that keeps them for the client's Last-Event-ID.
+   */
+  private endDelivered(res: ServerResponse, streamId: string, last = ''): void {
+    res.once('finish', () => this.events?.delivered(streamId));
+    // The last event is one more at most: no need to check the backlog.
+    res.end(last);
   }
 
   /** SSE headers, the priming event when the client can resume, then `first` (all in one write), then keep-alives. */
@@ -262,7 +271,7 @@ export class StreamableHttpTransport implements Transport {
     if (stream.open || !res || !live(res)) return;
     clearTimeout(stream.timer);
     stream.open = true;
-    const priming = stream.resumable ? `id: ${this.events!.store(stream.id, undefined, 0)}\ndata: \n\n` : '';
+    const priming = stream.resumable ? `id: ${this.events!.store(stream.id, undefined)}\ndata: \n\n` : '';
     res.writeHead(200, this.sseHeaders);
     if (priming || first) res.write(priming + first);
     else res.flushHeaders();
@@ -270,7 +279,7 @@ export class StreamableHttpTransport implements Transport {
   }
 
   private sendStandalone(message: JSONRPCMessage, json: string): void {
-    const chunk = sseEvent(json, this.events?.store(STANDALONE, message, json.length));
+    const chunk = sseEvent(json, this.events?.store(STANDALONE, json));
     const res = this.standalone?.res;
     if (res && live(res)) this.sse(res, chunk);
     else if (this.held && this.held.length < MAX_HELD) this.held.push(chunk);
