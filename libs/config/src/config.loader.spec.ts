@@ -226,6 +226,27 @@ describe('transport keys', () => {
     ]);
   });
 
+  it('reads the session, stream and body limits, and names a bad one', () => {
+    const config = load(
+      'server:\n  max_sessions: 500\n  session_idle_timeout: 5m\n  stream_buffer: 256kb\n  body_timeout: 10s\n',
+    );
+    expect(config.server).toMatchObject({
+      max_sessions: 500,
+      session_idle_timeout: 300_000,
+      stream_buffer: 256 * 1024,
+      body_timeout: 10_000,
+    });
+    const problems = problemsOfYaml(
+      'server:\n  max_sessions: 0\n  session_idle_timeout: 100ms\n  stream_buffer: lots\n  body_timeout: soon\n',
+    );
+    expect(problems).toEqual([
+      'server.body_timeout: must be a duration such as 100ms, 30s, 5m or 1h (got soon)',
+      'server.max_sessions: must not be less than 1 (got 0)',
+      'server.stream_buffer: must be a size such as 512kb, 4mb or a number of bytes (got lots)',
+      'server.session_idle_timeout: must not be less than 1000 (got 100)',
+    ]);
+  });
+
   it('refuses a max_body_size below 1kb or above 1gb, and a list that is not one', () => {
     expect(onlyProblemAt(problemsOfYaml('server:\n  max_body_size: 100\n'), 'server.max_body_size')).toContain(
       'at least 1kb',
