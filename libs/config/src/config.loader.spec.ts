@@ -240,9 +240,9 @@ describe('transport keys', () => {
       'server:\n  max_sessions: 0\n  session_idle_timeout: 100ms\n  stream_buffer: lots\n  body_timeout: soon\n',
     );
     expect(problems).toEqual([
+      'server.stream_buffer: must be a size such as 512kb, 4mb or a number of bytes (got lots)',
       'server.body_timeout: must be a duration such as 100ms, 30s, 5m or 1h (got soon)',
       'server.max_sessions: must not be less than 1 (got 0)',
-      'server.stream_buffer: must be a size such as 512kb, 4mb or a number of bytes (got lots)',
       'server.session_idle_timeout: must not be less than 1000 (got 100)',
     ]);
   });
