@@ -6,13 +6,20 @@ import { SessionEventStore, SessionRegistry } from '@gateway/meta-mcp';
 import { faultStdioCommand } from './helpers/fault.js';
 import { closeAndReap, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { stdioBackend } from './helpers/gateway-config.js';
-import { mcpPostHeaders, rawRequest, sseEvents, type RawResponse, type SseEvent } from './helpers/raw-http.js';
+import { mcpPostHeaders, rawRequest, sseEvents, type SseEvent } from './helpers/raw-http.js';
+import {
+  expectJsonRpcError,
+  initializeBody,
+  openRawSession,
+  RAW_PROTOCOL_VERSION,
+  sessionHeaders,
+} from './helpers/raw-session.js';
 import { waitFor } from './helpers/processes.js';
 import type { InMemoryEventStore } from '../libs/meta-mcp/src/resumability/in-memory-event-store.js';
 
 jest.setTimeout(30_000);
 
-const VERSION = '2025-11-25';
+const VERSION = RAW_PROTOCOL_VERSION;
 let gateway: TestGateway;
 let url: string;
 
@@ -32,45 +39,9 @@ afterAll(async () => {
   expect(survivors).toEqual([]);
 });
 
-function initialize(protocolVersion = VERSION): string {
-  return JSON.stringify({
-    jsonrpc: '2.0',
-    id: 0,
-    method: 'initialize',
-    params: { protocolVersion, capabilities: {}, clientInfo: { name: 'transport-rules', version: '1.0.0' } },
-  });
-}
-
-/** A session opened by hand (initialize + initialized), returning its id. */
-async function openSession(target = url, headers: Record<string, string> = {}): Promise<string> {
-  const init = await rawRequest(target, { headers: mcpPostHeaders(headers), body: initialize() });
-  expect(init.status).toBe(200);
-  const id = init.headers['mcp-session-id'] as string;
-  const initialized = await rawRequest(target, {
-    headers: mcpPostHeaders({ ...headers, 'mcp-session-id': id, 'mcp-protocol-version': VERSION }),
-    body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
-  });
-  expect(initialized.status).toBe(202);
-  return id;
-}
-
-function sessionHeaders(id: string, extra: Record<string, string> = {}): Record<string, string> {
-  return mcpPostHeaders({ 'mcp-session-id': id, 'mcp-protocol-version': VERSION, ...extra });
-}
-
-/** Asserts a JSON-RPC error answer with `status` (and `code` when given); returns its message. */
-function expectJsonRpcError(response: RawResponse, status: number, code?: number): string {
-  expect({ status: response.status, type: response.headers['content-type'] }).toEqual({
-    status,
-    type: expect.stringContaining('application/json'),
-  });
-  expect(response.json).toMatchObject({
-    jsonrpc: '2.0',
-    error: { code: expect.any(Number), message: expect.any(String) },
-  });
-  if (code !== undefined) expect(response.json!.error!.code).toBe(code);
-  return response.json!.error!.message;
-}
+const initialize = initializeBody;
+const openSession = (target = url, headers: Record<string, string> = {}): Promise<string> =>
+  openRawSession(target, headers);
 
 describe('Origin and Host (DNS rebinding protection)', () => {
   it('refuses a foreign Origin with 403 and a JSON-RPC error naming it, on every method', async () => {
@@ -420,19 +391,26 @@ describe('resumability: SSE events carry ids, Last-Event-ID replays what was mis
     const before = store.size;
     const a = await openSession();
     const b = await openSession();
-    const call = JSON.stringify({
-      jsonrpc: '2.0',
-      id: 3,
-      method: 'tools/call',
-      params: { name: 'slow', arguments: { ms: 100 } },
-    });
-    const answer = await fetch(url, { method: 'POST', headers: sessionHeaders(a), body: call });
-    expect(answer.headers.get('content-type')).toContain('text/event-stream');
-    const answered: SseEvent[] = [];
-    for await (const event of sseEvents(answer.body!)) answered.push(event);
-    const primed = answered[0];
-    expect(store.size).toBeGreaterThan(before);
+    const slowCall = (id: number) =>
+      JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'slow', arguments: { ms: 300 } } });
 
+    // A stream read to its end has reached the client: nothing of it is kept.
+    const whole = await fetch(url, { method: 'POST', headers: sessionHeaders(a), body: slowCall(3) });
+    expect(whole.headers.get('content-type')).toContain('text/event-stream');
+    for await (const event of sseEvents(whole.body!)) expect(event).toBeDefined();
+    await waitFor(() => store.size === before, { description: 'the delivered stream forgotten' });
+
+    // A stream dropped before its result keeps its events for Last-Event-ID, but only for its own session.
+    const dropped = new AbortController();
+    const cut = await fetch(url, {
+      method: 'POST',
+      headers: sessionHeaders(a),
+      body: slowCall(4),
+      signal: dropped.signal,
+    });
+    const primed = (await sseEvents(cut.body!).next()).value as SseEvent;
+    dropped.abort();
+    await waitFor(() => store.size > before + 1, { description: 'the result kept for replay' });
     const foreign = await rawRequest(url, { method: 'GET', headers: getHeaders(b, primed.id) });
     expectJsonRpcError(foreign, 400);
 

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { pino } from 'pino';
 import type { GatewayConfig } from '@gateway/config';
+import { jsonRpcFrameworkErrors } from '@gateway/meta-mcp';
 import { AppModule } from './app.module.js';
 import { bindWarning } from './bind-warning.js';
 import { GatewayLogger } from './gateway-logger.js';
@@ -29,6 +30,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     bodyLimit: config.server.max_body_size,
     // The id every log line of a request carries (`req-1` and so on otherwise).
     genReqId: requestId,
+    // Fastify's own refusals (undecodable URL, 414, malformed HTTP) as JSON-RPC errors, like every other.
+    ...jsonRpcFrameworkErrors,
   });
   const { host, port } = config.server;
   await ensureCanListen(host, port);

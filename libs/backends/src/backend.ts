@@ -345,7 +345,8 @@ export class Backend extends EventEmitter<BackendEvents> {
         else await this.dropConnection(connection, 'session expired');
         return this.send(method, params, options, false, own);
       }
-      if (!answeredByBackend(error)) {
+      // A RangeError is the gateway failing to serialize the client's request (see classifyFailure): not the backend's.
+      if (!answeredByBackend(error) && !(error instanceof RangeError)) {
         this.errorCount++;
         this.lastError = `${method}: ${describe(error)}`;
       }

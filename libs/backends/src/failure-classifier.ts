@@ -11,6 +11,8 @@ export function classifyFailure(error: unknown): FailureKind {
   if (answeredByBackend(error)) return 'answered';
   if (error instanceof McpError && error.code === Number(ErrorCode.RequestTimeout)) return 'timeout';
   if (error instanceof BackendUnavailableError) return 'unsent';
+  // Thrown by the gateway's own JSON.stringify of the request (a stack overflow on deep nesting): the request is bad.
+  if (error instanceof RangeError) return 'rejected';
   if (error instanceof Error) {
     if (NOT_SENT_MESSAGES.has(error.message)) return 'unsent';
     const code = (error.cause as { code?: unknown } | undefined)?.code;

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Implementation } from '@modelcontextprotocol/sdk/types.js';
-import type { BackendConfig } from '@gateway/config';
+import { sessionTag, type BackendConfig } from '@gateway/config';
 import { callbackCapabilities, type DownstreamClient } from './downstream-client.js';
 import type { BackendConnector, Connection } from './transports/backend-connector.js';
 
@@ -54,7 +54,7 @@ export class PerClientConnections {
     this.sharing.add(id);
     this.watch(downstream);
     this.options.logger.warn(
-      `session ${id.slice(0, 8)} uses the shared connection: max_client_connections (${cap}) reached; ` +
+      `session ${sessionTag(id)} uses the shared connection: max_client_connections (${cap}) reached; ` +
         `this backend's sampling, elicitation and roots requests cannot reach that client`,
     );
     this.options.onFallback();
@@ -130,7 +130,7 @@ export class PerClientConnections {
         entry.idleTimer = undefined;
         if (this.entries.get(sessionId) !== entry || entry.inFlight > 0) return;
         if (Date.now() - entry.lastUsedAt < idleMs) return this.scheduleIdleCheck(sessionId, entry);
-        this.options.logger.log(`session ${sessionId.slice(0, 8)}: own connection idle for ${idleMs} ms; closed`);
+        this.options.logger.log(`session ${sessionTag(sessionId)}: own connection idle for ${idleMs} ms; closed`);
         void this.close(sessionId);
       },
       Math.max(0, due),
@@ -153,9 +153,9 @@ export class PerClientConnections {
           downstream.notify(notification.method, notification.params);
         return client;
       },
-      onStderrLine: (line) => logger.log(`[session ${downstream.sessionId.slice(0, 8)}] ${line}`),
+      onStderrLine: (line) => logger.log(`[session ${sessionTag(downstream.sessionId)}] ${line}`),
     });
-    logger.log(`own connection via ${connection.kind} for session ${downstream.sessionId.slice(0, 8)}`);
+    logger.log(`own connection via ${connection.kind} for session ${sessionTag(downstream.sessionId)}`);
     return connection;
   }
 }

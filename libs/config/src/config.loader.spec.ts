@@ -25,6 +25,10 @@ const transportDefaults = {
   ],
   allowed_hosts: [],
   max_body_size: 4 * 1024 * 1024,
+  body_timeout: 30_000,
+  stream_buffer: 1024 * 1024,
+  max_sessions: 10_000,
+  session_idle_timeout: 1_800_000,
   event_store: { max_events_per_stream: 1000, max_events: 100_000, max_bytes: 64 * 1024 * 1024 },
 };
 
@@ -220,6 +224,27 @@ describe('transport keys', () => {
       expect.stringMatching(/^server\.allowed_hosts\.1: must be a host name .*\(got "http:\/\/bad\.internal"\)$/),
       'server.max_body_size: must be a size such as 512kb, 4mb or a number of bytes (got 4 megs)',
       'server.event_store.max_events: must not be less than 1 (got 0)',
+    ]);
+  });
+
+  it('reads the session, stream and body limits, and names a bad one', () => {
+    const config = load(
+      'server:\n  max_sessions: 500\n  session_idle_timeout: 5m\n  stream_buffer: 256kb\n  body_timeout: 10s\n',
+    );
+    expect(config.server).toMatchObject({
+      max_sessions: 500,
+      session_idle_timeout: 300_000,
+      stream_buffer: 256 * 1024,
+      body_timeout: 10_000,
+    });
+    const problems = problemsOfYaml(
+      'server:\n  max_sessions: 0\n  session_idle_timeout: 100ms\n  stream_buffer: lots\n  body_timeout: soon\n',
+    );
+    expect(problems).toEqual([
+      'server.stream_buffer: must be a size such as 512kb, 4mb or a number of bytes (got lots)',
+      'server.body_timeout: must be a duration such as 100ms, 30s, 5m or 1h (got soon)',
+      'server.max_sessions: must not be less than 1 (got 0)',
+      'server.session_idle_timeout: must not be less than 1000 (got 100)',
     ]);
   });
 

@@ -52,7 +52,7 @@ export class EventStoreConfig {
   @IsInt()
   max_events = 100_000;
 
-  /** Size of the events kept across all sessions (their JSON); the oldest go first. */
+  /** Heap the events kept across all sessions may take (their JSON text plus about 350 bytes each); the oldest go first. */
   @IsByteSize(1024, 16 * 1024 ** 3)
   max_bytes = 64 * 1024 ** 2;
 }
@@ -99,6 +99,24 @@ export class ServerConfig {
   /** Larger request bodies get HTTP 413; bytes once loaded. */
   @IsByteSize(1024, 1024 ** 3)
   max_body_size = 4 * 1024 ** 2;
+
+  /** Bytes an SSE stream may have waiting for a client that does not read; beyond it the stream is closed. */
+  @IsByteSize(1024, 1024 ** 3)
+  stream_buffer = 1024 ** 2;
+
+  /** A request body not fully received this long after it began gets HTTP 408 and its connection closed; 0: never. */
+  @IsDuration()
+  body_timeout = 30_000;
+
+  /** Live MCP sessions at most; a new one beyond it gets HTTP 503 with Retry-After. */
+  @Min(1)
+  @IsInt()
+  max_sessions = 10_000;
+
+  /** A session unused this long is closed (a client that vanished without DELETE). */
+  @IsDuration()
+  @Min(1000)
+  session_idle_timeout = 30 * 60_000;
 
   @ValidateNested()
   @Type(() => EventStoreConfig)

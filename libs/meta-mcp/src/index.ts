@@ -4,3 +4,4 @@ export * from './meta-mcp.tokens.js';
 export * from './search/tool-search.index.js';
 export * from './sessions/session-registry.service.js';
 export * from './tools/meta-tools.definitions.js';
+export { jsonRpcFrameworkErrors } from './http/fastify-error-replies.js';

@@ -1,20 +1,20 @@
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-
-/** A message kept for replay, under the SSE event id it was sent with. */
+/** A message kept for replay, as the JSON it was sent as, under the SSE event id it was sent with. */
 export interface ReplayableEvent {
   readonly id: string;
-  readonly message: JSONRPCMessage;
+  readonly json: string;
 }
 
 /** The SSE events of one MCP session, for replay after a client reconnects with Last-Event-ID. */
 export interface SessionEvents {
   /**
-   * Keeps a message sent on a stream (none: the priming event that only hands the client an id) and returns its event
-   * id. Synchronous, so that events keep the order they were sent in; `bytes` is its JSON length.
+   * Keeps a message sent on a stream, as its JSON text (none: the priming event that only hands the client an id),
+   * and returns its event id. Synchronous, so that events keep the order they were sent in.
    */
-  store(streamId: string, message: JSONRPCMessage | undefined, bytes: number): string;
+  store(streamId: string, json: string | undefined): string;
   /** The stream an event id of this session names, and the messages sent on it after that event; else undefined. */
   after(eventId: string): { streamId: string; events: ReplayableEvent[] } | undefined;
+  /** Forgets a stream's events: its response reached the client whole, so nobody will ask for them again. */
+  delivered(streamId: string): void;
   /** Forgets every event of the session; called when the session closes. */
   close(): void;
 }

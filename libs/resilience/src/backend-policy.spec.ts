@@ -7,6 +7,7 @@ import {
   ConcurrencyLimitError,
   NotRetriedError,
   RateLimitedError,
+  RequestRejectedError,
   RequestTimeoutError,
 } from './resilience-errors.js';
 
@@ -135,6 +136,22 @@ describe('BackendPolicy breaker', () => {
     const { p } = policy();
     for (let i = 0; i < 10; i++) await expect(p.execute(call(), failing('answered').attempt)).rejects.toThrow();
     expect(p.circuitState).toBe('closed');
+  });
+
+  it("a request the gateway cannot send as given is the client's: -32602, never retried, never counted", async () => {
+    const { p, calls, retries } = policy();
+    for (let i = 0; i < 10; i++) {
+      const rejected = failing('rejected');
+      const error = await p.execute(call({ repeatable: true }), rejected.attempt).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RequestRejectedError);
+      expect(error).toMatchObject({ code: -32602 });
+      expect((error as Error).message).toContain('backend "alpha" was not sent tools/call');
+      expect(rejected.count()).toBe(1);
+    }
+    expect(retries).toEqual([]);
+    expect(p.circuitState).toBe('closed');
+    expect(new Set(calls.map((c) => c.outcome))).toEqual(new Set(['error']));
+    await expect(p.execute(call(), failing().attempt)).resolves.toMatchObject({ n: 1 });
   });
 });
 

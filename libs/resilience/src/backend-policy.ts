@@ -15,6 +15,7 @@ import {
   errorText,
   NotRetriedError,
   RateLimitedError,
+  RequestRejectedError,
   RequestTimeoutError,
   ResilienceError,
 } from './resilience-errors.js';
@@ -202,7 +203,9 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
     if (error instanceof CallCancelledError) return 'neutral';
     if (error instanceof RequestTimeoutError) return 'failure';
     if (error instanceof ResilienceError) return 'neutral';
-    return this.classify(error) === 'answered' ? 'success' : 'failure';
+    const kind = this.classify(error);
+    if (kind === 'rejected') return 'neutral';
+    return kind === 'answered' ? 'success' : 'failure';
   }
 
   private stopped(call: PolicyCall, by: 'caller' | 'deadline', cause?: unknown): Error {
@@ -222,6 +225,8 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
       case 'failed':
         if (call.repeatable || call.probe) return error;
         return new NotRetriedError(this.backend, call.method, errorText(error), error, call.tool);
+      case 'rejected':
+        return new RequestRejectedError(this.backend, call.method, error);
       case 'answered':
       case 'unsent':
         return error;
@@ -234,6 +239,7 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
     if (error instanceof ConcurrencyLimitError) return 'concurrency_limited';
     if (error instanceof RequestTimeoutError) return 'timeout';
     if (error instanceof CallCancelledError) return 'cancelled';
+    if (error instanceof RequestRejectedError) return 'error';
     if (error instanceof ResilienceError) return 'failure';
     return this.classify(error) === 'answered' ? 'error' : 'failure';
   }

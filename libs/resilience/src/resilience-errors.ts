@@ -89,6 +89,24 @@ export class NotRetriedError extends ResilienceError {
   }
 }
 
+/**
+ * The request could not be sent as the client gave it (the gateway failed to serialize it): the client's error, so
+ * a JSON-RPC -32602 on direct routes, and never a failure of the backend.
+ */
+export class RequestRejectedError extends ResilienceError {
+  /** The JSON-RPC error code the SDK answers with. */
+  readonly code = -32602;
+
+  constructor(backend: string, method: string, cause: unknown) {
+    super(
+      backend,
+      `was not sent ${method}: the request cannot be serialized (${errorText(cause)}); ` +
+        'send arguments that nest less deeply. The server was not called.',
+    );
+    this.cause = cause;
+  }
+}
+
 /** The caller cancelled; never a backend failure. */
 export class CallCancelledError extends Error {
   constructor(

@@ -10,21 +10,40 @@ export const INVALID_JSON = Object.freeze({ invalidJson: true });
 export const BODY_TOO_LARGE = Object.freeze({ bodyTooLarge: true });
 /** Stands in for a body of a content type nobody parses; it is discarded unread. */
 export const UNSUPPORTED_MEDIA_TYPE = Object.freeze({ unsupportedMediaType: true });
+/** Stands in for a body cut off by the client going away: nobody is left to answer, and nothing went wrong here. */
+export const BODY_ABORTED = Object.freeze({ bodyAborted: true });
+/** Stands in for a body that stopped arriving for `server.body_timeout`; the connection is then closed. */
+export const BODY_TIMED_OUT = Object.freeze({ bodyTimedOut: true });
+
+/**
+ * The deepest nesting of objects and arrays a request body may have, the JSON-RPC envelope included (a tool's
+ * arguments sit 3 levels down). Deeper bodies are refused at once: serializing or validating them recurses, and
+ * a stack overflow there would be counted against the backend the request was meant for.
+ */
+export const MAX_JSON_DEPTH = 128;
+
+/** Stands in for a body nested deeper than MAX_JSON_DEPTH, with the id of its message when it has one. */
+export class NestedTooDeep {
+  constructor(readonly id: string | number | null) {}
+}
 
 /**
  * Replaces Fastify's JSON parser, whose failure replies are not JSON-RPC messages, with one that hands the MCP
- * route a marker instead: for invalid JSON, for a body over `server.max_body_size` (counted as it arrives, so a
- * chunked body is never buffered whole) and, through a catch-all parser, for any other content type.
+ * route a marker instead: for invalid JSON, for JSON nested too deep, for a body over `server.max_body_size`
+ * (counted as it arrives, so a chunked body is never buffered whole), for a body that stalls longer than
+ * `server.body_timeout` between the request and its end and, through a catch-all parser, for any other content type.
  */
 @Injectable()
 export class JsonBodyParser implements OnModuleInit {
   private readonly maxBytes: number;
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     config: GatewayConfig,
   ) {
     this.maxBytes = config.server.max_body_size;
+    this.timeoutMs = config.server.body_timeout;
   }
 
   onModuleInit(): void {
@@ -32,9 +51,8 @@ export class JsonBodyParser implements OnModuleInit {
     if (!fastify?.addContentTypeParser) return;
     fastify.removeContentTypeParser('application/json');
     fastify.addContentTypeParser('application/json', (_req, payload, done) => {
-      readAtMost(payload, this.maxBytes).then(
-        (text) => done(null, text === undefined ? BODY_TOO_LARGE : parseJson(text)),
-        (error: Error) => done(error, undefined),
+      void readAtMost(payload, this.maxBytes, this.timeoutMs).then((text) =>
+        done(null, typeof text === 'string' ? parseJson(text) : text),
       );
     });
     fastify.addContentTypeParser('*', (_req, payload, done) => {
@@ -46,19 +64,65 @@ export class JsonBodyParser implements OnModuleInit {
 
 function parseJson(text: string): unknown {
   if (text === '') return undefined;
+  let body: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    // V8's JSON.parse does not recurse, so even a body nested far too deep parses (and its id can be named).
+    body = JSON.parse(text) as unknown;
   } catch {
     return INVALID_JSON;
   }
+  if (!nestedDeeperThan(text, MAX_JSON_DEPTH)) return body;
+  const id = (body as { id?: unknown } | null)?.id;
+  return new NestedTooDeep(typeof id === 'string' || typeof id === 'number' ? id : null);
 }
 
-/** The body as text, or undefined as soon as it exceeds `maxBytes` (the rest then flows away unread). */
-function readAtMost(stream: Readable, maxBytes: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
+/** Whether valid JSON `text` nests objects and arrays more than `max` deep: one pass, brackets in strings skipped. */
+export function nestedDeeperThan(text: string, max: number): boolean {
+  // Each level costs at least two characters.
+  if (text.length <= 2 * max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) {
+      inString = true;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (++depth > max) return true;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+/**
+ * The body as text; BODY_TOO_LARGE as soon as it exceeds `maxBytes` (the rest then flows away unread), or
+ * BODY_TIMED_OUT when it has not ended `timeoutMs` after reading began.
+ */
+function readAtMost(stream: Readable, maxBytes: number, timeoutMs: number): Promise<string | object> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer =
+      timeoutMs > 0
+        ? setTimeout(() => {
+            stop();
+            chunks.length = 0;
+            resolve(BODY_TIMED_OUT);
+          }, timeoutMs)
+        : undefined;
     const stop = (): void => {
+      clearTimeout(timer);
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);
@@ -72,15 +136,16 @@ function readAtMost(stream: Readable, maxBytes: number): Promise<string | undefi
       stop();
       chunks.length = 0;
       stream.resume();
-      resolve(undefined);
+      resolve(BODY_TOO_LARGE);
     };
     const onEnd = (): void => {
       stop();
       resolve(Buffer.concat(chunks).toString('utf8'));
     };
-    const onError = (error: Error): void => {
+    const onError = (): void => {
+      // The only error a request stream raises is the client disconnecting ('aborted', ECONNRESET).
       stop();
-      reject(error);
+      resolve(BODY_ABORTED);
     };
     stream.on('data', onData);
     stream.on('end', onEnd);

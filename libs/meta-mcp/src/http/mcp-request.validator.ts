@@ -1,9 +1,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { isJsonContentType } from '@modelcontextprotocol/sdk/shared/mediaType.js';
-import { GatewayConfig } from '@gateway/config';
 import { bodyTooLargeMessage } from './body-size.hook.js';
-import { BODY_TOO_LARGE, INVALID_JSON, UNSUPPORTED_MEDIA_TYPE } from './json-body.parser.js';
+import {
+  BODY_ABORTED,
+  BODY_TIMED_OUT,
+  BODY_TOO_LARGE,
+  INVALID_JSON,
+  MAX_JSON_DEPTH,
+  NestedTooDeep,
+  UNSUPPORTED_MEDIA_TYPE,
+} from './json-body.parser.js';
+import { formatDuration, GatewayConfig } from '@gateway/config';
 import { jsonRpcKind } from '@gateway/backends';
 import { JsonRpcCode } from './json-rpc-reply.js';
 
@@ -27,14 +35,26 @@ const CLOSE = { connection: 'close' };
 @Injectable()
 export class McpRequestValidator {
   private readonly maxBytes: number;
+  private readonly bodyTimeoutMs: number;
 
   constructor(config: GatewayConfig) {
     this.maxBytes = config.server.max_body_size;
+    this.bodyTimeoutMs = config.server.body_timeout;
   }
 
   refuse(method: string, headers: IncomingHttpHeaders, body: unknown): Refusal | undefined {
     if (method === 'GET') return accepts(headers, ['text/event-stream']);
     if (method !== 'POST') return undefined;
+    if (body === BODY_ABORTED) {
+      // Written to a closed socket, so nobody reads it; the point is to end the request without an error.
+      return refusal(400, JsonRpcCode.TransportRefused, 'Bad Request: the request body was cut off', null, CLOSE);
+    }
+    if (body === BODY_TIMED_OUT) {
+      const message =
+        `Request Timeout: the request body did not arrive within ${formatDuration(this.bodyTimeoutMs)} ` +
+        '(server.body_timeout)';
+      return refusal(408, JsonRpcCode.TransportRefused, message, null, CLOSE);
+    }
     if (body === BODY_TOO_LARGE) {
       return refusal(413, JsonRpcCode.TransportRefused, bodyTooLargeMessage(this.maxBytes), null, CLOSE);
     }
@@ -51,6 +71,10 @@ export class McpRequestValidator {
     }
     if (body === undefined) {
       return refusal(400, JsonRpcCode.ParseError, 'Parse error: the request body is empty; send a JSON-RPC message');
+    }
+    if (body instanceof NestedTooDeep) {
+      const message = `Invalid Request: the message nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`;
+      return refusal(400, JsonRpcCode.InvalidRequest, message, body.id);
     }
     if (Array.isArray(body)) {
       const message = 'JSON-RPC batches are not supported (MCP 2025-06-18 and later)';

@@ -7,7 +7,7 @@ import { BackendRegistry, BackendUnavailableError, describe } from '@gateway/bac
 import { DirectServerFactory } from '../servers/direct-server.factory.js';
 import { GatewayServerFactory } from '../servers/gateway-server.factory.js';
 import type { SessionDownstream } from '../sessions/session-downstream.js';
-import { GATEWAY_ROUTE, SessionRegistry } from '../sessions/session-registry.service.js';
+import { GATEWAY_ROUTE, SessionLimitError, SessionRegistry } from '../sessions/session-registry.service.js';
 import { JsonRpcCode, sendJsonRpcError } from './json-rpc-reply.js';
 import { McpRequestValidator } from './mcp-request.validator.js';
 
@@ -63,6 +63,15 @@ export class McpController {
     return this.handle(name, req, reply, (downstream) => this.directServers.create(backend, downstream));
   }
 
+  /** Anything deeper than /mcp/{backend}: an MCP client gets its 404 as a JSON-RPC error, not Nest's default body. */
+  @All(':backend/*')
+  elsewhere(@Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
+    reply.hijack();
+    const path = req.url.split('?')[0].slice(0, 200);
+    const text = `Not Found: no MCP endpoint at ${path}; MCP is served at /mcp and /mcp/{backend}`;
+    sendJsonRpcError(reply.raw, 404, JsonRpcCode.InvalidRequest, text);
+  }
+
   private visibleBackends(principal: Principal | undefined): string[] {
     const access = this.gates.accessFor(principal);
     return this.registry.names().filter((name) => access.mayUse(name));
@@ -115,6 +124,11 @@ export class McpController {
       const id = (body as { id?: string | number } | undefined)?.id ?? null;
       if (error instanceof BackendUnavailableError) {
         sendJsonRpcError(res, 503, JsonRpcCode.InternalError, error.message, id);
+        return;
+      }
+      if (error instanceof SessionLimitError) {
+        const retryAfter = String(Math.ceil(error.retryAfterMs / 1000));
+        sendJsonRpcError(res, 503, JsonRpcCode.TransportRefused, error.message, id, { 'retry-after': retryAfter });
         return;
       }
       this.logger.error(`${req.method} ${req.url} failed: ${describe(error)}`);

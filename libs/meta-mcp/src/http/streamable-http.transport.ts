@@ -19,6 +19,7 @@ const STANDALONE = '_GET_stream';
  */
 const STREAM_AFTER_MS = 10;
 const KEEP_ALIVE_MS = 15_000;
+const STREAM_BUFFER = 1024 ** 2;
 /** Messages for the GET stream held until the session's first GET (clients open it after initialize). */
 const MAX_HELD = 256;
 /** Older clients cannot parse the empty `data:` of a priming event. */
@@ -32,6 +33,13 @@ export interface StreamableHttpTransportOptions {
   onsessionclosed?: (sessionId: string) => void;
   streamAfterMs?: number;
   keepAliveMs?: number;
+  /**
+   * Bytes a stream may have queued for a client that does not read (`server.stream_buffer`); a write beyond it closes
+   * the stream instead of queueing more. The client resumes with Last-Event-ID. Default: 1 MiB.
+   */
+  streamBuffer?: number;
+  /** Told when a stream is closed because its client fell behind. */
+  onstreamcut?: (queuedBytes: number) => void;
 }
 
 /** The HTTP response of one POSTed request, or a replay that took its place. */
@@ -74,10 +82,12 @@ export class StreamableHttpTransport implements Transport {
   private initialized = false;
   private closed = false;
   private readonly closeStandalone = () => this.closeStandaloneSSEStream();
+  private readonly streamBuffer: number;
 
   constructor(private readonly options: StreamableHttpTransportOptions) {
     this.sessionId = options.sessionId;
     this.events = options.events;
+    this.streamBuffer = options.streamBuffer ?? STREAM_BUFFER;
     this.jsonHeaders = { 'content-type': 'application/json', 'mcp-session-id': this.sessionId };
     this.sseHeaders = {
       'content-type': 'text/event-stream',
@@ -86,6 +96,16 @@ export class StreamableHttpTransport implements Transport {
       'x-accel-buffering': 'no',
       'mcp-session-id': this.sessionId,
     };
+  }
+
+  /** Requests of this session still waiting for their response. */
+  get inFlight(): number {
+    return this.byRequest.size;
+  }
+
+  /** A request in flight or a GET stream open: the client is there even if it sends nothing. */
+  get busy(): boolean {
+    return this.byRequest.size > 0 || (this.standalone !== undefined && live(this.standalone.res));
   }
 
   start(): Promise<void> {
@@ -123,6 +143,11 @@ export class StreamableHttpTransport implements Transport {
       return;
     }
     const request = message as JSONRPCRequest;
+    if (this.byRequest.has(request.id)) {
+      // Its response could not be told from the first one's, and the first one's stream would never end.
+      const text = `Invalid Request: a request with id ${JSON.stringify(request.id)} is already in flight in this session`;
+      return sendJsonRpcError(res, 400, JsonRpcCode.InvalidRequest, text, request.id);
+    }
     const asked = initialize ? request.params?.protocolVersion : headerOf(req, 'mcp-protocol-version');
     const version = typeof asked === 'string' ? asked : DEFAULT_NEGOTIATED_PROTOCOL_VERSION;
     const resumable = this.events !== undefined && version >= PRIMING_SINCE;
@@ -166,13 +191,13 @@ export class StreamableHttpTransport implements Transport {
       return sendJsonRpcError(res, 409, JsonRpcCode.TransportRefused, text);
     }
     res.writeHead(200, this.sseHeaders);
-    res.write(events.map(({ id, message }) => sseEvent(JSON.stringify(message), id)).join('') || ': replay\n\n');
+    res.write(events.map(({ id, json }) => sseEvent(json, id)).join('') || ': replay\n\n');
     if (streamId === STANDALONE) return this.attachStandalone(res);
-    if (!request) return void res.end();
+    if (!request) return this.endDelivered(res, streamId);
     clearTimeout(request.timer);
     request.res = res;
     request.open = true;
-    request.timer = setInterval(() => keepAlive(res), this.options.keepAliveMs ?? KEEP_ALIVE_MS);
+    request.timer = setInterval(keepAlive, this.options.keepAliveMs ?? KEEP_ALIVE_MS, res);
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
@@ -187,7 +212,7 @@ export class StreamableHttpTransport implements Transport {
       return;
     }
     if (response) this.finish(stream, message, json);
-    else this.write(stream, sseEvent(json, this.events?.store(stream.id, message, json.length)));
+    else this.write(stream, sseEvent(json, this.events?.store(stream.id, json)));
   }
 
   /**
@@ -200,8 +225,8 @@ export class StreamableHttpTransport implements Transport {
     const res = stream.res;
     if (stream.open || !res || !live(res)) {
       // A stream cut by closeSSEStream() gets its response by Last-Event-ID replay.
-      const eventId = this.events?.store(stream.id, message, json.length);
-      if (res && live(res)) res.end(sseEvent(json, eventId));
+      const eventId = this.events?.store(stream.id, json);
+      if (res && live(res)) this.endDelivered(res, stream.id, sseEvent(json, eventId));
       return;
     }
     res.writeHead(200, { ...this.jsonHeaders, 'content-length': Buffer.byteLength(json) });
@@ -212,7 +237,32 @@ export class StreamableHttpTransport implements Transport {
     const res = stream.res;
     if (!res || !live(res)) return;
     if (!stream.open) this.openStream(stream, chunk);
-    else res.write(chunk);
+    else this.sse(res, chunk);
+  }
+
+  /**
+   * Writes to an open SSE stream unless its client has left more than `streamBuffer` bytes unread: then the stream
+   * is cut (the events stay in the store for Last-Event-ID), so one client that stops reading costs a bounded
+   * amount of memory. A single event larger than the bound still goes out whole.
+   */
+  private sse(res: ServerResponse, chunk: string): void {
+    const queued = res.writableLength;
+    if (queued > this.streamBuffer) {
+      res.destroy();
+      this.options.onstreamcut?.(queued);
+      return;
+    }
+    res.write(chunk);
+  }
+
+  /**
+   * Ends a request's stream with `last`; once all of it has been handed to the connection, its events are no longer
+   * kept for replay. A stream cut before that keeps them for the client's Last-Event-ID.
+   */
+  private endDelivered(res: ServerResponse, streamId: string, last = ''): void {
+    res.once('finish', () => this.events?.delivered(streamId));
+    // The last event is one more at most: no need to check the backlog.
+    res.end(last);
   }
 
   /** SSE headers, the priming event when the client can resume, then `first` (all in one write), then keep-alives. */
@@ -221,22 +271,22 @@ export class StreamableHttpTransport implements Transport {
     if (stream.open || !res || !live(res)) return;
     clearTimeout(stream.timer);
     stream.open = true;
-    const priming = stream.resumable ? `id: ${this.events!.store(stream.id, undefined, 0)}\ndata: \n\n` : '';
+    const priming = stream.resumable ? `id: ${this.events!.store(stream.id, undefined)}\ndata: \n\n` : '';
     res.writeHead(200, this.sseHeaders);
     if (priming || first) res.write(priming + first);
     else res.flushHeaders();
-    stream.timer = setInterval(() => keepAlive(res), this.options.keepAliveMs ?? KEEP_ALIVE_MS);
+    stream.timer = setInterval(keepAlive, this.options.keepAliveMs ?? KEEP_ALIVE_MS, res);
   }
 
   private sendStandalone(message: JSONRPCMessage, json: string): void {
-    const chunk = sseEvent(json, this.events?.store(STANDALONE, message, json.length));
+    const chunk = sseEvent(json, this.events?.store(STANDALONE, json));
     const res = this.standalone?.res;
-    if (res && live(res)) res.write(chunk);
+    if (res && live(res)) this.sse(res, chunk);
     else if (this.held && this.held.length < MAX_HELD) this.held.push(chunk);
   }
 
   private attachStandalone(res: ServerResponse): void {
-    const timer = setInterval(() => keepAlive(res), this.options.keepAliveMs ?? KEEP_ALIVE_MS);
+    const timer = setInterval(keepAlive, this.options.keepAliveMs ?? KEEP_ALIVE_MS, res);
     this.standalone = { res, timer };
     res.once('close', () => {
       clearInterval(timer);
@@ -305,8 +355,9 @@ function live(res: ServerResponse): boolean {
   return !res.writableEnded && !res.destroyed;
 }
 
+/** Skipped while the stream has unread data queued anyway. */
 function keepAlive(res: ServerResponse): void {
-  if (live(res)) res.write(': keepalive\n\n');
+  if (live(res) && res.writableLength === 0) res.write(': keepalive\n\n');
 }
 
 function headerOf(req: IncomingMessage, name: string): string | undefined {

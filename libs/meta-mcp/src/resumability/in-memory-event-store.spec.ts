@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayConfig } from '@gateway/config';
 import type { SessionEvents } from '../meta-mcp.tokens.js';
-import { InMemoryEventStore } from './in-memory-event-store.js';
+import { EVENT_OVERHEAD_BYTES, InMemoryEventStore } from './in-memory-event-store.js';
 
 function storeWith(maxPerStream: number, maxTotal: number, maxBytes = 1024 ** 2): InMemoryEventStore {
   const config = new GatewayConfig();
@@ -15,7 +15,10 @@ function storeWith(maxPerStream: number, maxTotal: number, maxBytes = 1024 ** 2)
 const note = (n: number): JSONRPCMessage => ({ jsonrpc: '2.0', method: 'notifications/message', params: { n } });
 
 const put = (session: SessionEvents, streamId: string, message: JSONRPCMessage) =>
-  session.store(streamId, message, JSON.stringify(message).length);
+  session.store(streamId, JSON.stringify(message));
+
+/** What the store counts for one `note(n)` with a one-digit n. */
+const NOTE_COST = EVENT_OVERHEAD_BYTES + JSON.stringify(note(1)).length;
 
 function storeMany(session: SessionEvents, streamId: string, count: number): string[] {
   const ids: string[] = [];
@@ -27,7 +30,7 @@ function storeMany(session: SessionEvents, streamId: string, count: number): str
 function replay(session: SessionEvents, lastEventId: string): { stream: string; sent: unknown[] } | undefined {
   const found = session.after(lastEventId);
   if (!found) return undefined;
-  const sent = found.events.map(({ message }) => (message as unknown as { params: { n: number } }).params.n);
+  const sent = found.events.map(({ json }) => (JSON.parse(json) as { params: { n: number } }).params.n);
   return { stream: found.streamId, sent };
 }
 
@@ -55,10 +58,10 @@ describe('InMemoryEventStore', () => {
 
   it('hands out ids for priming events but never replays them', () => {
     const session = storeWith(100, 1000).openSession();
-    const priming = session.store('post-1', undefined, 0);
+    const priming = session.store('post-1', undefined);
     const [first] = storeMany(session, 'post-1', 2);
     expect(replay(session, priming)).toEqual({ stream: 'post-1', sent: [1, 2] });
-    session.store('post-1', undefined, 0);
+    session.store('post-1', undefined);
     expect(replay(session, first)).toEqual({ stream: 'post-1', sent: [2] });
   });
 
@@ -84,16 +87,15 @@ describe('InMemoryEventStore', () => {
     expect(replay(a, aIds[0])?.stream).toBe('s');
   });
 
-  it('keeps at most max_bytes of JSON in total, dropping the oldest', () => {
-    const eventBytes = JSON.stringify(note(1)).length;
-    const store = storeWith(100, 1000, eventBytes * 3);
+  it('keeps at most max_bytes of estimated heap in total (JSON text plus a fixed overhead), dropping the oldest', () => {
+    const store = storeWith(100, 1000, NOTE_COST * 3);
     const session = store.openSession();
     const ids = storeMany(session, 's', 5);
     expect(store.size).toBe(3);
-    expect(store.heldBytes).toBe(eventBytes * 3);
+    expect(store.heldBytes).toBe(NOTE_COST * 3);
     expect(replay(session, ids[0])?.sent).toEqual([3, 4, 5]);
     // An event bigger than the whole budget is not kept at all.
-    put(session, 's', { jsonrpc: '2.0', method: 'big', params: { data: 'x'.repeat(eventBytes * 4) } });
+    put(session, 's', { jsonrpc: '2.0', method: 'big', params: { data: 'x'.repeat(NOTE_COST * 4) } });
     expect(store.size).toBe(0);
     expect(store.heldBytes).toBe(0);
   });
@@ -104,12 +106,31 @@ describe('InMemoryEventStore', () => {
     const b = store.openSession();
     const aIds = storeMany(a, 's', 3);
     storeMany(b, 's', 2);
-    const bBytes = store.heldBytes - 3 * JSON.stringify(note(1)).length;
+    const bBytes = store.heldBytes - 3 * NOTE_COST;
     a.close();
     expect(store.size).toBe(2);
     expect(store.heldBytes).toBe(bBytes);
     expect(replay(a, aIds[0])?.sent).toEqual([]);
     put(a, 's', note(9));
     expect(store.size).toBe(2);
+  });
+
+  it('counts text beyond Latin-1 at two bytes a character, as V8 stores it', () => {
+    const store = storeWith(100, 1000);
+    const json = JSON.stringify({ jsonrpc: '2.0', method: 'm', params: { text: 'über 5 €' } });
+    store.openSession().store('s', json);
+    expect(store.heldBytes).toBe(EVENT_OVERHEAD_BYTES + 2 * json.length);
+  });
+
+  it('forgets a stream once its response was delivered, and only that stream', () => {
+    const store = storeWith(100, 1000);
+    const session = store.openSession();
+    storeMany(session, 'post-1', 3);
+    const kept = storeMany(session, 'post-2', 2);
+    session.delivered('post-1');
+    session.delivered('unknown');
+    expect(store.size).toBe(2);
+    expect(store.heldBytes).toBe(2 * NOTE_COST);
+    expect(replay(session, kept[0])).toEqual({ stream: 'post-2', sent: [2] });
   });
 });

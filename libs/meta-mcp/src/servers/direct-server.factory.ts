@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
-import { wantsOwnConnection, type Backend } from '@gateway/backends';
+import { BackendUnavailableError, describe, wantsOwnConnection, type Backend } from '@gateway/backends';
 import type { SessionDownstream } from '../sessions/session-downstream.js';
 import { SharedConnectionRouter } from '../sessions/shared-connection.router.js';
+import { SchemaValidator } from '../tools/schema-validator.js';
 import { forwardRequest } from './request-forwarder.js';
 
 /**
@@ -12,13 +13,25 @@ import { forwardRequest } from './request-forwarder.js';
  */
 @Injectable()
 export class DirectServerFactory {
-  constructor(private readonly shared: SharedConnectionRouter) {}
+  constructor(
+    private readonly shared: SharedConnectionRouter,
+    private readonly validator: SchemaValidator,
+  ) {}
 
   /** Connects the backend first: its capabilities are what this endpoint declares. */
   async create(backend: Backend, downstream: SessionDownstream): Promise<Server> {
-    await backend.start();
+    // A backend that cannot start is unavailable (HTTP 503 naming it), not a fault of the gateway's (500).
+    await backend.start().catch((error: unknown) => {
+      throw error instanceof BackendUnavailableError
+        ? error
+        : new BackendUnavailableError(backend.name, describe(error));
+    });
     const info = backend.serverInfo ?? { name: backend.name, version: '0.0.0' };
-    const server = new Server(info, { capabilities: backend.capabilities ?? {}, instructions: backend.instructions });
+    const server = new Server(info, {
+      capabilities: backend.capabilities ?? {},
+      instructions: backend.instructions,
+      jsonSchemaValidator: this.validator.forServers,
+    });
     // The SDK answers logging/setLevel itself when logging is declared; the backend must get it instead.
     server.removeRequestHandler('logging/setLevel');
     server.fallbackRequestHandler = (request, extra) => {

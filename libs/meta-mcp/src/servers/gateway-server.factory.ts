@@ -9,6 +9,7 @@ import { SharedConnectionRouter } from '../sessions/shared-connection.router.js'
 import { META_INSTRUCTIONS, META_TOOLS } from '../tools/meta-tools.definitions.js';
 import { MetaToolsService } from '../tools/meta-tools.service.js';
 import { protocolError } from '../tools/protocol-error.js';
+import { SchemaValidator } from '../tools/schema-validator.js';
 import type { SessionDownstream } from '../sessions/session-downstream.js';
 import type { HandlerExtra } from './request-forwarder.js';
 
@@ -21,6 +22,7 @@ export class GatewayServerFactory {
     private readonly aggregated: AggregatedToolsService,
     private readonly catalog: AggregatedCatalogService,
     private readonly shared: SharedConnectionRouter,
+    private readonly validator: SchemaValidator,
   ) {}
 
   get metaMode(): boolean {
@@ -39,6 +41,7 @@ export class GatewayServerFactory {
           logging: {},
         },
         instructions: this.metaMode ? META_INSTRUCTIONS : undefined,
+        jsonSchemaValidator: this.validator.forServers,
       },
     );
     server.setRequestHandler(ListToolsRequestSchema, async () => ({

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallGates, type Principal } from '@gateway/auth';
+import { formatByteSize, formatDuration, GatewayConfig, sessionTag } from '@gateway/config';
 import { StreamableHttpTransport } from '../http/streamable-http.transport.js';
 import { SessionEventStore } from '../meta-mcp.tokens.js';
 import { PrincipalDownstreams } from './principal-downstream.js';
@@ -14,9 +15,9 @@ export interface McpSession {
   readonly server: Server;
   /** The session as backends see it: where their sampling, elicitation and roots requests go. */
   readonly downstream: SessionDownstream;
+  lastSeen: number;
   /** The principal that opened it (auth on); another principal's request with this session id is refused as unknown. */
   readonly owner?: string;
-  lastSeen: number;
 }
 
 export const GATEWAY_ROUTE = '/mcp';
@@ -29,21 +30,49 @@ const GATEWAY_ROUTE_NOTIFICATIONS = new Set([
   'notifications/prompts/list_changed',
 ]);
 
-const IDLE_SESSION_MS = 30 * 60_000;
+/** At `server.max_sessions`: a new session is refused (HTTP 503); the sessions there keep working. */
+export class SessionLimitError extends Error {
+  constructor(
+    readonly max: number,
+    /** When the longest-idle session would expire, at the soonest. */
+    readonly retryAfterMs: number,
+  ) {
+    super(
+      `Service Unavailable: the gateway holds its maximum of ${max} MCP sessions (server.max_sessions); ` +
+        `retry in ${formatDuration(Math.ceil(retryAfterMs / 1000) * 1000)}, and end sessions you no longer use with DELETE`,
+    );
+    this.name = 'SessionLimitError';
+  }
+}
 
-/** Live MCP sessions by id. A session ends on DELETE, when idle too long, or at shutdown. */
+/**
+ * Live MCP sessions by id, least recently used first. A session ends on DELETE, after `server.session_idle_timeout`
+ * without a request (one with a request in flight or a GET stream open is not idle), or at shutdown. At most
+ * `server.max_sessions` exist (initializing ones included); beyond that, open() refuses rather than evict, so one
+ * client opening sessions in a loop cannot end anyone else's.
+ */
 @Injectable()
 export class SessionRegistry implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(SessionRegistry.name);
+  /** In use order: get() moves a session to the end, so the first is the longest idle. */
   private readonly sessions = new Map<string, McpSession>();
   private readonly principalGroups = new PrincipalDownstreams();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly maxSessions: number;
+  private readonly idleMs: number;
+  private readonly streamBuffer: number;
+  /** Sessions being opened (their server built and connected) and not yet initialized. */
+  private opening = 0;
 
   constructor(
     @Inject(SessionEventStore) private readonly eventStore: SessionEventStore,
+    config: GatewayConfig,
     private readonly gates: CallGates,
   ) {
-    this.sweeper = setInterval(() => this.closeIdle(), 60_000);
+    this.maxSessions = config.server.max_sessions;
+    this.idleMs = config.server.session_idle_timeout;
+    this.streamBuffer = config.server.stream_buffer;
+    this.sweeper = setInterval(() => this.closeIdle(), Math.min(60_000, Math.max(250, this.idleMs / 4)));
     this.sweeper.unref();
   }
 
@@ -55,7 +84,7 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
   get(id: string, owner?: string): McpSession | undefined {
     const session = this.sessions.get(id);
     if (!session || session.owner !== owner) return undefined;
-    session.lastSeen = Date.now();
+    this.touch(id, session);
     return session;
   }
 
@@ -69,6 +98,24 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     build: (downstream: SessionDownstream) => Promise<Server>,
     principal?: Principal,
   ): Promise<McpSession> {
+    if (this.sessions.size + this.opening >= this.maxSessions) {
+      const oldest = this.sessions.values().next().value;
+      const retryAfterMs = oldest ? Math.max(1000, oldest.lastSeen + this.idleMs - Date.now()) : 1000;
+      throw new SessionLimitError(this.maxSessions, retryAfterMs);
+    }
+    this.opening++;
+    try {
+      return await this.create(route, build, principal);
+    } finally {
+      this.opening--;
+    }
+  }
+
+  private async create(
+    route: string,
+    build: (downstream: SessionDownstream) => Promise<Server>,
+    principal: Principal | undefined,
+  ): Promise<McpSession> {
     // SSE events kept for replay when the client reconnects with Last-Event-ID; dropped when the session closes.
     const events = this.eventStore.openSession();
     const transport = new StreamableHttpTransport({
@@ -80,6 +127,12 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
       onsessionclosed: (id) => {
         this.sessions.delete(id);
       },
+      streamBuffer: this.streamBuffer,
+      onstreamcut: (queued) =>
+        this.logger.warn(
+          `closed an SSE stream of session ${sessionTag(transport.sessionId)} on ${route}: its client left ` +
+            `${formatByteSize(queued)} unread (server.stream_buffer); it can resume with Last-Event-ID`,
+        ),
     });
     const downstream = new SessionDownstream(
       transport.sessionId,
@@ -110,11 +163,23 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     this.sessions.clear();
   }
 
+  private touch(id: string, session: McpSession): void {
+    session.lastSeen = Date.now();
+    this.sessions.delete(id);
+    this.sessions.set(id, session);
+  }
+
+  /** From the longest idle on, until the first session used within the timeout. */
   private closeIdle(): void {
-    const cutoff = Date.now() - IDLE_SESSION_MS;
+    const cutoff = Date.now() - this.idleMs;
     for (const [id, session] of this.sessions) {
-      if (session.lastSeen >= cutoff) continue;
-      this.logger.log(`closing idle session ${id} on ${session.route}`);
+      if (session.lastSeen >= cutoff) return;
+      // A busy session goes to the end (touched now), where this loop stops.
+      if (session.transport.busy) {
+        this.touch(id, session);
+        continue;
+      }
+      this.logger.log(`closing session ${sessionTag(id)} on ${session.route}: idle for ${formatDuration(this.idleMs)}`);
       this.sessions.delete(id);
       void session.server.close().catch(() => undefined);
     }

@@ -1,5 +1,8 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 
+/** The longest gateway_search_tools query (characters): a task description, not a document to scan. */
+export const MAX_SEARCH_QUERY_LENGTH = 1000;
+
 /** Written to be short: an agent pays for these four definitions in every turn. */
 export const META_TOOLS: Tool[] = [
   {
@@ -9,7 +12,12 @@ export const META_TOOLS: Tool[] = [
     inputSchema: {
       type: 'object',
       properties: {
-        query: { type: 'string', minLength: 1, description: 'What you want to do' },
+        query: {
+          type: 'string',
+          minLength: 1,
+          maxLength: MAX_SEARCH_QUERY_LENGTH,
+          description: 'What you want to do',
+        },
         limit: { type: 'integer', minimum: 1, maximum: 50, default: 10 },
         server: { type: 'string', description: 'Only this server' },
       },
