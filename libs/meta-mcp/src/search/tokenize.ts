@@ -73,11 +73,20 @@ export function processTerm(term: string): string | null {
   if (!/^[a-z]+$/.test(lower)) return lower;
   let stem = stemCache.get(lower);
   if (stem === undefined) {
-    stem = porter2(lower);
+    stem = joinDerivations(porter2(lower));
     if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear();
     stemCache.set(lower, stem);
   }
   return stem;
+}
+
+/**
+ * Porter2 leaves a final i where it turns -y into -i or strips -al (summary -> summari, financial -> financi) but
+ * strips -ize and keeps -e off (summarize -> summar, finance -> financ), so the forms of one word never meet. Dropping
+ * that i joins them (history/historical, strategy/strategic, category/categorize); stems this short keep theirs.
+ */
+function joinDerivations(stem: string): string {
+  return stem.length >= 6 && stem.endsWith('i') ? stem.slice(0, -1) : stem;
 }
 
 /** The words of an identifier, without its joined form: `getActorOutput` -> get, actor, output. */

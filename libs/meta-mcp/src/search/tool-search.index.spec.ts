@@ -39,6 +39,14 @@ describe('tokenize', () => {
     expect(porterStem('news')).toBe('news');
   });
 
+  it('joins the forms of a word that Porter2 leaves apart by a final i', () => {
+    expect(analyze('summary summarize')).toEqual(['summar', 'summar']);
+    expect(analyze('financial finance')).toEqual(['financ', 'financ']);
+    expect(analyze('history historical strategy strategic')).toEqual(['histor', 'histor', 'strateg', 'strateg']);
+    // Short stems keep their i: "query" and "api" are words of their own.
+    expect(analyze('query api')).toEqual(['queri', 'api']);
+  });
+
   it('turns Han runs into overlapping bigrams', () => {
     expect(analyze('搜索关键词')).toEqual(['搜索', '索关', '关键', '键词']);
     expect(analyze('获取 BBC 新闻')).toEqual(['bbc', '获取', '新闻']);
@@ -200,6 +208,23 @@ describe('a gateway with filesystem, memory, sequential-thinking and everything'
   });
 });
 
+describe('forms of one word', () => {
+  it('a request finds a tool by another form of its words, as an exact match rather than a near spelling', () => {
+    const index = new ToolSearchIndex();
+    index.setServer('docs', undefined, [
+      tool('summarize_text', 'Summarize a long text'),
+      tool('translate_text', 'Translate a text into another language'),
+    ]);
+    index.setServer('markets', undefined, [tool('get_quote', 'Latest finance quote for a ticker')]);
+    const summary = index.search('a summary please');
+    expect(summary.partial).toBeUndefined();
+    expect(summary.matches[0].tool).toBe('summarize_text');
+    const financial = index.search('financial');
+    expect(financial.partial).toBeUndefined();
+    expect(financial.matches.map((m) => m.tool)).toEqual(['get_quote']);
+  });
+});
+
 describe('never empty-handed', () => {
   it('a misspelt request finds the nearest spelling and says it is partial', () => {
     const result = fixture().search('wether forcast');
@@ -220,7 +245,7 @@ describe('never empty-handed', () => {
 describe('dev splits of every tool-retrieval set', () => {
   const floors: [DatasetName, number, number, number][] = [
     ['livemcpbench', 527, 45, 42],
-    ['metatool', 199, 64, 55],
+    ['metatool', 199, 65, 56],
     ['apify-evals', 534, 79, 64],
   ];
   it.each(floors)('%s keeps Recall@5 and nDCG@5 above their floors', (dataset, tools, recall5, ndcg5) => {
