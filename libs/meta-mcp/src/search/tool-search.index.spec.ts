@@ -236,6 +236,13 @@ describe('never empty-handed', () => {
     expect(fixture().search('weather').partial).toBeUndefined();
   });
 
+  it('a request sharing only a piece of a word with the catalog still gets those tools, as partial', () => {
+    // "pollinate" is no near spelling of "pollution" (one trigram in common), but it is all there is.
+    const result = fixture().search('pollinate');
+    expect(result.partial).toBe(true);
+    expect(result.matches.map((m) => m.tool)).toEqual(['get_air_quality']);
+  });
+
   it('nothing spelt alike still returns nothing', () => {
     expect(fixture().search('zzyzx')).toEqual({ matches: [], total: 0 });
   });

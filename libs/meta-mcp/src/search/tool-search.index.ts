@@ -130,6 +130,8 @@ export class ToolSearchIndex {
   private linkedServers = new Set<string>();
   /** Near spellings among the terms of tool and server names; dropped at every catalog change. */
   private fuzzy: FuzzyTerms | undefined;
+  /** Near spellings among every word of the tools: the last resort when names have none. */
+  private fuzzyAll: FuzzyTerms | undefined;
   private count = 0;
 
   constructor(options: Partial<RankingOptions> = {}) {
@@ -276,7 +278,9 @@ export class ToolSearchIndex {
     let partial = false;
     if (hits.length === 0 && this.options.fuzzyWeight > 0) {
       // Nothing matched: the nearest spellings of its words, however far, rather than an empty answer.
-      hits = this.score(this.weigh(this.nearSpellings(terms)), only, keep);
+      hits = this.score(this.weigh(this.nearSpellings(terms, FUZZY_MIN)), only, keep);
+      // Still nothing: the nearest of every word the tools use, however far, is better than an empty answer.
+      if (hits.length === 0) hits = this.score(this.weigh(this.nearSpellings(terms, FUZZY_MIN, 'all')), only, keep);
       partial = true;
     }
     if (hits.length === 0) return none;
@@ -330,11 +334,15 @@ export class ToolSearchIndex {
   }
 
   /** Each word no tool uses, replaced by up to two of the catalog's terms spelt most like it. */
-  private nearSpellings(terms: Map<string, number>): Map<string, number> {
+  private nearSpellings(
+    terms: Map<string, number>,
+    minSimilarity: number,
+    vocabulary: 'names' | 'all' = 'names',
+  ): Map<string, number> {
     const near = new Map<string, number>();
-    const fuzzy = this.fuzzyTerms();
+    const fuzzy = vocabulary === 'names' ? this.fuzzyTerms() : (this.fuzzyAll ??= new FuzzyTerms(this.toolDf.keys()));
     for (const [term, w] of terms) {
-      for (const { term: t, similarity } of fuzzy.similar(term, FUZZY_MIN, FUZZY_PER_TERM)) {
+      for (const { term: t, similarity } of fuzzy.similar(term, minSimilarity, FUZZY_PER_TERM)) {
         near.set(t, Math.max(w * this.options.fuzzyWeight * similarity, near.get(t) ?? 0));
       }
     }
@@ -435,6 +443,7 @@ export class ToolSearchIndex {
 
   private invalidateLinks(): void {
     this.fuzzy = undefined;
+    this.fuzzyAll = undefined;
     this.producers = new Map();
     this.linkedServers = new Set();
   }
