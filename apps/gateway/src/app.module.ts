@@ -1,30 +1,11 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { AuthModule } from '@gateway/auth';
-import { BackendsModule } from '@gateway/backends';
-import { GatewayConfigModule, type GatewayConfig } from '@gateway/config';
-import { HealthModule } from '@gateway/health';
-import { MetaMcpModule } from '@gateway/meta-mcp';
-import { MetricsModule } from '@gateway/metrics';
-import { ResilienceModule } from '@gateway/resilience';
-import { GracefulShutdown } from './lifecycle/graceful-shutdown.service.js';
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import type { GatewayConfig } from '@gateway/config';
+import { GatewayModule } from './gateway.module.js';
 
-/** Composition only: every capability lives in a lib. */
+/** The CLI's root: the gateway plus any modules the caller of startGateway adds. */
 @Module({})
 export class AppModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        GatewayConfigModule.forRoot(config),
-        MetricsModule,
-        // Before ResilienceModule: its guard must run first, so the inbound rate limit keys on a verified principal.
-        AuthModule,
-        ResilienceModule,
-        BackendsModule,
-        HealthModule,
-        MetaMcpModule,
-      ],
-      providers: [GracefulShutdown],
-    };
+  static forRoot(config: GatewayConfig, imports: NonNullable<ModuleMetadata['imports']> = []): DynamicModule {
+    return { module: AppModule, imports: [GatewayModule.forRoot({ config }), ...imports] };
   }
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, type ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { pino } from 'pino';
@@ -16,6 +16,8 @@ export interface StartOptions {
   isTerminal?: boolean;
   /** Let the caller (tests) own the process: no signal handlers, no process.exit. */
   handleSignals?: boolean;
+  /** The host's own modules, started with the gateway (their routes beside /mcp). */
+  imports?: ModuleMetadata['imports'];
 }
 
 /** Builds and starts the gateway on the configured host and port. Shared by main.ts and the end-to-end tests. */
@@ -38,7 +40,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const logger = new GatewayLogger(pino(loggingOptions(config, options.isTerminal ?? false)));
   // Ahead of Nest's middleware and every module's hook, so even a request they refuse is logged with its id.
   installRequestLogging(adapter.getInstance(), logger);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.imports), adapter, {
     logger,
     // A module that fails to start throws to the caller (main.ts logs it and exits 1) instead of Nest's process.exit.
     abortOnError: false,

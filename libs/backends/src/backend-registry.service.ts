@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { GatewayConfig, gatewayPackage } from '@gateway/config';
+import { ConfigError, GatewayConfig, gatewayPackage } from '@gateway/config';
 import { BackendPolicyFactory } from '@gateway/resilience';
 import { Backend } from './backend.js';
 import { classifyFailure } from './failure-classifier.js';
@@ -34,10 +34,17 @@ export class BackendRegistry implements OnApplicationBootstrap, OnApplicationShu
     policies: BackendPolicyFactory,
   ) {
     const clientInfo = { name: 'mcp-gateway', version: gatewayPackage().version };
+    const problems: string[] = [];
     for (const [name, backendConfig] of Object.entries(config.backends)) {
       if (!backendConfig.enabled) continue;
       const connector = connectors.find((candidate) => candidate.kinds.includes(backendConfig.kind));
-      if (!connector) throw new Error(`backends.${name}: no connector for transport ${backendConfig.kind}`);
+      if (!connector) {
+        problems.push(`backends.${name}.transport: no connector is registered for ${backendConfig.kind}`);
+        continue;
+      }
+      if (backendConfig.custom) {
+        problems.push(...(connector.validate?.(backendConfig.options ?? {}, `backends.${name}.options`) ?? []));
+      }
       const backend = new Backend(name, backendConfig, {
         connector,
         clientInfo,
@@ -54,6 +61,7 @@ export class BackendRegistry implements OnApplicationBootstrap, OnApplicationShu
       });
       this.backends.set(name, backend);
     }
+    if (problems.length) throw new ConfigError(problems);
   }
 
   onApplicationBootstrap(): void {

@@ -1,0 +1,232 @@
+// GatewayModule as a host Nest app uses it: forRoot with a plain config object (validated like the file), a
+// connector of the host's own chosen by `transport:`, call interceptors that change results and refuse calls,
+// a replacement SSE event store that is really used, and forRootAsync with injected settings.
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Body, Controller, Get, Injectable, Module, Post, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  CallRefusedError,
+  ConfigError,
+  GatewayModule,
+  InMemoryEventStore,
+  type CallInterceptor,
+  type GatewayConfig,
+  type SessionEventStore,
+} from '../apps/gateway/src/index.js';
+import { InProcessConnector } from './fixtures/in-process.connector.js';
+import { connectClient } from './helpers/gateway.js';
+import { firstText } from './helpers/gateway-config.js';
+
+jest.setTimeout(30_000);
+
+const EMAIL = /[\w.+-]+@[\w-]+\.[\w.]+/g;
+const CARD = /\b(?:\d[ -]?){13,19}\b/g;
+
+/** Redacts e-mail addresses and card numbers from tool results; refuses tools named delete_*. */
+const redactor: CallInterceptor = {
+  async intercept(call, next) {
+    const tool = call.method === 'tools/call' ? String(call.params?.name) : '';
+    if (/^delete_/.test(tool)) throw new CallRefusedError(`redactor: ${tool} is refused (destructive tools are off)`);
+    const result = await next();
+    if (call.method !== 'tools/call' || !Array.isArray(result.content)) return result;
+    const content = (result.content as Array<{ type: string; text?: string }>).map((item) =>
+      item.type === 'text' ? { ...item, text: item.text!.replace(EMAIL, '[email]').replace(CARD, '[card]') } : item,
+    );
+    return { ...result, content };
+  },
+};
+
+/** Upper-cases echo's argument on the way in: an interceptor that changes params. */
+const shouter: CallInterceptor = {
+  priority: 600,
+  intercept(call, next) {
+    if (call.method !== 'tools/call' || call.params?.name !== 'echo') return next();
+    const args = call.params.arguments as { text: string };
+    return next({ ...call, params: { ...call.params, arguments: { text: args.text.toUpperCase() } } });
+  },
+};
+
+class CountingEventStore implements SessionEventStore {
+  sessions = 0;
+  constructor(private readonly inner: SessionEventStore) {}
+  openSession() {
+    this.sessions++;
+    const events = this.inner.openSession();
+    return {
+      ...events,
+      store: (streamId: string, json: string | undefined) => events.store(streamId, json),
+      after: (id: string) => events.after(id),
+      delivered: (id: string) => events.delivered(id),
+      close: () => events.close(),
+    };
+  }
+}
+
+@Controller('api')
+class HostController {
+  @Get('hello')
+  hello() {
+    return { hello: 'host' };
+  }
+
+  @Post('echo')
+  echo(@Body() body: unknown) {
+    return { body };
+  }
+}
+
+const config = (greeting: unknown = 'hello') => ({
+  logging: { level: 'silent' },
+  backends: { mem: { transport: 'in_process', options: { greeting } } },
+});
+
+async function listen(
+  root: DynamicModule | (new () => unknown),
+): Promise<{ app: NestFastifyApplication; url: string }> {
+  const app = await NestFactory.create<NestFastifyApplication>(root as DynamicModule, new FastifyAdapter(), {
+    logger: false,
+    abortOnError: false,
+  });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  return { app, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
+}
+
+function hostModule(gateway: DynamicModule): DynamicModule {
+  @Module({ imports: [gateway], controllers: [HostController] })
+  class HostModule {}
+  return { module: HostModule };
+}
+
+describe('GatewayModule.forRoot with a plain config object', () => {
+  const connector = new InProcessConnector();
+  let store: CountingEventStore;
+  let app: NestFastifyApplication;
+  let url: string;
+  let client: Client;
+
+  beforeAll(async () => {
+    const inner = new InMemoryEventStore({
+      server: { event_store: { max_events_per_stream: 100, max_events: 1000, max_bytes: 1e6 } },
+    } as GatewayConfig);
+    store = new CountingEventStore(inner);
+    ({ app, url } = await listen(
+      hostModule(
+        GatewayModule.forRoot({
+          config: config(),
+          connectors: [connector],
+          interceptors: [shouter, redactor],
+          eventStore: store,
+        }),
+      ),
+    ));
+    client = await connectClient(`${url}/mcp/mem`);
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await app?.close();
+  });
+
+  it('serves the host routes beside the gateway', async () => {
+    const response = await fetch(`${url}/api/hello`);
+    expect(await response.json()).toEqual({ hello: 'host' });
+  });
+
+  it('reaches the backend through the connector its transport names', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['delete_all', 'echo', 'whoami']);
+    expect(connector.connects).toBeGreaterThan(0);
+  });
+
+  it('lets an interceptor change a result: e-mail and card number redacted', async () => {
+    const result = await client.callTool({ name: 'whoami', arguments: {} });
+    expect(firstText(result)).toBe('hello: [email], card [card]');
+  });
+
+  it('lets an interceptor change params', async () => {
+    const result = await client.callTool({ name: 'echo', arguments: { text: 'quiet' } });
+    expect(firstText(result)).toBe('QUIET');
+  });
+
+  it("answers an interceptor's refusal as a tool error naming its reason", async () => {
+    const result = await client.callTool({ name: 'delete_all', arguments: {} });
+    expect(result.isError).toBe(true);
+    expect(firstText(result)).toBe('redactor: delete_all is refused (destructive tools are off)');
+  });
+
+  it('opens each MCP session in the event store the options name', () => {
+    expect(store.sessions).toBe(1);
+  });
+});
+
+describe('GatewayModule refuses a bad config when the app starts', () => {
+  it('lists every bad key of a plain config object, one line each', async () => {
+    const bad = {
+      server: { port: 'eighty' },
+      logging: { level: 'loud' },
+      backends: { mem: { http_url: 'not a url' } },
+    };
+    const error = await NestFactory.create(GatewayModule.forRoot({ config: bad }), new FastifyAdapter(), {
+      logger: false,
+      abortOnError: false,
+    }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      expect.stringMatching(/^server\.port: /),
+      expect.stringMatching(/^logging\.level: /),
+      expect.stringMatching(/^backends\.mem\.http_url: /),
+    ]);
+  });
+
+  it("names the key path of a connector's own option problems", async () => {
+    const error = await NestFactory.create(
+      GatewayModule.forRoot({ config: config(42), connectors: [new InProcessConnector()] }),
+      new FastifyAdapter(),
+      { logger: false, abortOnError: false },
+    ).catch((caught: unknown) => caught);
+    expect((error as ConfigError).problems).toEqual(['backends.mem.options.greeting: must be a string']);
+  });
+
+  it('names a transport no connector serves', async () => {
+    const error = await NestFactory.create(GatewayModule.forRoot({ config: config() }), new FastifyAdapter(), {
+      logger: false,
+      abortOnError: false,
+    }).catch((caught: unknown) => caught);
+    expect((error as ConfigError).problems).toEqual([
+      'backends.mem.transport: no connector is registered for in_process',
+    ]);
+  });
+});
+
+describe('GatewayModule.forRootAsync', () => {
+  @Injectable()
+  class Settings {
+    readonly greeting = 'from an injected service';
+  }
+
+  @Module({ providers: [Settings], exports: [Settings] })
+  class SettingsModule {}
+
+  it('builds its options from injected providers', async () => {
+    const gateway = GatewayModule.forRootAsync({
+      imports: [SettingsModule],
+      inject: [Settings],
+      useFactory: (settings: Settings) => ({
+        config: config(settings.greeting),
+        connectors: [new InProcessConnector()],
+      }),
+    });
+    const { app, url } = await listen(hostModule(gateway));
+    try {
+      const client = await connectClient(`${url}/mcp/mem`);
+      const result = await client.callTool({ name: 'whoami', arguments: {} });
+      expect(firstText(result)).toMatch(/^from an injected service: /);
+      await client.close();
+    } finally {
+      await app.close();
+    }
+  });
+});
