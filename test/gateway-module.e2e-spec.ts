@@ -1,6 +1,7 @@
 // GatewayModule as a host Nest app uses it: forRoot with a plain config object (validated like the file), a
 // connector of the host's own chosen by `transport:`, call interceptors that change results and refuse calls,
 // a replacement SSE event store that is really used, and forRootAsync with injected settings.
+import { get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Body, Controller, Get, Injectable, Module, Post, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -18,6 +19,17 @@ import {
 import { InProcessConnector } from './fixtures/in-process.connector.js';
 import { connectClient } from './helpers/gateway.js';
 import { firstText } from './helpers/gateway-config.js';
+
+/** GET with a Host header fetch would not send (it always names the URL's host). */
+function rawGet(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(url, { headers: { host } }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.once('error', reject);
+  });
+}
 
 jest.setTimeout(30_000);
 
@@ -82,13 +94,12 @@ const config = (greeting: unknown = 'hello') => ({
   backends: { mem: { transport: 'in_process', options: { greeting } } },
 });
 
-async function listen(
-  root: DynamicModule | (new () => unknown),
-): Promise<{ app: NestFastifyApplication; url: string }> {
-  const app = await NestFactory.create<NestFastifyApplication>(root as DynamicModule, new FastifyAdapter(), {
+async function listen(root: DynamicModule, prefix?: string): Promise<{ app: NestFastifyApplication; url: string }> {
+  const app = await NestFactory.create<NestFastifyApplication>(root, new FastifyAdapter(), {
     logger: false,
     abortOnError: false,
   });
+  if (prefix) app.setGlobalPrefix(prefix);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   return { app, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
@@ -100,7 +111,7 @@ function hostModule(gateway: DynamicModule): DynamicModule {
   return { module: HostModule };
 }
 
-describe('GatewayModule.forRoot with a plain config object', () => {
+describe('GatewayModule.forRoot with a plain config object, under the global prefix gw', () => {
   const connector = new InProcessConnector();
   let store: CountingEventStore;
   let app: NestFastifyApplication;
@@ -121,8 +132,9 @@ describe('GatewayModule.forRoot with a plain config object', () => {
           eventStore: store,
         }),
       ),
+      'gw',
     ));
-    client = await connectClient(`${url}/mcp/mem`);
+    client = await connectClient(`${url}/gw/mcp/mem`);
   });
 
   afterAll(async () => {
@@ -131,8 +143,44 @@ describe('GatewayModule.forRoot with a plain config object', () => {
   });
 
   it('serves the host routes beside the gateway', async () => {
-    const response = await fetch(`${url}/api/hello`);
+    const response = await fetch(`${url}/gw/api/hello`);
     expect(await response.json()).toEqual({ hello: 'host' });
+  });
+
+  it("leaves a host route's JSON to Nest: invalid JSON is Nest's 400, valid JSON reaches the handler", async () => {
+    const post = (body: string) =>
+      fetch(`${url}/gw/api/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const invalid = await post('{"unterminated');
+    expect(invalid.status).toBe(400);
+    expect(await invalid.json()).toMatchObject({ statusCode: 400 });
+    const valid = await post('{"a":1}');
+    expect(valid.status).toBe(201);
+    expect(await valid.json()).toEqual({ body: { a: 1 } });
+  });
+
+  it("does not refuse a browser Origin on a host route, but does on the gateway's", async () => {
+    const origin = { origin: 'https://evil.example' };
+    expect((await fetch(`${url}/gw/api/hello`, { headers: origin })).status).toBe(200);
+    const mcp = await fetch(`${url}/gw/mcp/mem`, {
+      method: 'POST',
+      headers: { ...origin, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: '{}',
+    });
+    expect(mcp.status).toBe(403);
+  });
+
+  it('answers invalid JSON on the MCP route with a JSON-RPC parse error', async () => {
+    const response = await fetch(`${url}/gw/mcp/mem`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: '{"unterminated',
+    });
+    expect(await response.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32700 } });
+  });
+
+  it('serves the probe under the prefix to any Host', async () => {
+    const response = await rawGet(`${url}/gw/health/live`, 'lb.internal.example');
+    expect(response).toBe(200);
   });
 
   it('reaches the backend through the connector its transport names', async () => {

@@ -203,7 +203,9 @@ function crossFieldProblems(backend: BackendConfig, raw: Tree, path: string): st
     return [`${path}: set exactly one of command or http_url (or transport with a registered connector's kind)`];
   }
   if (backend.http_url && backend.transport && !(HTTP_TRANSPORTS as readonly string[]).includes(backend.transport)) {
-    return [`${path}.transport: with http_url, must be one of: ${HTTP_TRANSPORTS.join(', ')}`];
+    return [
+      `${path}.transport: ${backend.transport} is not an HTTP transport; with http_url use one of: ${HTTP_TRANSPORTS.join(', ')}`,
+    ];
   }
   if (backend.options) return [`${path}.options: applies only to a registered connector's transport`];
   const wrongSide = backend.command
