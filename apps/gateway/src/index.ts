@@ -36,4 +36,4 @@ export {
   type Connection,
   type ConnectRequest,
 } from '@gateway/backends';
-export { Public, type Principal } from '@gateway/auth';
+export { IS_PUBLIC, Public, type Principal } from '@gateway/auth';
