@@ -30,6 +30,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     forceCloseConnections: true,
     // Caps the parsers Fastify owns (form bodies); /mcp's JSON parser enforces the same limit itself.
     bodyLimit: config.server.max_body_size,
+    // request.ip and X-Forwarded-* believed only from these (server.trust_proxy); none by default.
+    ...(config.server.trust_proxy.length ? { trustProxy: config.server.trust_proxy } : {}),
     // The id every log line of a request carries (`req-1` and so on otherwise).
     genReqId: requestId,
     // Fastify's own refusals (undecodable URL, 414, malformed HTTP) as JSON-RPC errors, like every other.
