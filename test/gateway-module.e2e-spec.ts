@@ -16,7 +16,9 @@ import {
   type GatewayConfig,
   type SessionEventStore,
 } from '../apps/gateway/src/index.js';
-import { InProcessConnector } from './fixtures/in-process.connector.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { InProcessConnector } from '../examples/custom-transport/in-process.connector.js';
 import { connectClient } from './helpers/gateway.js';
 import { firstText } from './helpers/gateway-config.js';
 
@@ -89,10 +91,28 @@ class HostController {
   }
 }
 
-const config = (greeting: unknown = 'hello') => ({
+const config = (server: unknown = 'mem') => ({
   logging: { level: 'silent' },
-  backends: { mem: { transport: 'in_process', options: { greeting } } },
+  backends: { mem: { transport: 'in_process', options: { server } } },
 });
+
+/** The backend: an McpServer object in this process, reached through the custom-transport example's connector. */
+function memServer(greeting: string, connects: { count: number } = { count: 0 }): () => McpServer {
+  return () => {
+    connects.count++;
+    const server = new McpServer({ name: 'in-process', version: '1.0.0' });
+    server.registerTool('whoami', { description: 'Who owns this account' }, () => ({
+      content: [{ type: 'text', text: `${greeting}: ann@example.com, card 4111 1111 1111 1111` }],
+    }));
+    server.registerTool('echo', { description: 'Echoes its text', inputSchema: { text: z.string() } }, ({ text }) => ({
+      content: [{ type: 'text', text }],
+    }));
+    server.registerTool('delete_all', { description: 'Deletes everything' }, () => ({
+      content: [{ type: 'text', text: 'deleted' }],
+    }));
+    return server;
+  };
+}
 
 async function listen(root: DynamicModule, prefix?: string): Promise<{ app: NestFastifyApplication; url: string }> {
   const app = await NestFactory.create<NestFastifyApplication>(root, new FastifyAdapter(), {
@@ -112,7 +132,8 @@ function hostModule(gateway: DynamicModule): DynamicModule {
 }
 
 describe('GatewayModule.forRoot with a plain config object, under the global prefix gw', () => {
-  const connector = new InProcessConnector();
+  const connects = { count: 0 };
+  const connector = new InProcessConnector({ mem: memServer('hello', connects) });
   let store: CountingEventStore;
   let app: NestFastifyApplication;
   let url: string;
@@ -186,7 +207,7 @@ describe('GatewayModule.forRoot with a plain config object, under the global pre
   it('reaches the backend through the connector its transport names', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(['delete_all', 'echo', 'whoami']);
-    expect(connector.connects).toBeGreaterThan(0);
+    expect(connects.count).toBeGreaterThan(0);
   });
 
   it('lets an interceptor change a result: e-mail and card number redacted', async () => {
@@ -231,11 +252,11 @@ describe('GatewayModule refuses a bad config when the app starts', () => {
 
   it("names the key path of a connector's own option problems", async () => {
     const error = await NestFactory.create(
-      GatewayModule.forRoot({ config: config(42), connectors: [new InProcessConnector()] }),
+      GatewayModule.forRoot({ config: config(42), connectors: [new InProcessConnector({ mem: memServer('x') })] }),
       new FastifyAdapter(),
       { logger: false, abortOnError: false },
     ).catch((caught: unknown) => caught);
-    expect((error as ConfigError).problems).toEqual(['backends.mem.options.greeting: must be a string']);
+    expect((error as ConfigError).problems).toEqual(['backends.mem.options.server: must name one of: mem']);
   });
 
   it('names a transport no connector serves', async () => {
@@ -263,8 +284,8 @@ describe('GatewayModule.forRootAsync', () => {
       imports: [SettingsModule],
       inject: [Settings],
       useFactory: (settings: Settings) => ({
-        config: config(settings.greeting),
-        connectors: [new InProcessConnector()],
+        config: config(),
+        connectors: [new InProcessConnector({ mem: memServer(settings.greeting) })],
       }),
     });
     const { app, url } = await listen(hostModule(gateway));
