@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import type { GatewayConfig } from '@gateway/config';
 import { jsonRpcFrameworkErrors } from '@gateway/meta-mcp';
 import { AppModule } from './app.module.js';
+import { ConfigReloader } from './lifecycle/config-reloader.service.js';
 import { bindWarning } from './bind-warning.js';
 import { GatewayLogger } from './gateway-logger.js';
 import { asListenError, ensureCanListen } from './listen-check.js';
@@ -98,4 +99,9 @@ function closeOnSignals(app: NestFastifyApplication, config: GatewayConfig): voi
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+  // Hot reload (ConfigReloader): a refused config is logged there and changes nothing.
+  const reloader = app.get(ConfigReloader);
+  process.on('SIGHUP', () => {
+    reloader.reload().catch((error: Error) => new Logger('Gateway').error(`config reload failed: ${error.message}`));
+  });
 }

@@ -7,6 +7,7 @@ import { CALL_INTERCEPTORS, CUSTOM_SESSION_EVENT_STORE, MetaMcpModule } from '@g
 import { MetricsModule } from '@gateway/metrics';
 import { ResilienceModule } from '@gateway/resilience';
 import { GATEWAY_MODULE_OPTIONS, GatewayModuleBase, type GatewayModuleOptions } from './gateway.module-definition.js';
+import { ConfigReloader } from './lifecycle/config-reloader.service.js';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown.service.js';
 
 /** The options' config, validated: a ConfigError (every bad key, one line each) fails the module's start. */
@@ -49,6 +50,7 @@ export function resolveGatewayConfig(options: GatewayModuleOptions): GatewayConf
       inject: [GATEWAY_MODULE_OPTIONS],
     },
     GracefulShutdown,
+    ConfigReloader,
   ],
   exports: [GATEWAY_MODULE_OPTIONS, EXTRA_BACKEND_CONNECTORS, CALL_INTERCEPTORS, CUSTOM_SESSION_EVENT_STORE],
 })

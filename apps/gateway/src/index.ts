@@ -7,6 +7,8 @@ export {
   GATEWAY_ASYNC_OPTIONS_TYPE,
 } from './gateway.module-definition.js';
 export { startGateway, type StartOptions } from './bootstrap.js';
+export { ConfigReloader } from './lifecycle/config-reloader.service.js';
+export type { BackendChanges } from '@gateway/backends';
 export {
   ConfigError,
   CONFIG_ERROR_EXIT_CODE,

@@ -25,6 +25,7 @@ const transportDefaults = {
   ],
   allowed_hosts: [],
   trust_proxy: [],
+  watch_config: false,
   max_body_size: 4 * 1024 * 1024,
   body_timeout: 30_000,
   stream_buffer: 1024 * 1024,

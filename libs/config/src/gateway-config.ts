@@ -104,6 +104,10 @@ export class ServerConfig {
   @IsAddressList()
   trust_proxy: string[] = [];
 
+  /** Reload the config file when it changes, as on SIGHUP (backends only; see the README's Hot reload). */
+  @IsBoolean()
+  watch_config = false;
+
   /** Larger request bodies get HTTP 413; bytes once loaded. */
   @IsByteSize(1024, 1024 ** 3)
   max_body_size = 4 * 1024 ** 2;
