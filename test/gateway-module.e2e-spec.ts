@@ -3,13 +3,15 @@
 // a replacement SSE event store that is really used, and forRootAsync with injected settings.
 import { get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Body, Controller, Get, Injectable, Module, Post, type DynamicModule } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Injectable, Module, Post, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { ConfigService } from '@nestjs/config';
 import {
   CallRefusedError,
   ConfigError,
+  startGateway,
   GatewayModule,
   InMemoryEventStore,
   type CallInterceptor,
@@ -20,7 +22,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { InProcessConnector } from '../examples/custom-transport/in-process.connector.js';
 import { connectClient } from './helpers/gateway.js';
-import { firstText } from './helpers/gateway-config.js';
+import { firstText, writeGatewayConfig } from './helpers/gateway-config.js';
 
 /** GET with a Host header fetch would not send (it always names the URL's host). */
 function rawGet(url: string, host: string): Promise<number> {
@@ -296,6 +298,38 @@ describe('GatewayModule.forRootAsync', () => {
       await client.close();
     } finally {
       await app.close();
+    }
+  });
+});
+
+describe('startGateway with the host modules (the CLI path)', () => {
+  @Controller('limits')
+  class LimitsController {
+    constructor(@Inject(ConfigService) private readonly config: ConfigService) {}
+
+    @Get()
+    limits() {
+      return { maxSessions: this.config.get<number>('gateway.server.max_sessions') };
+    }
+  }
+
+  @Module({ controllers: [LimitsController] })
+  class LimitsModule {}
+
+  it("serves the host module's routes, which read the gateway's config through ConfigService", async () => {
+    const temp = writeGatewayConfig({
+      server: { host: '127.0.0.1', port: 0, max_sessions: 7 },
+      logging: { level: 'silent' },
+    });
+    const app = await startGateway(temp.config, { imports: [LimitsModule] });
+    try {
+      const address = app.getHttpServer().address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      const response = await fetch(`http://127.0.0.1:${port}/limits`);
+      expect(await response.json()).toEqual({ maxSessions: 7 });
+    } finally {
+      await app.close();
+      temp.cleanup();
     }
   });
 });

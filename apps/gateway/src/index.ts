@@ -7,6 +7,7 @@ export {
   GATEWAY_ASYNC_OPTIONS_TYPE,
 } from './gateway.module-definition.js';
 export { startGateway, type StartOptions } from './bootstrap.js';
+export { AppModule, GATEWAY_CONFIG_NAMESPACE } from './app.module.js';
 export { ConfigReloader } from './lifecycle/config-reloader.service.js';
 export type { BackendChanges } from '@gateway/backends';
 export {

@@ -110,7 +110,8 @@ describe('looksLikeSecret', () => {
 
 describe('SecretRedactor.forConfig after a reload', () => {
   it("masks a new backend's credentials once config.backends is replaced, and still the old ones", () => {
-    const backend = (token: string) => ({ env: {}, headers: { Authorization: `Bearer ${token}` } }) as BackendConfig;
+    const backend = (token: string) =>
+      ({ env: {}, headers: { Authorization: `Bearer ${token}` } }) as unknown as BackendConfig;
     const config = { backends: { a: backend('old-token-123456') }, meta_mcp: {} } as unknown as GatewayConfig;
     const redactor = SecretRedactor.forConfig(config);
     expect(redactor.redact('new-token-654321')).toBe('new-token-654321');
