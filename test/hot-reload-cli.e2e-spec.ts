@@ -6,9 +6,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { stringify } from 'yaml';
 import type { GatewayHealth } from '@gateway/health';
-import { cleanEnv, ensureGatewayBuilt, spawnGateway, type GatewayProcess } from './helpers/built-gateway.js';
-import { childPids } from './helpers/proc-tree.js';
-import { freePort, isAlive, killPid, stopProcess, waitFor } from './helpers/processes.js';
+import {
+  cleanEnv,
+  ensureGatewayBuilt,
+  spawnGateway,
+  stopGatewayProcess,
+  type GatewayProcess,
+} from './helpers/built-gateway.js';
+import { freePort, waitFor } from './helpers/processes.js';
 
 jest.setTimeout(90_000);
 
@@ -37,11 +42,7 @@ describe('SIGHUP', () => {
   });
 
   afterAll(async () => {
-    if (gateway) {
-      const leftovers = childPids(gateway.child.pid!);
-      await stopProcess(gateway.child);
-      for (const pid of leftovers) if (isAlive(pid)) killPid(pid);
-    }
+    if (gateway) await stopGatewayProcess(gateway);
     rmSync(dir, { recursive: true, force: true });
   });
 
