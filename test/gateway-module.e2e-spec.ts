@@ -228,8 +228,21 @@ describe('GatewayModule.forRoot with a plain config object, under the global pre
     expect(firstText(result)).toBe('redactor: delete_all is refused (destructive tools are off)');
   });
 
+  it('runs gateway_invoke on /mcp through the same chain', async () => {
+    const meta = await connectClient(`${url}/gw/mcp`);
+    try {
+      const invoke = (tool: string) => meta.callTool({ name: 'gateway_invoke', arguments: { server: 'mem', tool } });
+      expect(firstText(await invoke('whoami'))).toBe('hello: [email], card [card]');
+      const refused = await invoke('delete_all');
+      expect(refused.isError).toBe(true);
+      expect(firstText(refused)).toBe('redactor: delete_all is refused (destructive tools are off)');
+    } finally {
+      await meta.close();
+    }
+  });
+
   it('opens each MCP session in the event store the options name', () => {
-    expect(store.sessions).toBe(1);
+    expect(store.sessions).toBe(2);
   });
 });
 
