@@ -9,6 +9,8 @@ const config: Config = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^@gateway/(.*)$': '<rootDir>/libs/$1/src/index.ts',
+    // The package root, for specs that reuse examples/ code (the examples themselves run against the packed package).
+    '^@mcp-gateway/gateway$': '<rootDir>/apps/gateway/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -5,12 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { stringify } from 'yaml';
-import { cleanEnv, ensureGatewayBuilt, spawnGateway, type GatewayProcess } from './helpers/built-gateway.js';
+import {
+  cleanEnv,
+  ensureGatewayBuilt,
+  spawnGateway,
+  stopGatewayProcess,
+  type GatewayProcess,
+} from './helpers/built-gateway.js';
 import { faultStdioCommand } from './helpers/fault.js';
 import { connectClient, httpTransportOf } from './helpers/gateway.js';
 import { stdioBackend } from './helpers/gateway-config.js';
 import { childPids } from './helpers/proc-tree.js';
-import { freePort, isAlive, killPid, stopProcess, waitFor } from './helpers/processes.js';
+import { freePort, isAlive, stopProcess, waitFor } from './helpers/processes.js';
 
 jest.setTimeout(90_000);
 
@@ -62,11 +68,7 @@ describe('gateway logs', () => {
   });
 
   afterAll(async () => {
-    if (gateway) {
-      const leftovers = childPids(gateway.child.pid!);
-      await stopProcess(gateway.child);
-      for (const pid of leftovers) if (isAlive(pid)) killPid(pid);
-    }
+    if (gateway) await stopGatewayProcess(gateway);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'node:net';
 import { createInterface } from 'node:readline';
-import { fromRoot, repoRoot, waitFor, waitForExit, type ExitInfo } from './processes.js';
+import { childPids } from './proc-tree.js';
+import { fromRoot, isAlive, killPid, repoRoot, stopProcess, waitFor, waitForExit, type ExitInfo } from './processes.js';
 
 export const builtEntry: string = fromRoot('dist/apps/gateway/src/main.js');
 export const gatewayBin: string = fromRoot('bin/mcp-gateway.js');
@@ -82,6 +83,13 @@ export function spawnGateway(args: string[], options: { env?: NodeJS.ProcessEnv;
   createInterface({ input: child.stderr }).on('line', (line) => stderrLines.push(line));
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   return { child, pid: child.pid ?? -1, stdoutLines, stderrLines, closed };
+}
+
+/** Stops the gateway (SIGTERM, then SIGKILL) and ends any backend process it left behind (ours, by pid). */
+export async function stopGatewayProcess(gateway: GatewayProcess): Promise<void> {
+  const leftovers = childPids(gateway.child.pid!);
+  await stopProcess(gateway.child);
+  for (const pid of leftovers) if (isAlive(pid)) killPid(pid);
 }
 
 export interface CliRun extends ExitInfo {

@@ -1,5 +1,5 @@
 // The LiveMCPBench catalog as gateway backends: names, safe backend names, and the HTTP fixture serving it.
-import { readFileSync } from 'node:fs';
+import { readShared } from '../support/livemcpbench.js';
 import { join } from 'node:path';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { repoRoot, spawnTs, tsCommand } from './processes.js';
@@ -23,7 +23,7 @@ let cached: CatalogServer[] | undefined;
 
 /** The parsed servers.json (70 servers, 527 tools), in file order; index = position. */
 export function loadCatalog(): CatalogServer[] {
-  cached ??= JSON.parse(readFileSync(catalogPath, 'utf8')) as CatalogServer[];
+  cached ??= JSON.parse(readShared(catalogPath)) as CatalogServer[];
   return cached;
 }
 

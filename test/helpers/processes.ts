@@ -17,9 +17,14 @@ export function fromRoot(file: string): string {
   return isAbsolute(file) ? file : join(repoRoot, file);
 }
 
-/** `{command, args}` running a TypeScript file with node + tsx (for StdioClientTransport or a gateway config). */
+/**
+ * `{command, args}` running a TypeScript file with node + tsx (for StdioClientTransport or a gateway config). Built
+ * JavaScript (`.js`, the compiled examples) runs on plain node: tsx would resolve the repository's tsconfig paths
+ * (`@mcp-gateway/gateway` to the sources) instead of the installed package, and compile without decorator metadata.
+ */
 export function tsCommand(file: string, args: string[] = []): { command: string; args: string[] } {
-  return { command: process.execPath, args: ['--import', tsxLoader, fromRoot(file), ...args] };
+  const loader = file.endsWith('.js') ? [] : ['--import', tsxLoader];
+  return { command: process.execPath, args: [...loader, fromRoot(file), ...args] };
 }
 
 /** True while `pid` exists and is not a zombie (orphans may linger as zombies when PID 1 does not reap). */

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -53,7 +53,7 @@ export interface EvalResult {
 export type SearchFn = (query: string) => string[];
 
 function readJson<T>(dataset: DatasetName, file: string): T {
-  return JSON.parse(readFileSync(path.join(DATASETS[dataset], file), 'utf8')) as T;
+  return JSON.parse(readShared(path.join(DATASETS[dataset], file))) as T;
 }
 
 export function loadServers(dataset: DatasetName = 'livemcpbench'): BenchServer[] {
@@ -113,4 +113,18 @@ export function evaluate(searchFn: SearchFn, split: Split, dataset: DatasetName 
     ndcg10: pct(sum.ndcg10),
     n: queries.length,
   };
+}
+
+/**
+ * A file of ../shared (the datasets beside the repository, not part of it). Missing: an error saying what to put
+ * there, instead of a bare ENOENT from deep inside a suite.
+ */
+export function readShared(file: string): string {
+  if (!existsSync(file)) {
+    throw new Error(
+      `test data missing: ${file}. These tests read the shared datasets from ../shared beside the repository ` +
+        '(shared/datasets/<name>/...); put a copy or a link there, or skip the suites that need it.',
+    );
+  }
+  return readFileSync(file, 'utf8');
 }

@@ -1,30 +1,30 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { AuthModule } from '@gateway/auth';
-import { BackendsModule } from '@gateway/backends';
-import { GatewayConfigModule, type GatewayConfig } from '@gateway/config';
-import { HealthModule } from '@gateway/health';
-import { MetaMcpModule } from '@gateway/meta-mcp';
-import { MetricsModule } from '@gateway/metrics';
-import { ResilienceModule } from '@gateway/resilience';
-import { GracefulShutdown } from './lifecycle/graceful-shutdown.service.js';
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { ConfigModule, registerAs } from '@nestjs/config';
+import type { GatewayConfig } from '@gateway/config';
+import { GatewayModule } from './gateway.module.js';
 
-/** Composition only: every capability lives in a lib. */
+/** The namespace of the gateway's config in ConfigService: `config.get('gateway.server.port')`. */
+export const GATEWAY_CONFIG_NAMESPACE = 'gateway';
+
+/**
+ * The CLI's root: the gateway plus any modules the caller of startGateway adds. The validated config (the loader
+ * ran before Nest, so a bad one exited 2 before anything listened) is also ConfigModule's `gateway` namespace, so
+ * those modules read it through ConfigService like any Nest config.
+ */
 @Module({})
 export class AppModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
+  static forRoot(config: GatewayConfig, imports: NonNullable<ModuleMetadata['imports']> = []): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        GatewayConfigModule.forRoot(config),
-        MetricsModule,
-        // Before ResilienceModule: its guard must run first, so the inbound rate limit keys on a verified principal.
-        AuthModule,
-        ResilienceModule,
-        BackendsModule,
-        HealthModule,
-        MetaMcpModule,
+        ConfigModule.forRoot({
+          isGlobal: true,
+          ignoreEnvFile: true,
+          load: [registerAs(GATEWAY_CONFIG_NAMESPACE, () => ({ ...config }))],
+        }),
+        GatewayModule.forRoot({ config }),
+        ...imports,
       ],
-      providers: [GracefulShutdown],
     };
   }
 }

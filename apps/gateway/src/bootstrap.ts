@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, type ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { pino } from 'pino';
 import type { GatewayConfig } from '@gateway/config';
 import { jsonRpcFrameworkErrors } from '@gateway/meta-mcp';
 import { AppModule } from './app.module.js';
+import { ConfigReloader } from './lifecycle/config-reloader.service.js';
 import { bindWarning } from './bind-warning.js';
 import { GatewayLogger } from './gateway-logger.js';
 import { asListenError, ensureCanListen } from './listen-check.js';
@@ -16,6 +17,8 @@ export interface StartOptions {
   isTerminal?: boolean;
   /** Let the caller (tests) own the process: no signal handlers, no process.exit. */
   handleSignals?: boolean;
+  /** The host's own modules, started with the gateway (their routes beside /mcp). */
+  imports?: ModuleMetadata['imports'];
 }
 
 /** Builds and starts the gateway on the configured host and port. Shared by main.ts and the end-to-end tests. */
@@ -28,6 +31,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     forceCloseConnections: true,
     // Caps the parsers Fastify owns (form bodies); /mcp's JSON parser enforces the same limit itself.
     bodyLimit: config.server.max_body_size,
+    // request.ip and X-Forwarded-* believed only from these (server.trust_proxy); none by default.
+    ...(config.server.trust_proxy.length ? { trustProxy: config.server.trust_proxy } : {}),
     // The id every log line of a request carries (`req-1` and so on otherwise).
     genReqId: requestId,
     // Fastify's own refusals (undecodable URL, 414, malformed HTTP) as JSON-RPC errors, like every other.
@@ -38,7 +43,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   const logger = new GatewayLogger(pino(loggingOptions(config, options.isTerminal ?? false)));
   // Ahead of Nest's middleware and every module's hook, so even a request they refuse is logged with its id.
   installRequestLogging(adapter.getInstance(), logger);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options.imports), adapter, {
     logger,
     // A module that fails to start throws to the caller (main.ts logs it and exits 1) instead of Nest's process.exit.
     abortOnError: false,
@@ -94,4 +99,9 @@ function closeOnSignals(app: NestFastifyApplication, config: GatewayConfig): voi
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+  // Hot reload (ConfigReloader): a refused config is logged there and changes nothing.
+  const reloader = app.get(ConfigReloader);
+  process.on('SIGHUP', () => {
+    reloader.reload().catch((error: Error) => new Logger('Gateway').error(`config reload failed: ${error.message}`));
+  });
 }

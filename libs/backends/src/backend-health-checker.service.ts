@@ -30,7 +30,13 @@ export class BackendHealthChecker implements OnApplicationBootstrap, OnApplicati
 
   onApplicationBootstrap(): void {
     if (!this.config.failsafe.health_check.enabled) return;
-    for (const backend of this.registry.list()) this.schedule(backend);
+    this.registry.watch(
+      (backend) => this.schedule(backend),
+      (backend) => {
+        clearTimeout(this.timers.get(backend.name));
+        this.timers.delete(backend.name);
+      },
+    );
   }
 
   onApplicationShutdown(): void {
@@ -82,7 +88,8 @@ export class BackendHealthChecker implements OnApplicationBootstrap, OnApplicati
   }
 
   private schedule(backend: Backend): void {
-    if (this.stopped) return;
+    // Stopped, or removed by a reload (its successor, if any, has its own schedule).
+    if (this.stopped || this.registry.find(backend.name) !== backend) return;
     const interval = this.config.failsafe.health_check.interval;
     const delay = Math.round(interval * (1 - JITTER + Math.random() * 2 * JITTER));
     const timer = setTimeout(() => {

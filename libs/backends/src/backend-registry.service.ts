@@ -6,11 +6,33 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { GatewayConfig, gatewayPackage } from '@gateway/config';
+import { ConfigError, GatewayConfig, gatewayPackage, type BackendConfig } from '@gateway/config';
 import { BackendPolicyFactory } from '@gateway/resilience';
 import { Backend } from './backend.js';
 import { classifyFailure } from './failure-classifier.js';
 import { BACKEND_CONNECTORS, type BackendConnector } from './transports/backend-connector.js';
+
+/** What a reload did to the backends, by name. */
+export interface BackendChanges {
+  added: string[];
+  removed: string[];
+  restarted: string[];
+  kept: string[];
+}
+
+/** Two configs of one backend that would run it the same way (every key, the split command included). */
+function sameSettings(a: BackendConfig, b: BackendConfig): boolean {
+  return canonical(a) === canonical(b);
+}
+
+/** JSON with keys sorted at every level: the order keys were written in does not make a backend changed. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const entries = Object.entries(value).filter(([, child]) => child !== undefined);
+  entries.sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  return `{${entries.map(([key, child]) => `${JSON.stringify(key)}:${canonical(child)}`).join(',')}}`;
+}
 
 const RECONNECT_MIN_MS = 1000;
 const RECONNECT_MAX_MS = 30_000;
@@ -28,32 +50,108 @@ export class BackendRegistry implements OnApplicationBootstrap, OnApplicationShu
   private readonly failedAttempts = new Map<string, number>();
   private shuttingDown = false;
 
+  private readonly watchers: Array<{ added: (backend: Backend) => void; removed?: (backend: Backend) => void }> = [];
+  private readonly clientInfo = { name: 'mcp-gateway', version: gatewayPackage().version };
+
   constructor(
-    config: GatewayConfig,
-    @Inject(BACKEND_CONNECTORS) connectors: BackendConnector[],
-    policies: BackendPolicyFactory,
+    private readonly config: GatewayConfig,
+    @Inject(BACKEND_CONNECTORS) private readonly connectors: BackendConnector[],
+    private readonly policies: BackendPolicyFactory,
   ) {
-    const clientInfo = { name: 'mcp-gateway', version: gatewayPackage().version };
+    const problems = this.connectorProblems(config.backends);
+    if (problems.length) throw new ConfigError(problems);
     for (const [name, backendConfig] of Object.entries(config.backends)) {
-      if (!backendConfig.enabled) continue;
-      const connector = connectors.find((candidate) => candidate.kinds.includes(backendConfig.kind));
-      if (!connector) throw new Error(`backends.${name}: no connector for transport ${backendConfig.kind}`);
-      const backend = new Backend(name, backendConfig, {
-        connector,
-        clientInfo,
-        requestTimeoutMs: config.server.request_timeout,
-        connectTimeoutMs: config.server.connect_timeout,
-        maxRequestDurationMs: config.server.max_request_duration,
-        catalogTtlMs: config.meta_mcp.cache_ttl,
-        cacheTools: config.meta_mcp.cache_tools,
-        policy: policies.create(name, backendConfig, classifyFailure),
-      });
-      backend.on('state', (state) => {
-        if (state === 'ready') this.failedAttempts.delete(name);
-        if (state === 'failed') this.scheduleReconnect(backend);
-      });
-      this.backends.set(name, backend);
+      if (backendConfig.enabled) this.backends.set(name, this.create(name, backendConfig));
     }
+  }
+
+  /**
+   * Calls `added` for every backend now and for each one a reload adds later, and `removed` when a reload stops
+   * one (a changed backend is removed, then its successor added). What subscribes to backend events uses this,
+   * so the set of backends can change at run time.
+   */
+  watch(added: (backend: Backend) => void, removed?: (backend: Backend) => void): void {
+    this.watchers.push({ added, removed });
+    for (const backend of this.backends.values()) added(backend);
+  }
+
+  /**
+   * Makes the running backends those of `next`: removed ones are stopped, added ones started, changed ones (any key)
+   * restarted; an untouched backend keeps its Backend, connections, sessions and in-flight calls. Connector
+   * problems (no connector for a transport, bad options) throw a ConfigError before anything changes.
+   */
+  async apply(next: Record<string, BackendConfig>): Promise<BackendChanges> {
+    const problems = this.connectorProblems(next);
+    if (problems.length) throw new ConfigError(problems);
+    const wanted = new Map(Object.entries(next).filter(([, backendConfig]) => backendConfig.enabled));
+    const changes: BackendChanges = { added: [], removed: [], restarted: [], kept: [] };
+    const stopping: Array<Promise<void>> = [];
+    for (const [name, backend] of [...this.backends]) {
+      const successor = wanted.get(name);
+      if (successor && sameSettings(backend.config, successor)) {
+        changes.kept.push(name);
+        continue;
+      }
+      (successor ? changes.restarted : changes.removed).push(name);
+      stopping.push(this.remove(backend));
+    }
+    await Promise.all(stopping);
+    this.config.backends = next;
+    for (const [name, backendConfig] of wanted) {
+      if (this.backends.has(name)) continue;
+      if (!changes.restarted.includes(name)) changes.added.push(name);
+      const backend = this.create(name, backendConfig);
+      this.backends.set(name, backend);
+      for (const watcher of this.watchers) watcher.added(backend);
+      backend.start().catch(() => undefined);
+    }
+    return changes;
+  }
+
+  private async remove(backend: Backend): Promise<void> {
+    this.backends.delete(backend.name);
+    clearTimeout(this.retryTimers.get(backend.name));
+    this.retryTimers.delete(backend.name);
+    this.failedAttempts.delete(backend.name);
+    for (const watcher of this.watchers) watcher.removed?.(backend);
+    await backend.stop();
+  }
+
+  private connectorProblems(backends: Record<string, BackendConfig>): string[] {
+    const problems: string[] = [];
+    for (const [name, backendConfig] of Object.entries(backends)) {
+      if (!backendConfig.enabled) continue;
+      const connector = this.connectorFor(backendConfig);
+      if (!connector) {
+        problems.push(`backends.${name}.transport: no connector is registered for ${backendConfig.kind}`);
+      } else if (backendConfig.custom) {
+        problems.push(...(connector.validate?.(backendConfig.options ?? {}, `backends.${name}.options`) ?? []));
+      }
+    }
+    return problems;
+  }
+
+  private connectorFor(backendConfig: BackendConfig): BackendConnector | undefined {
+    return this.connectors.find((candidate) => candidate.kinds.includes(backendConfig.kind));
+  }
+
+  private create(name: string, backendConfig: BackendConfig): Backend {
+    const { config } = this;
+    const backend = new Backend(name, backendConfig, {
+      connector: this.connectorFor(backendConfig)!,
+      clientInfo: this.clientInfo,
+      requestTimeoutMs: config.server.request_timeout,
+      connectTimeoutMs: config.server.connect_timeout,
+      maxRequestDurationMs: config.server.max_request_duration,
+      catalogTtlMs: config.meta_mcp.cache_ttl,
+      cacheTools: config.meta_mcp.cache_tools,
+      policy: this.policies.create(name, backendConfig, classifyFailure),
+    });
+    backend.on('state', (state) => {
+      if (state === 'ready') this.failedAttempts.delete(name);
+      if (state === 'failed' && this.backends.get(name) === backend) this.scheduleReconnect(backend);
+    });
+    return backend;
   }
 
   onApplicationBootstrap(): void {

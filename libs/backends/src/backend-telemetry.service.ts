@@ -10,7 +10,7 @@ import type { ToolOutcome } from '@gateway/metrics';
 @Injectable()
 export class BackendTelemetry {
   constructor(registry: BackendRegistry, metrics: GatewayMetrics) {
-    for (const backend of registry.list()) this.watch(backend, metrics);
+    registry.watch((backend) => this.watch(backend, metrics));
     metrics.observeBackends(() =>
       registry.list().map((backend) => ({
         backend: backend.name,

@@ -5,7 +5,7 @@ import { BackendHealthChecker } from './backend-health-checker.service.js';
 import { BackendRegistry } from './backend-registry.service.js';
 import { BackendTelemetry } from './backend-telemetry.service.js';
 import { IdleHibernator } from './idle-hibernator.service.js';
-import { BACKEND_CONNECTORS } from './transports/backend-connector.js';
+import { BACKEND_CONNECTORS, EXTRA_BACKEND_CONNECTORS, type BackendConnector } from './transports/backend-connector.js';
 import { HttpConnector } from './transports/http.connector.js';
 import { ProcessSpawner } from './transports/process-spawner.js';
 import { StdioConnector } from './transports/stdio.connector.js';
@@ -18,8 +18,12 @@ import { StdioConnector } from './transports/stdio.connector.js';
     HttpConnector,
     {
       provide: BACKEND_CONNECTORS,
-      useFactory: (...connectors: unknown[]) => connectors,
-      inject: [StdioConnector, HttpConnector],
+      useFactory: (stdio: StdioConnector, http: HttpConnector, extra: BackendConnector[] = []) => [
+        ...extra,
+        stdio,
+        http,
+      ],
+      inject: [StdioConnector, HttpConnector, { token: EXTRA_BACKEND_CONNECTORS, optional: true }],
     },
     BackendRegistry,
     BackendTelemetry,

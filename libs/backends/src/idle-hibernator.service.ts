@@ -11,28 +11,38 @@ const MAX_CHECK_MS = 5000;
  */
 @Injectable()
 export class IdleHibernator implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly timers = new Map<Backend, NodeJS.Timeout>();
   private readonly readySince = new Map<string, number>();
 
   constructor(private readonly registry: BackendRegistry) {}
 
   onApplicationBootstrap(): void {
-    for (const backend of this.registry.list()) {
-      const idleMs = backend.config.idle_timeout;
-      if (backend.config.kind !== 'stdio' || idleMs <= 0) continue;
-      backend.on('state', (state) => {
-        if (state === 'ready') this.readySince.set(backend.name, Date.now());
-      });
-      if (backend.state === 'ready') this.readySince.set(backend.name, Date.now());
-      const every = Math.min(MAX_CHECK_MS, Math.max(MIN_CHECK_MS, Math.floor(idleMs / 4)));
-      const timer = setInterval(() => void this.check(backend, idleMs), every);
-      timer.unref();
-      this.timers.push(timer);
-    }
+    this.registry.watch(
+      (backend) => this.watch(backend),
+      (backend) => {
+        clearInterval(this.timers.get(backend));
+        this.timers.delete(backend);
+        this.readySince.delete(backend.name);
+      },
+    );
+  }
+
+  private watch(backend: Backend): void {
+    const idleMs = backend.config.idle_timeout;
+    if (backend.config.kind !== 'stdio' || idleMs <= 0) return;
+    backend.on('state', (state) => {
+      if (state === 'ready') this.readySince.set(backend.name, Date.now());
+    });
+    if (backend.state === 'ready') this.readySince.set(backend.name, Date.now());
+    const every = Math.min(MAX_CHECK_MS, Math.max(MIN_CHECK_MS, Math.floor(idleMs / 4)));
+    const timer = setInterval(() => void this.check(backend, idleMs), every);
+    timer.unref();
+    this.timers.set(backend, timer);
   }
 
   onApplicationShutdown(): void {
-    for (const timer of this.timers.splice(0)) clearInterval(timer);
+    for (const timer of this.timers.values()) clearInterval(timer);
+    this.timers.clear();
   }
 
   private async check(backend: Backend, idleMs: number): Promise<void> {

@@ -4,6 +4,8 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
+  Matches,
   IsOptional,
   IsString,
   IsUrl,
@@ -20,7 +22,10 @@ import { IsStringRecord } from './string-record.decorator.js';
 export const BACKEND_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 export const HTTP_TRANSPORTS = ['streamable_http', 'sse'] as const;
 export type HttpTransportKind = (typeof HTTP_TRANSPORTS)[number];
-export type BackendTransportKind = 'stdio' | HttpTransportKind | 'auto';
+/** A transport a host registered (GatewayModule's `connectors`): a lowercase word other than the built-in ones. */
+export const CUSTOM_TRANSPORT = /^[a-z][a-z0-9_-]{0,63}$/;
+// `string & {}` keeps the built-in names as completions while allowing a connector's own kind.
+export type BackendTransportKind = 'stdio' | HttpTransportKind | 'auto' | (string & {});
 export const SESSION_MODES = ['auto', 'shared', 'per_client'] as const;
 export type SessionModeSetting = (typeof SESSION_MODES)[number];
 
@@ -40,10 +45,18 @@ export class BackendConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   http_url?: string;
 
-  /** Unset: try Streamable HTTP, fall back to SSE on 400/404/405. */
+  /**
+   * With http_url: `streamable_http` or `sse` (unset: try Streamable HTTP, fall back to SSE on 400/404/405).
+   * Without command or http_url: the kind of a connector the host registered, which validates `options`.
+   */
   @IsOptional()
-  @IsIn(HTTP_TRANSPORTS)
-  transport?: HttpTransportKind;
+  @Matches(CUSTOM_TRANSPORT, { message: 'must be streamable_http, sse or the kind of a registered connector' })
+  transport?: string;
+
+  /** Free-form settings of a registered connector's transport; that connector validates them. */
+  @IsOptional()
+  @IsObject()
+  options?: Record<string, unknown>;
 
   @IsOptional()
   @IsString()
@@ -119,5 +132,10 @@ export class BackendConfig {
   get kind(): BackendTransportKind {
     if (this.command) return 'stdio';
     return this.transport ?? 'auto';
+  }
+
+  /** Served by a connector the host registered rather than by stdio or HTTP. */
+  get custom(): boolean {
+    return !this.command && !this.http_url && this.transport !== undefined;
   }
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseCliFlags, type CliFlags } from './cli-flags.js';
 import { ConfigError } from './config-error.js';
-import { loadGatewayConfig } from './config.loader.js';
+import { loadGatewayConfig, loadGatewayConfigFromObject } from './config.loader.js';
 import type { GatewayConfig } from './gateway-config.js';
 import { gatewayPackage } from './package-root.js';
 import { SecretRedactor } from './secret-redactor.js';
@@ -24,6 +24,8 @@ const transportDefaults = {
     'https://[::1]:*',
   ],
   allowed_hosts: [],
+  trust_proxy: [],
+  watch_config: false,
   max_body_size: 4 * 1024 * 1024,
   body_timeout: 30_000,
   stream_buffer: 1024 * 1024,
@@ -684,6 +686,37 @@ describe('invalid configs name the key path', () => {
         'backends.a.transport',
       ),
     ).toContain('websocket');
+  });
+
+  it('server.trust_proxy takes addresses and CIDR ranges and names the first bad entry', () => {
+    expect(load('server:\n  trust_proxy: [10.0.0.0/8, "::1", "fd00::/8", 192.168.1.4]\n').server.trust_proxy).toEqual([
+      '10.0.0.0/8',
+      '::1',
+      'fd00::/8',
+      '192.168.1.4',
+    ]);
+    expect(
+      onlyProblemAt(problemsOfYaml('server:\n  trust_proxy: [10.0.0.1, 10.0.0.0/33]\n'), 'server.trust_proxy'),
+    ).toContain('10.0.0.0/33');
+    onlyProblemAt(problemsOfYaml('server:\n  trust_proxy: ingress.local\n'), 'server.trust_proxy');
+  });
+
+  it('a custom transport: options allowed without command or http_url, stdio keys refused', () => {
+    const config = load('backends:\n  a:\n    transport: in_process\n    options: { server: x }\n');
+    expect(config.backends.a.kind).toBe('in_process');
+    expect(config.backends.a.options).toEqual({ server: 'x' });
+    onlyProblemAt(problemsOfYaml('backends:\n  a:\n    transport: in_process\n    env: { A: b }\n'), 'backends.a.env');
+    onlyProblemAt(
+      problemsOfYaml('backends:\n  a:\n    http_url: http://127.0.0.1:1/\n    options: { a: 1 }\n'),
+      'backends.a.options',
+    );
+  });
+
+  it('a plain object goes through the same pipeline as a file', () => {
+    expect(loadGatewayConfigFromObject({ server: { port: 4000 } }, { env: {} }).server.port).toBe(4000);
+    expect(
+      problemsOf(() => loadGatewayConfigFromObject({ server: { port: 'x' }, logging: { level: 'loud' } }, { env: {} })),
+    ).toEqual([expect.stringMatching(/^server\.port: /), expect.stringMatching(/^logging\.level: /)]);
   });
 
   it('bad YAML names the file', () => {

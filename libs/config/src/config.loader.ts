@@ -5,7 +5,7 @@ import { validateSync } from 'class-validator';
 import { parse as parseShellWords } from 'shell-quote';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { authProblems, loadAuthRoles } from './auth-config.loader.js';
-import { BACKEND_NAME, BackendConfig } from './backend-config.js';
+import { BACKEND_NAME, BackendConfig, HTTP_TRANSPORTS } from './backend-config.js';
 import type { CliFlags } from './cli-flags.js';
 import { ConfigError } from './config-error.js';
 import { GatewayConfig } from './gateway-config.js';
@@ -20,6 +20,9 @@ export interface LoadConfigOptions {
   cwd?: string;
 }
 
+/** Where a config given as an object (not a file) says it came from, in logs and `config.source`. */
+export const OBJECT_CONFIG_SOURCE = '(module options)';
+
 type Tree = Record<string, unknown>;
 const VALIDATE = {
   whitelist: true,
@@ -33,9 +36,37 @@ export const DEFAULT_CONFIG_PATH = 'config/gateway.yaml';
 export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfig {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const flags = options.flags ?? {};
-  const file = resolveConfigPath(flags, env, cwd);
-  const interpolated = interpolateEnv(readYaml(file), env);
+  const file = resolveConfigPath(options.flags ?? {}, env, cwd);
+  return validateConfigTree(readYaml(file), { env, flags: options.flags ?? {}, configDir: dirname(file) }, file);
+}
+
+/**
+ * A config given as a plain object of the YAML's shape (GatewayModule.forRoot({ config })), through the same
+ * pipeline as a file: `${VAR}` substitution, env overlays, validation, one ConfigError listing every bad key.
+ * Relative backend `cwd`s resolve against `options.cwd` (the working directory by default).
+ */
+export function loadGatewayConfigFromObject(
+  tree: Record<string, unknown>,
+  options: LoadConfigOptions = {},
+): GatewayConfig {
+  if (tree === null || typeof tree !== 'object' || Array.isArray(tree)) {
+    throw new ConfigError(['config: must be a mapping of keys (server, backends, ...)']);
+  }
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const context = { env, flags: options.flags ?? {}, configDir: cwd };
+  return validateConfigTree(structuredClone(tree), context, OBJECT_CONFIG_SOURCE);
+}
+
+interface TreeContext {
+  env: NodeJS.ProcessEnv;
+  flags: CliFlags;
+  /** What relative backend `cwd`s resolve against. */
+  configDir: string;
+}
+
+function validateConfigTree(raw: Tree, { env, flags, configDir }: TreeContext, source: string): GatewayConfig {
+  const interpolated = interpolateEnv(raw, env);
   const tree = interpolated.value as Tree;
   const origins = applyOverlays(tree, flags, env);
   const problems = [...interpolated.problems];
@@ -49,11 +80,11 @@ export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfi
   if (!problems.length) problems.push(...authProblems(config));
   config.backends = {};
   for (const [name, raw] of Object.entries(asBackendMap(rawBackends, problems))) {
-    const backend = loadBackend(name, raw, dirname(file), problems);
+    const backend = loadBackend(name, raw, configDir, problems);
     if (backend) config.backends[name] = backend;
   }
   if (problems.length) throw new ConfigError(firstProblemPerKey(problems));
-  config.source = file;
+  config.source = source;
   return config;
 }
 
@@ -163,9 +194,20 @@ function loadBackend(name: string, raw: unknown, configDir: string, problems: st
 }
 
 function crossFieldProblems(backend: BackendConfig, raw: Tree, path: string): string[] {
-  if (Boolean(backend.command) === Boolean(backend.http_url)) {
-    return [`${path}: set exactly one of command or http_url`];
+  if (backend.custom) {
+    return ['args', 'env', 'inherit_env', 'cwd', 'headers']
+      .filter((key) => key in raw)
+      .map((key) => `${path}.${key}: does not apply to transport ${backend.transport}; put its settings in options`);
   }
+  if (Boolean(backend.command) === Boolean(backend.http_url)) {
+    return [`${path}: set exactly one of command or http_url (or transport with a registered connector's kind)`];
+  }
+  if (backend.http_url && backend.transport && !(HTTP_TRANSPORTS as readonly string[]).includes(backend.transport)) {
+    return [
+      `${path}.transport: ${backend.transport} is not an HTTP transport; with http_url use one of: ${HTTP_TRANSPORTS.join(', ')}`,
+    ];
+  }
+  if (backend.options) return [`${path}.options: applies only to a registered connector's transport`];
   const wrongSide = backend.command
     ? ['transport', 'headers']
         .filter((key) => key in raw)

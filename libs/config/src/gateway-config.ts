@@ -16,6 +16,7 @@ import {
 } from 'class-validator';
 import { IsByteSize } from './byte-size.decorator.js';
 import { IsDuration } from './duration.decorator.js';
+import { IsAddressList } from './address-list.decorator.js';
 import { IsHostList, IsOriginList, LOCALHOST_ORIGINS } from './origin-pattern.js';
 import { AuditConfig, AuthConfig } from './auth-config.js';
 import { BackendConfig } from './backend-config.js';
@@ -95,6 +96,17 @@ export class ServerConfig {
   /** Host header values accepted besides localhost, 127.0.0.1 and [::1]; checked when bound to loopback or when set. */
   @IsHostList()
   allowed_hosts: string[] = [];
+
+  /**
+   * Proxies (addresses or CIDR ranges) whose X-Forwarded-For, -Proto and -Host are believed: behind an ingress, the
+   * client address (logs, the per-IP rate limit) is then the one the ingress saw. Empty: no proxy is trusted.
+   */
+  @IsAddressList()
+  trust_proxy: string[] = [];
+
+  /** Reload the config file when it changes, as on SIGHUP (backends only; see the README's Hot reload). */
+  @IsBoolean()
+  watch_config = false;
 
   /** Larger request bodies get HTTP 413; bytes once loaded. */
   @IsByteSize(1024, 1024 ** 3)

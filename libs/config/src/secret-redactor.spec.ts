@@ -1,6 +1,7 @@
 // What the redactor masks (credentials, configured or named in the text) and what it must leave alone (the rest).
 import { describe, expect, it } from '@jest/globals';
 import type { BackendConfig } from './backend-config.js';
+import type { GatewayConfig } from './gateway-config.js';
 import { looksLikeSecret, SecretRedactor } from './secret-redactor.js';
 
 function redactorFor(...backends: Partial<BackendConfig>[]): SecretRedactor {
@@ -105,4 +106,16 @@ describe('looksLikeSecret', () => {
     'aaaaaaaaaaaaaaaaaaaa1',
     '2026-12-01T15:22:23Z',
   ])('is false for an ordinary value: %s', (value) => expect(looksLikeSecret(value)).toBe(false));
+});
+
+describe('SecretRedactor.forConfig after a reload', () => {
+  it("masks a new backend's credentials once config.backends is replaced, and still the old ones", () => {
+    const backend = (token: string) =>
+      ({ env: {}, headers: { Authorization: `Bearer ${token}` } }) as unknown as BackendConfig;
+    const config = { backends: { a: backend('old-token-123456') }, meta_mcp: {} } as unknown as GatewayConfig;
+    const redactor = SecretRedactor.forConfig(config);
+    expect(redactor.redact('new-token-654321')).toBe('new-token-654321');
+    config.backends = { b: backend('new-token-654321') };
+    expect(redactor.redact('sent new-token-654321 and old-token-123456')).toBe('sent *** and ***');
+  });
 });

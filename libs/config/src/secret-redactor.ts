@@ -30,28 +30,48 @@ const URL_PASSWORD = /(\/\/[^/\s:@]+:)[^/\s@]+@/g;
  *   Not every value: `LOG_LEVEL=ready` must not turn `/health/ready` into `/health/***`.
  * - secrets named in the text itself (`password=...`, `Bearer ...`, `https://user:pw@host`).
  */
+function secretsOf(backends: readonly BackendConfig[], extra: readonly string[]): string[] {
+  const values = backends.flatMap((backend) => [
+    ...Object.entries(backend.env).flatMap(([name, value]) => envSecrets(name, value)),
+    ...Object.values(backend.headers).flatMap(headerSecrets),
+    ...(backend.http_url ? urlSecrets(backend.http_url) : []),
+  ]);
+  return mergeSecrets(values, extra);
+}
+
+/** Distinct, at least 3 characters, longest first (so a secret containing another is masked whole). */
+function mergeSecrets(a: readonly string[], b: readonly string[]): string[] {
+  return [...new Set([...a, ...b].filter((value) => value.length >= 3))].sort((x, y) => y.length - x.length);
+}
+
 export class SecretRedactor {
-  /** Every credential a config holds: the backends' and the search embeddings `api_key`. */
+  /**
+   * Every credential a config holds: the backends' and the search embeddings `api_key`. It follows the config: when
+   * a reload replaces `config.backends`, the new backends' credentials are masked too (and the old ones still are).
+   */
   static forConfig(config: GatewayConfig): SecretRedactor {
     const embeddingsKey = config.meta_mcp?.search?.embeddings?.api_key;
-    return new SecretRedactor(Object.values(config.backends), embeddingsKey ? [embeddingsKey] : []);
+    const extra = embeddingsKey ? [embeddingsKey] : [];
+    const redactor = new SecretRedactor(Object.values(config.backends), extra);
+    let seen = config.backends;
+    redactor.refresh = () => {
+      if (config.backends === seen) return;
+      seen = config.backends;
+      redactor.secrets = mergeSecrets(redactor.secrets, secretsOf(Object.values(seen), extra));
+    };
+    return redactor;
   }
 
-  private readonly secrets: string[];
+  private secrets: string[];
+  private refresh?: () => void;
 
   /** `extra`: other configured credentials (the search embeddings `api_key`), masked whatever they look like. */
   constructor(backends: readonly BackendConfig[], extra: readonly string[] = []) {
-    const values = backends.flatMap((backend) => [
-      ...Object.entries(backend.env).flatMap(([name, value]) => envSecrets(name, value)),
-      ...Object.values(backend.headers).flatMap(headerSecrets),
-      ...(backend.http_url ? urlSecrets(backend.http_url) : []),
-    ]);
-    this.secrets = [...new Set([...values, ...extra].filter((value) => value.length >= 3))].sort(
-      (a, b) => b.length - a.length,
-    );
+    this.secrets = secretsOf(backends, extra);
   }
 
   redact(text: string): string {
+    this.refresh?.();
     let result = text;
     for (const secret of this.secrets) if (result.includes(secret)) result = result.split(secret).join(MASK);
     return redactSecretText(result);

@@ -1,10 +1,13 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '@gateway/auth';
 import type { FastifyReply } from 'fastify';
 import { BackendsHealthIndicator } from './backends.health-indicator.js';
 import { GatewayHealthService, type GatewayHealth } from './gateway-health.service.js';
 
+// Probes are never rate limited (server.rate_limit), whatever prefix the app mounts them under.
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { GatewayConfig } from '@gateway/config';
 import { AuthModule } from '@gateway/auth';
 import { BackendsModule } from '@gateway/backends';
 import { HealthModule } from '@gateway/health';
@@ -11,7 +12,7 @@ import { McpController } from './http/mcp.controller.js';
 import { McpMetricsHook } from './http/mcp-metrics.hook.js';
 import { McpRequestValidator } from './http/mcp-request.validator.js';
 import { OriginCheckHook } from './http/origin-check.hook.js';
-import { SessionEventStore } from './meta-mcp.tokens.js';
+import { CUSTOM_SESSION_EVENT_STORE, SessionEventStore } from './meta-mcp.tokens.js';
 import { InMemoryEventStore } from './resumability/in-memory-event-store.js';
 import { DirectServerFactory } from './servers/direct-server.factory.js';
 import { GatewayServerFactory } from './servers/gateway-server.factory.js';
@@ -30,7 +31,11 @@ import { ToolIndexService } from './tools/tool-index.service.js';
     BodySizeHook,
     JsonBodyParser,
     McpRequestValidator,
-    { provide: SessionEventStore, useClass: InMemoryEventStore },
+    {
+      provide: SessionEventStore,
+      useFactory: (config: GatewayConfig, custom?: SessionEventStore) => custom ?? new InMemoryEventStore(config),
+      inject: [GatewayConfig, { token: CUSTOM_SESSION_EVENT_STORE, optional: true }],
+    },
     SessionRegistry,
     GatewayServerFactory,
     DirectServerFactory,

@@ -27,3 +27,6 @@ export interface SessionEventStore {
   openSession(): SessionEvents;
 }
 export const SessionEventStore = Symbol('SessionEventStore');
+
+/** A SessionEventStore the host chose (GatewayModule's `eventStore` option); the in-memory store otherwise. */
+export const CUSTOM_SESSION_EVENT_STORE = Symbol('CUSTOM_SESSION_EVENT_STORE');

@@ -10,8 +10,3 @@
 export type FailureKind = 'answered' | 'unsent' | 'failed' | 'timeout' | 'rejected';
 
 export type FailureClassifier = (error: unknown) => FailureKind;
-
-/** What the breaker counts against a backend. */
-export function isBackendFailure(kind: FailureKind): boolean {
-  return kind !== 'answered' && kind !== 'rejected';
-}

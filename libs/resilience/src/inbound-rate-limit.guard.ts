@@ -13,9 +13,6 @@ import {
 import { principalOf } from '@gateway/auth';
 import { GatewayConfig, type InboundRateLimitConfig } from '@gateway/config';
 
-/** Probes and scrapes are never limited. */
-const UNLIMITED_PREFIXES = ['/health', '/metrics'];
-
 /** Named `default` so the headers are the standard ones: Retry-After, X-RateLimit-Limit/-Remaining/-Reset. */
 export const INBOUND_THROTTLER = 'default';
 
@@ -55,11 +52,9 @@ export class InboundRateLimitGuard extends ThrottlerGuard {
     this.limits = config.server.rate_limit;
   }
 
+  /** Probes and scrapes carry @SkipThrottle(), which the base guard reads per route (any global prefix). */
   protected override async shouldSkip(context: ExecutionContext): Promise<boolean> {
-    if (!this.limits.enabled || context.getType() !== 'http') return true;
-    const url = context.switchToHttp().getRequest<{ url?: string }>().url ?? '';
-    const path = url.split('?')[0];
-    return UNLIMITED_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+    return !this.limits.enabled || context.getType() !== 'http';
   }
 
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {

@@ -2,7 +2,8 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { BackendConfig } from '@gateway/config';
 
-export type ConnectedKind = 'stdio' | 'streamable_http' | 'sse';
+/** The built-in transports, or the kind of a connector a host registered. */
+export type ConnectedKind = 'stdio' | 'streamable_http' | 'sse' | (string & {});
 
 export interface ConnectRequest {
   name: string;
@@ -39,6 +40,14 @@ export interface Connection {
 export interface BackendConnector {
   readonly kinds: ReadonlyArray<BackendConfig['kind']>;
   connect(request: ConnectRequest): Promise<Connection>;
+  /**
+   * Problems with a backend's `options` (custom transports), each naming its key path under `path`
+   * (`backends.x.options.url: must be a URL`); the gateway refuses to start with them, like any config problem.
+   */
+  validate?(options: Record<string, unknown>, path: string): string[];
 }
 
 export const BACKEND_CONNECTORS = Symbol('BACKEND_CONNECTORS');
+
+/** Connectors a host adds (GatewayModule's `connectors` option), consulted before the built-in ones. */
+export const EXTRA_BACKEND_CONNECTORS = Symbol('EXTRA_BACKEND_CONNECTORS');

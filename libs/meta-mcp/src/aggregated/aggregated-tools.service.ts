@@ -18,7 +18,14 @@ export class AggregatedToolsService {
   private listedRoutes: NamespacedTool[] = [];
 
   constructor(private readonly registry: BackendRegistry) {
-    for (const backend of registry.list()) backend.on('tools', () => (this.listed = undefined));
+    // A backend's new tools, or a reload adding or removing one, changes the aggregated list.
+    registry.watch(
+      (backend) => {
+        this.listed = undefined;
+        backend.on('tools', () => (this.listed = undefined));
+      },
+      () => (this.listed = undefined),
+    );
   }
 
   /** The tools `access` lets a client see; the cached list is everyone's, filtered on the way out. */

@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { formatByteSize, GatewayConfig } from '@gateway/config';
 import { JsonRpcCode, jsonRpcErrorBody } from './json-rpc-reply.js';
+import { isMcpRoute } from './mcp-route.js';
 
 /** The 413 answer, for the hook (declared length) and the JSON body parser (chunked bodies). */
 export function bodyTooLargeMessage(maxBytes: number): string {
@@ -29,7 +30,7 @@ export class BodySizeHook implements OnModuleInit {
     if (!fastify?.addHook) return;
     fastify.addHook('onRequest', (request, reply, done) => {
       const length = Number(request.headers['content-length'] ?? 0);
-      if (!(length > this.maxBytes)) return done();
+      if (!(length > this.maxBytes) || !isMcpRoute(request)) return done();
       // Closing the connection stops the client from sending the rest of a body nobody will read.
       void reply
         .code(413)

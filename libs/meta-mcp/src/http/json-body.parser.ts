@@ -3,6 +3,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { GatewayConfig } from '@gateway/config';
+import { isMcpRoute } from './mcp-route.js';
 
 /** Stands in for a body that is not JSON, so the MCP route can answer with a JSON-RPC parse error. */
 export const INVALID_JSON = Object.freeze({ invalidJson: true });
@@ -49,17 +50,42 @@ export class JsonBodyParser implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify?.addContentTypeParser) return;
+    // Other routes (a host app's) keep Fastify's own parsing: invalid JSON is a 400 there, not a JSON-RPC error.
+    const plainJson = fastify.getDefaultJsonParser('error', 'error');
     fastify.removeContentTypeParser('application/json');
-    fastify.addContentTypeParser('application/json', (_req, payload, done) => {
+    fastify.addContentTypeParser('application/json', (request, payload, done) => {
+      if (!isMcpRoute(request)) {
+        readPlain(payload, (error, text) => {
+          if (error) done(error);
+          else void plainJson(request, text, done);
+        });
+        return;
+      }
       void readAtMost(payload, this.maxBytes, this.timeoutMs).then((text) =>
         done(null, typeof text === 'string' ? parseJson(text) : text),
       );
     });
-    fastify.addContentTypeParser('*', (_req, payload, done) => {
+    fastify.addContentTypeParser('*', (request, payload, done) => {
       payload.resume();
+      if (!isMcpRoute(request)) {
+        done(
+          Object.assign(new Error(`Unsupported Media Type: ${request.headers['content-type'] ?? ''}`), {
+            statusCode: 415,
+          }),
+        );
+        return;
+      }
       done(null, UNSUPPORTED_MEDIA_TYPE);
     });
   }
+}
+
+/** A host route's body, read whole (Fastify's bodyLimit bounds it) for Fastify's own JSON parser. */
+function readPlain(payload: Readable, done: (error: Error | null, text: string) => void): void {
+  const chunks: Buffer[] = [];
+  payload.on('data', (chunk: Buffer) => chunks.push(chunk));
+  payload.once('error', (error) => done(error, ''));
+  payload.once('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
 }
 
 function parseJson(text: string): unknown {

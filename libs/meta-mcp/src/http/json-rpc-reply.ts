@@ -4,8 +4,6 @@ import type { ServerResponse } from 'node:http';
 export const JsonRpcCode = {
   ParseError: -32700,
   InvalidRequest: -32600,
-  MethodNotFound: -32601,
-  InvalidParams: -32602,
   InternalError: -32603,
   /** What the SDK's Streamable HTTP transport answers HTTP-level refusals with (406, 415, bad protocol version). */
   TransportRefused: -32000,

@@ -3,8 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { GatewayMetrics } from '@gateway/metrics';
 import { SessionRegistry } from '../sessions/session-registry.service.js';
-
-const MCP_ROUTE = /^\/mcp(\/[^/?]*)?(\?|$)/;
+import { isMcpRoute } from './mcp-route.js';
 
 /** Feeds the session and SSE-stream gauges: a GET on an MCP route is the server-to-client stream, open until closed. */
 @Injectable()
@@ -20,7 +19,7 @@ export class McpMetricsHook implements OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     fastify?.addHook('onRequest', (request, reply, done) => {
-      if (request.method === 'GET' && MCP_ROUTE.test(request.url)) {
+      if (request.method === 'GET' && isMcpRoute(request)) {
         reply.raw.once('close', this.metrics.sseStreamOpened());
       }
       done();

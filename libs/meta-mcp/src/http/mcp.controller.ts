@@ -10,6 +10,7 @@ import type { SessionDownstream } from '../sessions/session-downstream.js';
 import { GATEWAY_ROUTE, SessionLimitError, SessionRegistry } from '../sessions/session-registry.service.js';
 import { JsonRpcCode, sendJsonRpcError } from './json-rpc-reply.js';
 import { McpRequestValidator } from './mcp-request.validator.js';
+import { McpRoute } from './mcp-route.js';
 
 const MCP_METHODS = new Set(['GET', 'POST', 'DELETE']);
 
@@ -28,6 +29,7 @@ export class McpController {
   ) {}
 
   @All()
+  @McpRoute()
   gateway(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.handle(GATEWAY_ROUTE, req, reply, (downstream) =>
       Promise.resolve(this.gatewayServers.create(downstream)),
@@ -35,6 +37,7 @@ export class McpController {
   }
 
   @All(':backend')
+  @McpRoute()
   direct(@Param('backend') name: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const backend = this.registry.find(name);
     const principal = principalOf(req);
@@ -65,6 +68,7 @@ export class McpController {
 
   /** Anything deeper than /mcp/{backend}: an MCP client gets its 404 as a JSON-RPC error, not Nest's default body. */
   @All(':backend/*')
+  @McpRoute()
   elsewhere(@Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
     reply.hijack();
     const path = req.url.split('?')[0].slice(0, 200);

@@ -3,10 +3,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { GatewayConfig } from '@gateway/config';
 import { JsonRpcCode, jsonRpcErrorBody } from './json-rpc-reply.js';
+import { isMcpRoute } from './mcp-route.js';
 import { OriginPolicy } from './origin-policy.js';
-
-/** Probes come from load balancers and orchestrators whose Host header the operator does not control. */
-const EXEMPT = /^\/health(?:[/?]|$)/;
 
 /**
  * Refuses (403, JSON-RPC error body) a request whose Origin or Host the OriginPolicy does not allow, before any
@@ -28,7 +26,9 @@ export class OriginCheckHook implements OnModuleInit {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     if (!fastify?.addHook) return;
     fastify.addHook('onRequest', (request, reply, done) => {
-      if (EXEMPT.test(request.url)) return done();
+      // MCP routes only: probes come from load balancers whose Host the operator does not control, and a host
+      // app's own routes keep their own rules.
+      if (!isMcpRoute(request)) return done();
       const reason = this.policy.rejectHost(request.headers.host) ?? this.policy.rejectOrigin(request.headers.origin);
       if (!reason) return done();
       this.logger.warn(`${request.method} ${request.url} refused: ${reason}`);

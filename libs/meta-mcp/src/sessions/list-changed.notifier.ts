@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { BackendRegistry } from '@gateway/backends';
 import { GatewayConfig } from '@gateway/config';
 import { SessionRegistry } from './session-registry.service.js';
@@ -6,18 +6,35 @@ import { SessionRegistry } from './session-registry.service.js';
 /**
  * When a backend's tool list changes, tells the clients that see those tools: sessions on /mcp/{backend}, and in
  * aggregated mode every /mcp session. (In meta mode /mcp's own list never changes; search sees the new tools.)
+ * A backend a reload removes or restarts ends its /mcp/{backend} sessions (their server was that backend's; the
+ * client opens a new session) and, in aggregated mode, tells /mcp sessions that its tools are gone.
  */
 @Injectable()
-export class ListChangedNotifier {
-  constructor(registry: BackendRegistry, sessions: SessionRegistry, config: GatewayConfig) {
-    for (const backend of registry.list()) {
-      backend.on('tools', () => {
-        const routes = config.meta_mcp.enabled ? [backend.name] : [backend.name, '/mcp'];
-        for (const route of routes) {
-          for (const session of sessions.forRoute(route))
-            void session.server.sendToolListChanged().catch(() => undefined);
-        }
-      });
+export class ListChangedNotifier implements OnModuleInit {
+  constructor(
+    private readonly registry: BackendRegistry,
+    private readonly sessions: SessionRegistry,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.watch(
+      (backend) => backend.on('tools', () => this.notify(this.routesOf(backend.name))),
+      (backend) => {
+        for (const session of this.sessions.forRoute(backend.name)) void session.server.close().catch(() => undefined);
+        if (!this.config.meta_mcp.enabled) this.notify(['/mcp']);
+      },
+    );
+  }
+
+  private routesOf(name: string): string[] {
+    return this.config.meta_mcp.enabled ? [name] : [name, '/mcp'];
+  }
+
+  private notify(routes: string[]): void {
+    for (const route of routes) {
+      for (const session of this.sessions.forRoute(route))
+        void session.server.sendToolListChanged().catch(() => undefined);
     }
   }
 }

@@ -6,10 +6,18 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { CallGate } from '@gateway/auth';
+import type { CallGate, Principal } from '@gateway/auth';
 import type { DownstreamClient } from '@gateway/backends';
+import type { CallInterceptor } from '../interceptors/call-interceptor.js';
 import type { HandlerExtra } from '../servers/request-forwarder.js';
 import type { PrincipalDownstreams } from './principal-downstream.js';
+
+/** The session's side of every GatewayCall, and the interceptors its backend requests run through. */
+export interface CallContext {
+  readonly route?: string;
+  readonly principal?: Principal;
+  readonly chain: readonly CallInterceptor[];
+}
 
 /** How long a client may take to answer a backend's sampling, elicitation or roots request (a human may be asked). */
 const CLIENT_ANSWER_TIMEOUT_MS = 10 * 60_000;
@@ -32,6 +40,8 @@ export class SessionDownstream implements DownstreamClient {
     readonly gate?: CallGate,
     /** With auth on: the principal's sessions share their backend connections (see PrincipalDownstream). */
     private readonly principal?: { id: string; groups: PrincipalDownstreams },
+    /** What the call-interceptor chain is told of this session, and the chain itself (ordered, access check included). */
+    readonly calls: CallContext = { chain: [] },
   ) {}
 
   private group?: DownstreamClient;

@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallGates, type Principal } from '@gateway/auth';
 import { formatByteSize, formatDuration, GatewayConfig, sessionTag } from '@gateway/config';
 import { StreamableHttpTransport } from '../http/streamable-http.transport.js';
+import { accessCheck, CALL_INTERCEPTORS, orderChain, type CallInterceptor } from '../interceptors/call-interceptor.js';
 import { SessionEventStore } from '../meta-mcp.tokens.js';
 import { PrincipalDownstreams } from './principal-downstream.js';
 import { SessionDownstream } from './session-downstream.js';
@@ -68,6 +76,7 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     @Inject(SessionEventStore) private readonly eventStore: SessionEventStore,
     config: GatewayConfig,
     private readonly gates: CallGates,
+    @Optional() @Inject(CALL_INTERCEPTORS) private readonly interceptors: readonly CallInterceptor[] = [],
   ) {
     this.maxSessions = config.server.max_sessions;
     this.idleMs = config.server.session_idle_timeout;
@@ -134,11 +143,14 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
             `${formatByteSize(queued)} unread (server.stream_buffer); it can resume with Last-Event-ID`,
         ),
     });
+    const gate = this.gates.forSession(principal, transport.sessionId, route);
+    const chain = orderChain([...(gate ? [accessCheck(gate)] : []), ...(this.interceptors ?? [])]);
     const downstream = new SessionDownstream(
       transport.sessionId,
       (method) => route !== GATEWAY_ROUTE || GATEWAY_ROUTE_NOTIFICATIONS.has(method),
-      this.gates.forSession(principal, transport.sessionId, route),
+      gate,
       principal ? { id: principal.id, groups: this.principalGroups } : undefined,
+      { route, principal, chain },
     );
     const server = await build(downstream);
     downstream.attach(server);

@@ -22,9 +22,7 @@ export class SharedConnectionRouter {
     registry: BackendRegistry,
     private readonly sessions: SessionRegistry,
   ) {
-    for (const backend of registry.list()) {
-      backend.on('notification', (method, params) => this.deliver(backend, method, params));
-    }
+    registry.watch((backend) => backend.on('notification', (method, params) => this.deliver(backend, method, params)));
   }
 
   async setLevel(backend: Backend, sessionId: string, level: LoggingLevel, extra: HandlerExtra): Promise<Result> {

@@ -35,13 +35,20 @@ export class ToolIndexService implements OnApplicationBootstrap {
       this.dense = dense;
       health.register('search_embeddings', () => dense.status());
     }
-    for (const backend of registry.list()) {
-      backend.on('tools', () => this.reindex(backend));
-    }
   }
 
   onApplicationBootstrap(): void {
-    for (const backend of this.registry.list()) if (backend.catalog.list) this.reindex(backend);
+    // Backends a reload adds are indexed when their tools arrive; removed ones leave the index.
+    this.registry.watch(
+      (backend) => {
+        backend.on('tools', () => this.reindex(backend));
+        if (backend.catalog.list) this.reindex(backend);
+      },
+      (backend) => {
+        this.index.removeServer(backend.name);
+        void this.dense?.setServer(backend.name, []);
+      },
+    );
   }
 
   /** The lexical ranking, fused with the dense one when embeddings are configured and answering. */
