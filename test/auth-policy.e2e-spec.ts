@@ -21,6 +21,7 @@ import {
   type TestGateway,
 } from './helpers/gateway.js';
 import { firstText, stdioBackend } from './helpers/gateway-config.js';
+import { sessionTag } from '@gateway/config';
 import { childPids } from './helpers/proc-tree.js';
 import { waitFor } from './helpers/processes.js';
 
@@ -292,6 +293,18 @@ describe('two principals on /mcp/{backend}', () => {
     const reply = await postJsonRpc(`${gateway.baseUrl}/mcp/everything`, initializeMessage(), bearer(KEYS.dave));
     expect(reply.status).toBe(403);
     expect(reply.body?.error?.message).toBe('Backend "everything" is not permitted for this client');
+    const audited = readFileSync(auditFile, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(audited.at(-1)).toMatchObject({
+      audit: true,
+      principal: 'dave',
+      backend: 'everything',
+      method: 'initialize',
+      outcome: 'denied',
+      session: '',
+    });
     const aliceEverything = await connectAs(KEYS.alice, '/mcp/everything');
     expect((await aliceEverything.listPrompts()).prompts.length).toBeGreaterThan(1);
   });
@@ -390,7 +403,9 @@ describe('audit log', () => {
       expect(typeof record.duration_ms).toBe('number');
       expect(record.arguments).toBeUndefined();
     }
-    const base = { audit: true, principal: 'bob', roles: ['reader'], session, route: '/mcp' };
+    // The session by its tag: the id itself would let a reader of the audit log use the session.
+    const base = { audit: true, principal: 'bob', roles: ['reader'], session: sessionTag(session), route: '/mcp' };
+    expect(readFileSync(auditFile, 'utf8')).not.toContain(session);
     expect(records.map(({ time: _t, duration_ms: _d, request_id: _r, ...rest }) => rest)).toEqual([
       { ...base, backend: 'fa', method: 'tools/call', tool: 'echo', outcome: 'ok' },
       { ...base, backend: 'fa', method: 'tools/call', tool: 'write_once', outcome: 'denied' },

@@ -42,6 +42,8 @@ export class McpController {
     const backend = this.registry.find(name);
     const principal = principalOf(req);
     if (backend && principal && !this.gates.accessFor(principal).mayUse(name)) {
+      const session = req.headers['mcp-session-id'];
+      this.gates.refusedBackend(principal, name, name, req.body, typeof session === 'string' ? session : undefined);
       // Like an unknown backend's answer, it names no other backend.
       reply.hijack();
       sendJsonRpcError(
