@@ -31,10 +31,12 @@ const URL_PASSWORD = /(\/\/[^/\s:@]+:)[^/\s@]+@/g;
  * - secrets named in the text itself (`password=...`, `Bearer ...`, `https://user:pw@host`).
  */
 export class SecretRedactor {
-  /** Every credential a config holds: the backends' and the search embeddings `api_key`. */
+  /** Every credential a config holds: the backends', the search embeddings `api_key` and the Redis URL's password. */
   static forConfig(config: GatewayConfig): SecretRedactor {
     const embeddingsKey = config.meta_mcp?.search?.embeddings?.api_key;
-    return new SecretRedactor(Object.values(config.backends), embeddingsKey ? [embeddingsKey] : []);
+    const redisUrl = config.store?.redis?.url;
+    const extra = [...(embeddingsKey ? [embeddingsKey] : []), ...(redisUrl ? urlSecrets(redisUrl) : [])];
+    return new SecretRedactor(Object.values(config.backends), extra);
   }
 
   private readonly secrets: string[];
