@@ -8,11 +8,13 @@ import {
   type MessageExtraInfo,
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { SessionEvents } from '../meta-mcp.tokens.js';
+import type { Replay, SessionEvents } from '../meta-mcp.tokens.js';
 import { JsonRpcCode, sendJsonRpcError } from './json-rpc-reply.js';
 import { jsonRpcKind } from '@gateway/backends';
 
 const STANDALONE = '_GET_stream';
+/** Requests whose effect outlives them: a replica that rebuilds the session replays them. */
+const SESSION_STATE_METHODS = new Set(['logging/setLevel', 'resources/subscribe', 'resources/unsubscribe']);
 /**
  * A response ready this soon after its request, with nothing sent before it, goes back as one JSON body (the spec
  * lets the server choose per request); a request that takes longer gets an SSE stream, primed with an event id.
@@ -29,7 +31,9 @@ export interface StreamableHttpTransportOptions {
   sessionId: string;
   /** Where sent events are kept for Last-Event-ID replay; without it nothing is replayable. */
   events?: SessionEvents;
-  onsessioninitialized?: (sessionId: string) => void;
+  onsessioninitialized?: (sessionId: string, initialize: JSONRPCRequest) => void;
+  /** Told of each request that changes what the session is (logging level, subscriptions), for a shared store. */
+  onsessionchange?: (request: JSONRPCRequest) => void;
   onsessionclosed?: (sessionId: string) => void;
   streamAfterMs?: number;
   keepAliveMs?: number;
@@ -83,6 +87,8 @@ export class StreamableHttpTransport implements Transport {
   private closed = false;
   private readonly closeStandalone = () => this.closeStandaloneSSEStream();
   private readonly streamBuffer: number;
+  /** Requests replayed by restore(): their responses go nowhere. */
+  private readonly restoring = new Map<RequestId, () => void>();
 
   constructor(private readonly options: StreamableHttpTransportOptions) {
     this.sessionId = options.sessionId;
@@ -132,7 +138,7 @@ export class StreamableHttpTransport implements Transport {
         return sendJsonRpcError(res, 400, JsonRpcCode.InvalidRequest, text, (message as JSONRPCRequest).id);
       }
       this.initialized = true;
-      this.options.onsessioninitialized?.(this.sessionId);
+      this.options.onsessioninitialized?.(this.sessionId, message as JSONRPCRequest);
     } else if (this.refuse(req, res)) {
       return;
     }
@@ -143,6 +149,7 @@ export class StreamableHttpTransport implements Transport {
       return;
     }
     const request = message as JSONRPCRequest;
+    if (SESSION_STATE_METHODS.has(request.method)) this.options.onsessionchange?.(request);
     if (this.byRequest.has(request.id)) {
       // Its response could not be told from the first one's, and the first one's stream would never end.
       const text = `Invalid Request: a request with id ${JSON.stringify(request.id)} is already in flight in this session`;
@@ -182,6 +189,18 @@ export class StreamableHttpTransport implements Transport {
   /** Resends what a stream carried after `lastEventId`; a request stream still in flight continues on this response. */
   private replay(lastEventId: string, res: ServerResponse): void {
     const found = this.events!.after(lastEventId);
+    if (found instanceof Promise) {
+      found.then(
+        (replay) => this.replayFound(replay, res),
+        () => this.replayFound(undefined, res),
+      );
+      return;
+    }
+    this.replayFound(found, res);
+  }
+
+  private replayFound(found: Replay | undefined, res: ServerResponse): void {
+    if (!live(res)) return;
     if (!found) return sendJsonRpcError(res, 400, JsonRpcCode.TransportRefused, 'Invalid event ID format');
     const { streamId, events } = found;
     const request = streamId === STANDALONE ? undefined : this.streamById(streamId);
@@ -200,9 +219,35 @@ export class StreamableHttpTransport implements Transport {
     request.timer = setInterval(keepAlive, this.options.keepAliveMs ?? KEEP_ALIVE_MS, res);
   }
 
+  /**
+   * Makes this transport's server what it was on the replica that initialized the session: the client's initialize
+   * request, its initialized notification and then the requests that changed the session are handled again, and
+   * their answers dropped.
+   */
+  async restore(initialize: JSONRPCRequest, changes: readonly JSONRPCRequest[]): Promise<void> {
+    this.initialized = true;
+    const handle = (request: JSONRPCRequest, n: number) =>
+      new Promise<void>((resolve) => {
+        const id = `gateway-restore-${n}`;
+        this.restoring.set(id, resolve);
+        this.onmessage?.({ ...request, id });
+      });
+    await handle(initialize, 0);
+    this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    for (const [n, change] of changes.entries()) await handle(change, n + 1);
+  }
+
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     const response = 'result' in message || 'error' in message;
     const requestId = response ? (message as { id?: RequestId }).id : options?.relatedRequestId;
+    const restored = requestId === undefined ? undefined : this.restoring.get(requestId);
+    if (restored) {
+      if (response) {
+        this.restoring.delete(requestId!);
+        restored();
+      }
+      return;
+    }
     const stream = requestId === undefined ? undefined : this.byRequest.get(requestId);
     const json = JSON.stringify(message);
     if (!stream) {

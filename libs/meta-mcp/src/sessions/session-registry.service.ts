@@ -4,7 +4,8 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallGates, type Principal } from '@gateway/auth';
 import { formatByteSize, formatDuration, GatewayConfig, sessionTag } from '@gateway/config';
 import { StreamableHttpTransport } from '../http/streamable-http.transport.js';
-import { SessionEventStore } from '../meta-mcp.tokens.js';
+import type { JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import { SessionEventStore, SharedSessions, type SharedSessionRecord } from '../meta-mcp.tokens.js';
 import { PrincipalDownstreams } from './principal-downstream.js';
 import { SessionDownstream } from './session-downstream.js';
 
@@ -63,12 +64,22 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
   private readonly streamBuffer: number;
   /** Sessions being opened (their server built and connected) and not yet initialized. */
   private opening = 0;
+  /** Sessions being rebuilt from the shared store, so that concurrent requests rebuild once. */
+  private readonly restoring = new Map<string, Promise<McpSession | undefined>>();
 
   constructor(
     @Inject(SessionEventStore) private readonly eventStore: SessionEventStore,
     config: GatewayConfig,
     private readonly gates: CallGates,
+    @Inject(SharedSessions) private readonly shared: SharedSessions | null,
   ) {
+    // A session deleted on any replica goes here too.
+    shared?.onRemoved((id) => {
+      const session = this.sessions.get(id);
+      if (!session) return;
+      this.sessions.delete(id);
+      void session.server.close().catch(() => undefined);
+    });
     this.maxSessions = config.server.max_sessions;
     this.idleMs = config.server.session_idle_timeout;
     this.streamBuffer = config.server.stream_buffer;
@@ -85,6 +96,44 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     const session = this.sessions.get(id);
     if (!session || session.owner !== owner) return undefined;
     this.touch(id, session);
+    this.shared?.touch(id);
+    return session;
+  }
+
+  /**
+   * A session this replica does not hold, rebuilt from the shared store (none without one) when `route` and
+   * `principal` are the ones it was opened with: its server is initialized as the client initialized it.
+   */
+  async restore(
+    id: string,
+    route: string,
+    build: (downstream: SessionDownstream) => Promise<Server>,
+    principal?: Principal,
+  ): Promise<McpSession | undefined> {
+    if (!this.shared) return undefined;
+    let pending = this.restoring.get(id);
+    if (!pending) {
+      pending = this.rebuild(id, route, build, principal).finally(() => this.restoring.delete(id));
+      this.restoring.set(id, pending);
+    }
+    const session = await pending;
+    return session && session.route === route && session.owner === principal?.id ? this.get(id, session.owner) : undefined;
+  }
+
+  private async rebuild(
+    id: string,
+    route: string,
+    build: (downstream: SessionDownstream) => Promise<Server>,
+    principal: Principal | undefined,
+  ): Promise<McpSession | undefined> {
+    const record = (await this.shared!.load(id)) as SharedSessionRecord | undefined;
+    if (!record || record.route !== route || record.owner !== principal?.id || this.sessions.has(id)) {
+      return this.sessions.get(id);
+    }
+    const session = await this.open(route, build, principal, id, record);
+    await session.transport.restore(record.initialize, record.changes);
+    this.sessions.set(id, session);
+    this.logger.log(`rebuilt session ${sessionTag(id)} on ${route} from the shared store`);
     return session;
   }
 
@@ -97,6 +146,8 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     route: string,
     build: (downstream: SessionDownstream) => Promise<Server>,
     principal?: Principal,
+    sessionId: string = randomUUID(),
+    record?: SharedSessionRecord,
   ): Promise<McpSession> {
     if (this.sessions.size + this.opening >= this.maxSessions) {
       const oldest = this.sessions.values().next().value;
@@ -105,7 +156,7 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     }
     this.opening++;
     try {
-      return await this.create(route, build, principal);
+      return await this.create(route, build, principal, sessionId, record);
     } finally {
       this.opening--;
     }
@@ -115,17 +166,28 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     route: string,
     build: (downstream: SessionDownstream) => Promise<Server>,
     principal: Principal | undefined,
+    sessionId: string,
+    restored: SharedSessionRecord | undefined,
   ): Promise<McpSession> {
     // SSE events kept for replay when the client reconnects with Last-Event-ID; dropped when the session closes.
-    const events = this.eventStore.openSession();
+    const events = this.eventStore.openSession(sessionId);
+    let record = restored;
     const transport = new StreamableHttpTransport({
-      sessionId: randomUUID(),
+      sessionId,
       events,
-      onsessioninitialized: (id) => {
+      onsessioninitialized: (id, initialize) => {
         this.sessions.set(id, session);
+        record = { route, owner: principal?.id, initialize, changes: [] };
+        this.shared?.save(id, record);
+      },
+      onsessionchange: (request) => {
+        if (!record) return;
+        record = { ...record, changes: withChange(record.changes, request) };
+        this.shared?.save(sessionId, record);
       },
       onsessionclosed: (id) => {
         this.sessions.delete(id);
+        this.shared?.remove(id);
       },
       streamBuffer: this.streamBuffer,
       onstreamcut: (queued) =>
@@ -145,6 +207,7 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     const session: McpSession = { route, transport, server, downstream, owner: principal?.id, lastSeen: Date.now() };
     server.onclose = () => {
       events.close();
+      this.shared?.forget(transport.sessionId);
       this.sessions.delete(transport.sessionId);
       downstream.closed();
     };
@@ -184,4 +247,10 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
       void session.server.close().catch(() => undefined);
     }
   }
+}
+
+/** The requests a rebuilt session replays: the last logging level, and subscriptions (at most 64, the latest). */
+function withChange(changes: readonly JSONRPCRequest[], request: JSONRPCRequest): JSONRPCRequest[] {
+  const kept = request.method === 'logging/setLevel' ? changes.filter((c) => c.method !== request.method) : changes;
+  return [...kept, { jsonrpc: '2.0' as const, id: 0, method: request.method, params: request.params }].slice(-64);
 }
