@@ -118,6 +118,52 @@ describe('three replicas, one Redis (store.redis)', () => {
     for (const pid of leftovers) if (isAlive(pid)) killPid(pid);
   };
 
+  it('the inbound rate limit of one client holds across the three replicas together', async () => {
+    // 30 requests at once from one API key, spread over three replicas: 10 (one burst) pass, plus what refills.
+    const started = Date.now();
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        fetch(`${proxyUrl}/mcp`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'x-api-key': 'flood' },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+        }).then((res) => res.status),
+      ),
+    );
+    const elapsedS = (Date.now() - started) / 1000;
+    const passed = statuses.filter((status) => status !== 429).length;
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
+    // Per replica alone, each would let a burst of 10 through: 30 in all.
+    expect(passed).toBeLessThanOrEqual(10 + Math.ceil(10 * elapsedS) + 1);
+    expect(passed).toBeGreaterThanOrEqual(10);
+  });
+
+  it('DELETE on one replica ends the session on every replica', async () => {
+    const transport = new StreamableHTTPClientTransport(new URL(`${proxyUrl}/mcp/fault`), {
+      requestInit: { headers: { 'x-api-key': 'delete-client' } },
+    });
+    const client = new Client({ name: 'replicas-delete', version: '1.0.0' });
+    await client.connect(transport);
+    await client.listTools();
+    await client.listTools();
+    const sessionId = transport.sessionId!;
+    await transport.terminateSession();
+    await client.close();
+    for (const replica of replicas) {
+      const res = await fetch(`http://127.0.0.1:${replica.port}/mcp/fault`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-session-id': sessionId,
+          'x-api-key': 'delete-client',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
+      });
+      expect(res.status).toBe(404);
+    }
+  });
+
   it('one session survives SIGKILL of two replicas out of three: same id, tools listed and called with progress', async () => {
     const transport = new StreamableHTTPClientTransport(new URL(`${proxyUrl}/mcp/fault`), {
       requestInit: { headers: { 'x-api-key': 'session-client' } },
