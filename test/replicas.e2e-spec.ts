@@ -125,7 +125,11 @@ describe('three replicas, one Redis (store.redis)', () => {
       Array.from({ length: 30 }, () =>
         fetch(`${proxyUrl}/mcp`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'x-api-key': 'flood' },
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'x-api-key': 'flood',
+          },
           body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
         }).then((res) => res.status),
       ),

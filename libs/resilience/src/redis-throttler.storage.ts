@@ -22,7 +22,12 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
     if (!take) return this.local.increment(key, ttl, limit, blockDuration, throttlerName);
     const untilFull = Math.ceil(((burst - take.tokens) * 1000) / perSecond / 1000);
     if (take.taken) {
-      return { totalHits: burst - Math.floor(take.tokens), timeToExpire: untilFull, isBlocked: false, timeToBlockExpire: 0 };
+      return {
+        totalHits: burst - Math.floor(take.tokens),
+        timeToExpire: untilFull,
+        isBlocked: false,
+        timeToBlockExpire: 0,
+      };
     }
     const wait = Math.max(1, Math.ceil(take.waitMs / 1000));
     return { totalHits: limit + 1, timeToExpire: untilFull, isBlocked: true, timeToBlockExpire: wait };

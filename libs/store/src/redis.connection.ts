@@ -75,7 +75,9 @@ export class RedisConnection implements OnApplicationShutdown {
       this.up();
       return result;
     } catch (error) {
-      this.down(error instanceof Error && error.message.includes(what) ? error : new Error(`${what}: ${String(error)}`));
+      this.down(
+        error instanceof Error && error.message.includes(what) ? error : new Error(`${what}: ${String(error)}`),
+      );
       return undefined;
     } finally {
       clearTimeout(timer);
@@ -107,9 +109,8 @@ export class RedisConnection implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
-    await Promise.all(
-      [this.client, this.subscriber].map((redis) => redis?.quit().catch(() => redis.disconnect())),
-    );
+    const clients = [this.client, this.subscriber].filter((redis): redis is Redis => redis !== undefined);
+    await Promise.all(clients.map((redis) => redis.quit().catch(() => redis.disconnect())));
   }
 
   private connectSubscriber(): Redis {

@@ -21,7 +21,8 @@ async function replica(perStream = 100) {
 }
 
 const note = (n: number) => JSON.stringify({ jsonrpc: '2.0', method: 'notifications/message', params: { n } });
-const numbers = (events: { json: string }[]) => events.map((e) => (JSON.parse(e.json) as { params: { n: number } }).params.n);
+const numbers = (events: { json: string }[]) =>
+  events.map((e) => (JSON.parse(e.json) as { params: { n: number } }).params.n);
 const flushed = () => new Promise((resolve) => setTimeout(resolve, 100));
 
 describe('SSE events in Redis (store.redis)', () => {

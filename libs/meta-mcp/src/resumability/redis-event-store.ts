@@ -62,7 +62,9 @@ class SharedSessionEvents implements SessionEvents {
       const seq = this.local.parse(eventId)?.seq ?? 0;
       at = logged.findLastIndex((event) => (this.local.parse(event.id)?.seq ?? 0) <= seq);
     }
-    const events = logged.slice(at + 1).flatMap((event) => (event.json === undefined ? [] : [{ id: event.id, json: event.json }]));
+    const events = logged
+      .slice(at + 1)
+      .flatMap((event) => (event.json === undefined ? [] : [{ id: event.id, json: event.json }]));
     return { streamId, events };
   }
 }

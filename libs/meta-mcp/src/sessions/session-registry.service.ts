@@ -117,7 +117,9 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
       this.restoring.set(id, pending);
     }
     const session = await pending;
-    return session && session.route === route && session.owner === principal?.id ? this.get(id, session.owner) : undefined;
+    return session && session.route === route && session.owner === principal?.id
+      ? this.get(id, session.owner)
+      : undefined;
   }
 
   private async rebuild(
