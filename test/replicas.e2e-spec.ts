@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CallToolResultSchema, type Progress } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolResultSchema,
+  ToolListChangedNotificationSchema,
+  type Progress,
+} from '@modelcontextprotocol/sdk/types.js';
 import { stringify } from 'yaml';
 import { cleanEnv, ensureGatewayBuilt, spawnGateway, type GatewayProcess } from './helpers/built-gateway.js';
 import { faultStdioCommand } from './helpers/fault.js';
@@ -26,8 +30,18 @@ interface Replica {
   served: number;
 }
 
+/** What the proxy saw of the GET streams (the standalone SSE streams clients keep open). */
+interface GetStreams {
+  /** The replica holding the open one, if any. */
+  open?: Replica;
+  /** Each GET's Last-Event-ID header (undefined for a fresh stream). */
+  lastEventIds: (string | undefined)[];
+  /** Event ids of every event the GET streams carried, in order. */
+  eventIds: string[];
+}
+
 /** Round robin over the live replicas; a replica that refuses the connection is skipped (as a balancer would). */
-function roundRobinProxy(replicas: Replica[]): Server {
+function roundRobinProxy(replicas: Replica[], gets: GetStreams): Server {
   let next = 0;
   return createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -42,6 +56,27 @@ function roundRobinProxy(replicas: Replica[]): Server {
           (answer) => {
             replica.served++;
             res.writeHead(answer.statusCode ?? 502, answer.headers);
+            if (req.method === 'GET' && answer.statusCode === 200) {
+              gets.open = replica;
+              gets.lastEventIds.push(req.headers['last-event-id'] as string | undefined);
+              // Whole events only: one cut short by a kill never reached the client either.
+              let pending = '';
+              answer.on('data', (chunk: Buffer) => {
+                const frames = (pending + chunk.toString()).split('\n\n');
+                pending = frames.pop()!;
+                for (const frame of frames) {
+                  const id = /^id: (.+)$/m.exec(frame)?.[1];
+                  if (id && /^data: \{/m.test(frame)) gets.eventIds.push(id);
+                }
+              });
+              answer.on('close', () => {
+                if (gets.open === replica) gets.open = undefined;
+              });
+            }
+            // A replica killed mid-response: the client sees its connection cut, as behind a real balancer.
+            answer.on('close', () => {
+              if (!answer.complete) res.destroy();
+            });
             answer.pipe(res);
           },
         );
@@ -64,6 +99,7 @@ describe('three replicas, one Redis (store.redis)', () => {
   let dir: string;
   let proxy: Server;
   let proxyUrl: string;
+  const gets: GetStreams = { lastEventIds: [], eventIds: [] };
 
   beforeAll(async () => {
     await ensureGatewayBuilt();
@@ -74,7 +110,7 @@ describe('three replicas, one Redis (store.redis)', () => {
       writeFileSync(
         config,
         stringify({
-          server: { port, rate_limit: { enabled: true, requests_per_second: 10, burst: 10 } },
+          server: { port, rate_limit: { enabled: true, requests_per_second: 20, burst: 20 } },
           logging: { level: 'info', format: 'json' },
           store: { redis: { url: redisUrl, key_prefix: prefix, timeout: '2s' } },
           backends: { fault: stdioBackend(faultStdioCommand()) },
@@ -92,7 +128,7 @@ describe('three replicas, one Redis (store.redis)', () => {
         { timeoutMs: 60_000, description: `replica on ${replica.port} to report the store up` },
       );
     }
-    proxy = roundRobinProxy(replicas);
+    proxy = roundRobinProxy(replicas, gets);
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const address = proxy.address();
     proxyUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -119,10 +155,10 @@ describe('three replicas, one Redis (store.redis)', () => {
   };
 
   it('the inbound rate limit of one client holds across the three replicas together', async () => {
-    // 30 requests at once from one API key, spread over three replicas: 10 (one burst) pass, plus what refills.
+    // 60 requests at once from one API key, spread over three replicas: 20 (one burst) pass, plus what refills.
     const started = Date.now();
     const statuses = await Promise.all(
-      Array.from({ length: 30 }, () =>
+      Array.from({ length: 60 }, () =>
         fetch(`${proxyUrl}/mcp`, {
           method: 'POST',
           headers: {
@@ -137,9 +173,9 @@ describe('three replicas, one Redis (store.redis)', () => {
     const elapsedS = (Date.now() - started) / 1000;
     const passed = statuses.filter((status) => status !== 429).length;
     expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
-    // Per replica alone, each would let a burst of 10 through: 30 in all.
-    expect(passed).toBeLessThanOrEqual(10 + Math.ceil(10 * elapsedS) + 1);
-    expect(passed).toBeGreaterThanOrEqual(10);
+    // Per replica alone, each would let a burst of 20 through: 60 in all.
+    expect(passed).toBeLessThanOrEqual(20 + Math.ceil(20 * elapsedS) + 1);
+    expect(passed).toBeGreaterThanOrEqual(20);
   });
 
   it('DELETE on one replica ends the session on every replica', async () => {
@@ -168,14 +204,25 @@ describe('three replicas, one Redis (store.redis)', () => {
     }
   });
 
-  it('one session survives SIGKILL of two replicas out of three: same id, tools listed and called with progress', async () => {
+  it('one session survives SIGKILL of two replicas out of three: same id, calls with progress, GET stream resumed with every notification once', async () => {
     const transport = new StreamableHTTPClientTransport(new URL(`${proxyUrl}/mcp/fault`), {
       requestInit: { headers: { 'x-api-key': 'session-client' } },
     });
     const client = new Client({ name: 'replicas-test', version: '1.0.0' });
+    let listChanged = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      listChanged++;
+    });
     await client.connect(transport);
     const sessionId = transport.sessionId;
     expect(sessionId).toBeTruthy();
+    await waitFor(() => gets.open !== undefined, {
+      timeoutMs: 20_000,
+      description: 'the client to open its GET stream',
+    });
+    const toggle = async (times: number) => {
+      for (let n = 0; n < times; n++) await client.callTool({ name: 'toggle_extra_tool', arguments: {} });
+    };
 
     const call = async (text: string) => {
       const updates: Progress[] = [];
@@ -195,10 +242,39 @@ describe('three replicas, one Redis (store.redis)', () => {
     await call('all three up');
     // Every replica has served this session by now (round robin), each rebuilding it from Redis.
     expect(replicas.every((replica) => replica.served > 0)).toBe(true);
-    kill(replicas[0]);
-    await call('first replica killed');
-    kill(replicas[1]);
+    // Tool list changes raised on whichever replica ran the toggle reach the GET stream on another (pub/sub).
+    await toggle(3);
+    await waitFor(() => listChanged >= 3, {
+      timeoutMs: 20_000,
+      description: 'three tools/list_changed on the GET stream',
+    });
+
+    // The replica holding the GET stream dies; changes raised meanwhile are replayed on the stream's reconnection.
+    const holder = gets.open!;
+    kill(holder);
+    await toggle(2);
+    await call('GET stream holder killed');
+    await waitFor(() => gets.open !== undefined && gets.open !== holder, {
+      timeoutMs: 30_000,
+      description: 'the GET stream to reconnect to another replica',
+    });
+    expect(gets.lastEventIds.at(-1)).toBeDefined();
+    await waitFor(() => listChanged >= 5, { timeoutMs: 20_000, description: 'the two missed tools/list_changed' });
+
+    kill(replicas.find((replica) => replica.alive && replica !== gets.open)!);
     await call('second replica killed');
+    await toggle(1);
+    await waitFor(() => listChanged >= 6, { timeoutMs: 20_000, description: 'a sixth tools/list_changed' });
+    await waitFor(() => listChanged === gets.eventIds.length, {
+      timeoutMs: 10_000,
+      description: 'the client to have handled every event the GET streams carried',
+    });
+    // Every notification once: none replayed twice, none lost.
+    // Every notification once: none lost (six toggles; a replica may add one of its own when its backend starts),
+    // and no event twice on the GET streams, the replay included.
+    expect(listChanged).toBeGreaterThanOrEqual(6);
+    expect(listChanged).toBe(gets.eventIds.length);
+    expect(new Set(gets.eventIds).size).toBe(gets.eventIds.length);
     await client.close();
   });
 });

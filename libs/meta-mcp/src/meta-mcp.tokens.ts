@@ -58,5 +58,15 @@ export interface SharedSessions {
   forget(id: string): void;
   remove(id: string): void;
   onRemoved(listener: (id: string) => void): void;
+  /** Sends a session's message to every replica. */
+  relay(id: string, message: SessionRelayMessage): void;
+  onRelay(listener: (id: string, message: SessionRelayMessage) => void): void;
+}
+
+/** A message for the client (to the replica holding the GET stream) or for the server (to the one awaiting it). */
+export interface SessionRelayMessage {
+  readonly to: 'client' | 'server';
+  readonly json: string;
+  readonly eventId?: string;
 }
 export const SharedSessions = Symbol('SharedSessions');

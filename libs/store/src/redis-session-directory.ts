@@ -3,6 +3,7 @@ import { GatewayConfig } from '@gateway/config';
 import { RedisConnection } from './redis.connection.js';
 
 const CLOSED_CHANNEL = 'session-closed';
+const RELAY_CHANNEL = 'session-relay';
 
 /** What another replica needs to serve a session: opaque to the store, JSON. */
 export type SessionRecord = Record<string, unknown>;
@@ -69,6 +70,18 @@ export class RedisSessionDirectory {
       await redis.del(this.redis.key('session', id), streamsKey, ...keys);
     });
     this.redis.publish(CLOSED_CHANNEL, id);
+  }
+
+  /** Publishes a session's message to every replica (the one that can deliver it does). */
+  relay(id: string, message: object): void {
+    this.redis.publish(RELAY_CHANNEL, JSON.stringify({ id, message }));
+  }
+
+  onRelay<T>(listener: (id: string, message: T) => void): void {
+    this.redis.subscribe(RELAY_CHANNEL, (text) => {
+      const { id, message } = JSON.parse(text) as { id: string; message: T };
+      listener(id, message);
+    });
   }
 
   /** Told of every session removed on any replica. */

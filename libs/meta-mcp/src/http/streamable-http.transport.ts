@@ -44,6 +44,16 @@ export interface StreamableHttpTransportOptions {
   streamBuffer?: number;
   /** Told when a stream is closed because its client fell behind. */
   onstreamcut?: (queuedBytes: number) => void;
+  /** With several replicas: how messages reach the replica holding the GET stream, or awaiting a response. */
+  relay?: SessionRelay;
+}
+
+/** Passes a session's messages to the other replicas serving it (Redis pub/sub). */
+export interface SessionRelay {
+  /** A message for the client while this replica has no GET stream of the session open (already stored as eventId). */
+  toClient(json: string, eventId: string | undefined): void;
+  /** The client's answer to a server request that this replica did not send. */
+  toServer(json: string): void;
 }
 
 /** The HTTP response of one POSTed request, or a replay that took its place. */
@@ -89,6 +99,8 @@ export class StreamableHttpTransport implements Transport {
   private readonly streamBuffer: number;
   /** Requests replayed by restore(): their responses go nowhere. */
   private readonly restoring = new Map<RequestId, () => void>();
+  /** Ids of the requests this replica sent the client and awaits answers to (others came from another replica). */
+  private readonly awaiting = new Set<RequestId>();
 
   constructor(private readonly options: StreamableHttpTransportOptions) {
     this.sessionId = options.sessionId;
@@ -145,6 +157,10 @@ export class StreamableHttpTransport implements Transport {
     const requestInfo = { headers: req.headers };
     if (kind !== 'request') {
       res.writeHead(202).end();
+      if ((kind === 'result' || kind === 'error') && this.options.relay) {
+        const id = (message as { id: RequestId }).id;
+        if (!this.awaiting.delete(id)) return this.options.relay.toServer(JSON.stringify(message));
+      }
       this.onmessage?.(message, { requestInfo });
       return;
     }
@@ -250,6 +266,7 @@ export class StreamableHttpTransport implements Transport {
     }
     const stream = requestId === undefined ? undefined : this.byRequest.get(requestId);
     const json = JSON.stringify(message);
+    if (this.options.relay && 'method' in message && 'id' in message) this.awaiting.add(message.id);
     if (!stream) {
       if (response) throw new Error(`No open stream for the response to request ${String(requestId)}`);
       // A notification or request about a request that has finished still reaches the client, on the GET stream.
@@ -324,10 +341,24 @@ export class StreamableHttpTransport implements Transport {
   }
 
   private sendStandalone(message: JSONRPCMessage, json: string): void {
-    const chunk = sseEvent(json, this.events?.store(STANDALONE, json));
+    const eventId = this.events?.store(STANDALONE, json);
+    const chunk = sseEvent(json, eventId);
     const res = this.standalone?.res;
-    if (res && live(res)) this.sse(res, chunk);
-    else if (this.held && this.held.length < MAX_HELD) this.held.push(chunk);
+    if (res && live(res)) return this.sse(res, chunk);
+    this.options.relay?.toClient(json, eventId);
+    if (this.held && this.held.length < MAX_HELD) this.held.push(chunk);
+  }
+
+  /** A message relayed by another replica: written to this replica's GET stream when it has one open. */
+  deliverToClient(json: string, eventId: string | undefined): void {
+    const res = this.standalone?.res;
+    if (res && live(res)) this.sse(res, sseEvent(json, eventId));
+  }
+
+  /** An answer relayed by another replica: handled here when this replica sent the request. */
+  deliverToServer(json: string): void {
+    const message = JSON.parse(json) as JSONRPCMessage & { id: RequestId };
+    if (this.awaiting.delete(message.id)) this.onmessage?.(message);
   }
 
   private attachStandalone(res: ServerResponse): void {

@@ -37,10 +37,22 @@ class SharedSessionEvents implements SessionEvents {
     return id;
   }
 
+  /**
+   * From Redis, which has what every replica sent on the stream (this one's GET stream may carry events another
+   * replica stored), joined with this replica's own events that Redis lacks (written while it was down).
+   */
   after(eventId: string): Replay | undefined | Promise<Replay | undefined> {
     const here = this.local.after(eventId);
-    if (!here || here.events.length > 0) return here;
-    return this.fromRedis(eventId, here.streamId);
+    if (!here) return undefined;
+    return this.fromRedis(eventId, here.streamId).then((shared) => {
+      if (!shared) return here;
+      // Only what Redis never got (whether before or after the client's position there) is added from here.
+      const missing = here.events.filter((event) => !shared.logged.has(event.id));
+      if (missing.length === 0) return shared.replay;
+      const seq = (id: string) => this.local.parse(id)?.seq ?? 0;
+      const events = [...shared.replay.events, ...missing].sort((a, b) => seq(a.id) - seq(b.id));
+      return { streamId: here.streamId, events };
+    });
   }
 
   delivered(streamId: string): void {
@@ -53,9 +65,13 @@ class SharedSessionEvents implements SessionEvents {
     this.local.close();
   }
 
-  /** What Redis holds after the event (by position: ids are unique); this replica's nothing when Redis is down. */
-  private async fromRedis(eventId: string, streamId: string): Promise<Replay> {
-    const logged = (await this.log.read(this.sessionId, streamId)) ?? [];
+  /** What Redis holds after the event (by position: ids are unique); undefined when Redis cannot answer. */
+  private async fromRedis(
+    eventId: string,
+    streamId: string,
+  ): Promise<{ replay: Replay; logged: Set<string> } | undefined> {
+    const logged = await this.log.read(this.sessionId, streamId);
+    if (!logged) return undefined;
     let at = logged.findIndex((event) => event.id === eventId);
     if (at < 0) {
       // Evicted: everything newer than it, by sequence number.
@@ -65,6 +81,6 @@ class SharedSessionEvents implements SessionEvents {
     const events = logged
       .slice(at + 1)
       .flatMap((event) => (event.json === undefined ? [] : [{ id: event.id, json: event.json }]));
-    return { streamId, events };
+    return { replay: { streamId, events }, logged: new Set(logged.map((event) => event.id)) };
   }
 }

@@ -80,6 +80,12 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
       this.sessions.delete(id);
       void session.server.close().catch(() => undefined);
     });
+    // Messages another replica could not deliver: a GET stream or a pending server request of ours.
+    shared?.onRelay((id, message) => {
+      const transport = this.sessions.get(id)?.transport;
+      if (message.to === 'client') transport?.deliverToClient(message.json, message.eventId);
+      else transport?.deliverToServer(message.json);
+    });
     this.maxSessions = config.server.max_sessions;
     this.idleMs = config.server.session_idle_timeout;
     this.streamBuffer = config.server.stream_buffer;
@@ -192,6 +198,12 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
         this.shared?.remove(id);
       },
       streamBuffer: this.streamBuffer,
+      relay: this.shared
+        ? {
+            toClient: (json, eventId) => this.shared!.relay(sessionId, { to: 'client', json, eventId }),
+            toServer: (json) => this.shared!.relay(sessionId, { to: 'server', json }),
+          }
+        : undefined,
       onstreamcut: (queued) =>
         this.logger.warn(
           `closed an SSE stream of session ${sessionTag(transport.sessionId)} on ${route}: its client left ` +
