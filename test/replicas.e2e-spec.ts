@@ -9,11 +9,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import {
   CallToolResultSchema,
+  CreateMessageRequestSchema,
   ToolListChangedNotificationSchema,
   type Progress,
 } from '@modelcontextprotocol/sdk/types.js';
 import { stringify } from 'yaml';
 import { cleanEnv, ensureGatewayBuilt, spawnGateway, type GatewayProcess } from './helpers/built-gateway.js';
+import { everythingStdioCommand } from './helpers/everything-server.js';
 import { faultStdioCommand } from './helpers/fault.js';
 import { firstText, stdioBackend } from './helpers/gateway-config.js';
 import { childPids } from './helpers/proc-tree.js';
@@ -113,7 +115,7 @@ describe('three replicas, one Redis (store.redis)', () => {
           server: { port, rate_limit: { enabled: true, requests_per_second: 20, burst: 20 } },
           logging: { level: 'info', format: 'json' },
           store: { redis: { url: redisUrl, key_prefix: prefix, timeout: '2s' } },
-          backends: { fault: stdioBackend(faultStdioCommand()) },
+          backends: { fault: stdioBackend(faultStdioCommand()), everything: stdioBackend(everythingStdioCommand()) },
         }),
       );
       replicas.push({ port, gateway: spawnGateway(['--config', config], { env: cleanEnv() }), alive: true, served: 0 });
@@ -202,6 +204,34 @@ describe('three replicas, one Redis (store.redis)', () => {
       });
       expect(res.status).toBe(404);
     }
+  });
+
+  it('a sampling request raised on one replica is answered through another, and the answer reaches the backend', async () => {
+    const transport = new StreamableHTTPClientTransport(new URL(`${proxyUrl}/mcp/everything`), {
+      requestInit: { headers: { 'x-api-key': 'sampling-client' } },
+    });
+    const client = new Client({ name: 'replicas-sampling', version: '1.0.0' }, { capabilities: { sampling: {} } });
+    let asked = 0;
+    client.setRequestHandler(CreateMessageRequestSchema, async () => {
+      asked++;
+      return { role: 'assistant', model: 'model-of-carol', content: { type: 'text', text: `answer ${asked}` } };
+    });
+    await client.connect(transport);
+    // The call goes to one replica, the client's answer (a POST of its own) to the next one in the rotation.
+    const before = replicas.map((replica) => replica.served);
+    for (let n = 1; n <= 3; n++) {
+      const result = await client.callTool(
+        { name: 'trigger-sampling-request', arguments: { prompt: `question ${n}`, maxTokens: 10 } },
+        undefined,
+        { timeout: 20_000 },
+      );
+      expect(JSON.stringify(result)).toContain('model-of-carol');
+      expect(JSON.stringify(result)).toContain(`answer ${n}`);
+    }
+    expect(asked).toBe(3);
+    expect(replicas.every((replica, i) => replica.served > before[i])).toBe(true);
+    await transport.terminateSession();
+    await client.close();
   });
 
   it('one session survives SIGKILL of two replicas out of three: same id, calls with progress, GET stream resumed with every notification once', async () => {
