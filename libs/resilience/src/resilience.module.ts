@@ -22,6 +22,7 @@ import { RedisThrottlerStorage } from './redis-throttler.storage.js';
         ...(config.store.redis ? { storage: new RedisThrottlerStorage(buckets, config.server.rate_limit) } : {}),
       }),
     }),
+    StoreModule,
   ],
   providers: [BackendPolicyFactory, { provide: APP_GUARD, useClass: InboundRateLimitGuard }],
   exports: [BackendPolicyFactory],
