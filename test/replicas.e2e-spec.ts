@@ -1,7 +1,7 @@
 // Three built gateways sharing one Redis behind a round-robin proxy: consecutive requests of one session land on
 // different replicas, and replicas die (SIGKILL) one by one while the client goes on with the same session.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
@@ -21,78 +21,12 @@ import { firstText, stdioBackend } from './helpers/gateway-config.js';
 import { childPids } from './helpers/proc-tree.js';
 import { freePort, isAlive, killPid, stopProcess, waitFor } from './helpers/processes.js';
 import { deletePrefix, redisUrl, testKeyPrefix } from './helpers/redis.js';
+import { roundRobinProxy, type GetStreams, type Upstream } from './helpers/round-robin-proxy.js';
 
 jest.setTimeout(180_000);
 
-interface Replica {
-  port: number;
+interface Replica extends Upstream {
   gateway: GatewayProcess;
-  alive: boolean;
-  /** Requests the proxy sent here. */
-  served: number;
-}
-
-/** What the proxy saw of the GET streams (the standalone SSE streams clients keep open). */
-interface GetStreams {
-  /** The replica holding the open one, if any. */
-  open?: Replica;
-  /** Each GET's Last-Event-ID header (undefined for a fresh stream). */
-  lastEventIds: (string | undefined)[];
-  /** Event ids of every event the GET streams carried, in order. */
-  eventIds: string[];
-}
-
-/** Round robin over the live replicas; a replica that refuses the connection is skipped (as a balancer would). */
-function roundRobinProxy(replicas: Replica[], gets: GetStreams): Server {
-  let next = 0;
-  return createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const attempt = (tries: number) => {
-        const live = replicas.filter((r) => r.alive);
-        const replica = live[next++ % live.length];
-        const upstream = httpRequest(
-          { host: '127.0.0.1', port: replica.port, method: req.method, path: req.url, headers: req.headers },
-          (answer) => {
-            replica.served++;
-            res.writeHead(answer.statusCode ?? 502, answer.headers);
-            if (req.method === 'GET' && answer.statusCode === 200) {
-              gets.open = replica;
-              gets.lastEventIds.push(req.headers['last-event-id'] as string | undefined);
-              // Whole events only: one cut short by a kill never reached the client either.
-              let pending = '';
-              answer.on('data', (chunk: Buffer) => {
-                const frames = (pending + chunk.toString()).split('\n\n');
-                pending = frames.pop()!;
-                for (const frame of frames) {
-                  const id = /^id: (.+)$/m.exec(frame)?.[1];
-                  if (id && /^data: \{/m.test(frame)) gets.eventIds.push(id);
-                }
-              });
-              answer.on('close', () => {
-                if (gets.open === replica) gets.open = undefined;
-              });
-            }
-            // A replica killed mid-response: the client sees its connection cut, as behind a real balancer.
-            answer.on('close', () => {
-              if (!answer.complete) res.destroy();
-            });
-            answer.pipe(res);
-          },
-        );
-        upstream.on('error', () => {
-          if (res.headersSent) res.destroy();
-          else if (tries > 0) attempt(tries - 1);
-          else res.writeHead(502).end();
-        });
-        res.on('close', () => upstream.destroy());
-        upstream.end(body);
-      };
-      attempt(replicas.length);
-    });
-  });
 }
 
 describe('three replicas, one Redis (store.redis)', () => {
@@ -101,7 +35,7 @@ describe('three replicas, one Redis (store.redis)', () => {
   let dir: string;
   let proxy: Server;
   let proxyUrl: string;
-  const gets: GetStreams = { lastEventIds: [], eventIds: [] };
+  const gets: GetStreams<Replica> = { lastEventIds: [], eventIds: [] };
 
   beforeAll(async () => {
     await ensureGatewayBuilt();

@@ -8,6 +8,8 @@ export interface SameRunTarget {
   label: string;
   url: string;
   pid: number;
+  /** Processes whose CPU counts (default: pid alone), e.g. every replica behind a proxy. */
+  cpuPids?: number[];
   headers?: Record<string, string>;
 }
 
@@ -27,7 +29,7 @@ export async function alternateWindows(pool: LoadPool, targets: SameRunTarget[],
     for (const target of run % 2 ? [...targets].reverse() : targets) {
       const r = await pool.window(
         { kind: 'http', url: target.url, calls, headers: target.headers },
-        { sessions, durationMs: windowMs, warmup: 500, cpuPids: [target.pid] },
+        { sessions, durationMs: windowMs, warmup: 500, cpuPids: target.cpuPids ?? [target.pid] },
       );
       const row = seen.get(target.label) ?? { throughput: [], p50: [], cpu: [] };
       seen.set(target.label, row);
