@@ -13,6 +13,7 @@ import {
   ToolListChangedNotificationSchema,
   type Progress,
 } from '@modelcontextprotocol/sdk/types.js';
+import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { cleanEnv, ensureGatewayBuilt, spawnGateway, type GatewayProcess } from './helpers/built-gateway.js';
 import { everythingStdioCommand } from './helpers/everything-server.js';
@@ -164,6 +165,30 @@ describe('three replicas, one Redis (store.redis)', () => {
     }
     expect(asked).toBe(3);
     expect(replicas.every((replica, i) => replica.served > before[i])).toBe(true);
+
+    // What a replica needs to rebuild the session is in Redis, the client's logging level and subscription included.
+    await client.setLoggingLevel('debug');
+    await client.subscribeResource({ uri: 'demo://resource/static/document/architecture.md' });
+    const redis = new Redis(redisUrl);
+    try {
+      const record = await waitFor(
+        async () => {
+          const json = await redis.get(`${prefix}session:${transport.sessionId}`);
+          const changes = await redis.lrange(`${prefix}session:${transport.sessionId}:changes`, 0, -1);
+          const parsed = json ? { ...(JSON.parse(json) as { route: string }), changes } : undefined;
+          return parsed && changes.length === 2 ? parsed : undefined;
+        },
+        { timeoutMs: 10_000, description: 'the session record with its two changes' },
+      );
+      expect(record.route).toBe('everything');
+      const methods = record.changes.map((change) => (JSON.parse(change) as { method: string }).method);
+      expect(methods).toEqual(['logging/setLevel', 'resources/subscribe']);
+      expect(await redis.pttl(`${prefix}session:${transport.sessionId}`)).toBeGreaterThan(0);
+    } finally {
+      redis.disconnect();
+    }
+    // Replicas that rebuild it now replay those requests; the session keeps answering everywhere.
+    for (let n = 0; n < 3; n++) expect((await client.listTools()).tools.length).toBeGreaterThan(0);
     await transport.terminateSession();
     await client.close();
   });

@@ -39,7 +39,7 @@ export interface SessionEventStore {
 }
 export const SessionEventStore = Symbol('SessionEventStore');
 
-/** What another replica needs to rebuild a session: its route, owner, initialize request and state changes. */
+/** What another replica needs to rebuild a session: its route, owner, initialize request and state changes (in order). */
 export interface SharedSessionRecord {
   readonly route: string;
   readonly owner?: string;
@@ -53,6 +53,8 @@ export interface SharedSessionRecord {
  */
 export interface SharedSessions {
   save(id: string, record: SharedSessionRecord): void;
+  /** A request that changed the session (logging level, subscriptions), appended to the record's `changes`. */
+  change(id: string, request: JSONRPCRequest): void;
   load(id: string): Promise<Record<string, unknown> | undefined>;
   touch(id: string): void;
   forget(id: string): void;

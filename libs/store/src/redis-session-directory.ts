@@ -32,12 +32,35 @@ export class RedisSessionDirectory {
     this.redis.write('SET session', (redis) => redis.set(this.redis.key('session', id), json, 'PX', this.ttlMs));
   }
 
-  /** The record; undefined when there is none, or Redis is down or slow (the caller answers as for an unknown session). */
+  /**
+   * Appends to the session's changes: a list of its own, so that replicas changing one session at once never
+   * overwrite each other's (at most the latest 256 are kept).
+   */
+  change(id: string, change: object): void {
+    const key = this.redis.key('session', id, 'changes');
+    const json = JSON.stringify(change);
+    this.redis.write('RPUSH session change', (redis) =>
+      redis.multi().rpush(key, json).ltrim(key, -256, -1).pexpire(key, this.ttlMs).exec(),
+    );
+  }
+
+  /**
+   * The record, with `changes` in the order they were made; undefined when there is none, or Redis is down or slow
+   * (the caller answers as for an unknown session).
+   */
   async load(id: string): Promise<SessionRecord | undefined> {
-    const json = await this.redis.run('GET session', (redis) => redis.get(this.redis.key('session', id)));
+    const reply = await this.redis.run('GET session', (redis) =>
+      redis
+        .multi()
+        .get(this.redis.key('session', id))
+        .lrange(this.redis.key('session', id, 'changes'), 0, -1)
+        .exec(),
+    );
+    const json = reply?.[0]?.[1] as string | null | undefined;
     if (!json) return undefined;
     this.touched.set(id, Date.now());
-    return JSON.parse(json) as SessionRecord;
+    const changes = ((reply?.[1]?.[1] as string[] | undefined) ?? []).map((change) => JSON.parse(change) as unknown);
+    return { ...(JSON.parse(json) as SessionRecord), changes };
   }
 
   /** Slides the expiry of the record and the session's events, without waiting, at most every ttl/4. */
@@ -50,6 +73,7 @@ export class RedisSessionDirectory {
       redis
         .multi()
         .pexpire(this.redis.key('session', id), this.ttlMs)
+        .pexpire(this.redis.key('session', id, 'changes'), this.ttlMs)
         .pexpire(this.redis.key('events', id), this.ttlMs)
         .exec(),
     );
@@ -67,7 +91,7 @@ export class RedisSessionDirectory {
       const streamsKey = this.redis.key('events', id);
       const streams = await redis.smembers(streamsKey);
       const keys = streams.map((stream) => this.redis.key('events', id, stream));
-      await redis.del(this.redis.key('session', id), streamsKey, ...keys);
+      await redis.del(this.redis.key('session', id), this.redis.key('session', id, 'changes'), streamsKey, ...keys);
     });
     this.redis.publish(CLOSED_CHANNEL, id);
   }

@@ -138,8 +138,8 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     if (!record || record.route !== route || record.owner !== principal?.id || this.sessions.has(id)) {
       return this.sessions.get(id);
     }
-    const session = await this.open(route, build, principal, id, record);
-    await session.transport.restore(record.initialize, record.changes);
+    const session = await this.open(route, build, principal, id);
+    await session.transport.restore(record.initialize, replayed(record.changes));
     this.sessions.set(id, session);
     this.logger.log(`rebuilt session ${sessionTag(id)} on ${route} from the shared store`);
     return session;
@@ -155,7 +155,6 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     build: (downstream: SessionDownstream) => Promise<Server>,
     principal?: Principal,
     sessionId: string = randomUUID(),
-    record?: SharedSessionRecord,
   ): Promise<McpSession> {
     if (this.sessions.size + this.opening >= this.maxSessions) {
       const oldest = this.sessions.values().next().value;
@@ -164,7 +163,7 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     }
     this.opening++;
     try {
-      return await this.create(route, build, principal, sessionId, record);
+      return await this.create(route, build, principal, sessionId);
     } finally {
       this.opening--;
     }
@@ -175,24 +174,17 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     build: (downstream: SessionDownstream) => Promise<Server>,
     principal: Principal | undefined,
     sessionId: string,
-    restored: SharedSessionRecord | undefined,
   ): Promise<McpSession> {
     // SSE events kept for replay when the client reconnects with Last-Event-ID; dropped when the session closes.
     const events = this.eventStore.openSession(sessionId);
-    let record = restored;
     const transport = new StreamableHttpTransport({
       sessionId,
       events,
       onsessioninitialized: (id, initialize) => {
         this.sessions.set(id, session);
-        record = { route, owner: principal?.id, initialize, changes: [] };
-        this.shared?.save(id, record);
+        this.shared?.save(id, { route, owner: principal?.id, initialize, changes: [] });
       },
-      onsessionchange: (request) => {
-        if (!record) return;
-        record = { ...record, changes: withChange(record.changes, request) };
-        this.shared?.save(sessionId, record);
-      },
+      onsessionchange: (request) => this.shared?.change(sessionId, request),
       onsessionclosed: (id) => {
         this.sessions.delete(id);
         this.shared?.remove(id);
@@ -263,8 +255,14 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
   }
 }
 
-/** The requests a rebuilt session replays: the last logging level, and subscriptions (at most 64, the latest). */
-function withChange(changes: readonly JSONRPCRequest[], request: JSONRPCRequest): JSONRPCRequest[] {
-  const kept = request.method === 'logging/setLevel' ? changes.filter((c) => c.method !== request.method) : changes;
-  return [...kept, { jsonrpc: '2.0' as const, id: 0, method: request.method, params: request.params }].slice(-64);
+/** The requests a rebuilt session replays: the last logging level, and the subscriptions in order (the latest 64). */
+function replayed(changes: readonly JSONRPCRequest[]): JSONRPCRequest[] {
+  const level = changes.filter((change) => change.method === 'logging/setLevel').at(-1);
+  const subscriptions = changes.filter((change) => change.method !== 'logging/setLevel').slice(-64);
+  return [...(level ? [level] : []), ...subscriptions].map(({ method, params }) => ({
+    jsonrpc: '2.0' as const,
+    id: 0,
+    method,
+    params,
+  }));
 }
