@@ -10,27 +10,17 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { LoadPool } from './lib/load-pool.js';
 import { ProcessTracker } from './lib/process-tracker.js';
 import { echoFixture } from './lib/servers.js';
-import { alternateWindows } from './lib/same-run.js';
+import { alternateWindows, sameRunFlags } from './lib/same-run.js';
 import { cleanEnv } from '../test/helpers/built-gateway.js';
 import { freePort, fromRoot, waitFor } from '../test/helpers/processes.js';
 import { deletePrefix, redisUrl, testKeyPrefix } from '../test/helpers/redis.js';
 import { roundRobinProxy } from '../test/helpers/round-robin-proxy.js';
 
-const { values } = parseArgs({
-  options: {
-    sessions: { type: 'string', default: '8' },
-    runs: { type: 'string', default: '6' },
-    'window-ms': { type: 'string', default: '2000' },
-  },
-});
-const sessions = Number(values.sessions);
-const runs = Number(values.runs);
-const windowMs = Number(values['window-ms']);
+const { sessions, runs, windowMs } = sameRunFlags();
 const prefix = testKeyPrefix('bench');
 
 const tracker = new ProcessTracker();
