@@ -26,6 +26,10 @@ import { roundRobinProxy, type GetStreams, type Upstream } from './helpers/round
 
 jest.setTimeout(180_000);
 
+/** Each client of this spec is a principal of its own (auth.api_keys), with this key. */
+const PRINCIPALS = ['flood', 'delete-client', 'sampling-client', 'session-client', 'alice', 'bob'];
+const key = (principal: string) => `${principal}-key-0123456789abcdef`;
+
 interface Replica extends Upstream {
   gateway: GatewayProcess;
 }
@@ -50,6 +54,7 @@ describe('three replicas, one Redis (store.redis)', () => {
           server: { port, rate_limit: { enabled: true, requests_per_second: 20, burst: 20 } },
           logging: { level: 'info', format: 'json' },
           store: { redis: { url: redisUrl, key_prefix: prefix, timeout: '2s' } },
+          auth: { api_keys: PRINCIPALS.map((id) => ({ id, key: key(id) })) },
           backends: { fault: stdioBackend(faultStdioCommand()), everything: stdioBackend(everythingStdioCommand()) },
         }),
       );
@@ -58,7 +63,9 @@ describe('three replicas, one Redis (store.redis)', () => {
     for (const replica of replicas) {
       await waitFor(
         async () => {
-          const health = await fetch(`http://127.0.0.1:${replica.port}/health`).catch(() => undefined);
+          const health = await fetch(`http://127.0.0.1:${replica.port}/health`, {
+            headers: { authorization: `Bearer ${key('alice')}` },
+          }).catch(() => undefined);
           const body = (await health?.json().catch(() => undefined)) as { components?: { store?: { status: string } } };
           return body?.components?.store?.status === 'up';
         },
@@ -91,8 +98,8 @@ describe('three replicas, one Redis (store.redis)', () => {
     for (const pid of leftovers) if (isAlive(pid)) killPid(pid);
   };
 
-  it('the inbound rate limit of one client holds across the three replicas together', async () => {
-    // 60 requests at once from one API key, spread over three replicas: 20 (one burst) pass, plus what refills.
+  it('the inbound rate limit of one principal holds across the three replicas together', async () => {
+    // 60 requests at once from one principal (API key), spread over three replicas: 20 (one burst) pass, plus what refills.
     const started = Date.now();
     const statuses = await Promise.all(
       Array.from({ length: 60 }, () =>
@@ -101,7 +108,7 @@ describe('three replicas, one Redis (store.redis)', () => {
           headers: {
             'content-type': 'application/json',
             accept: 'application/json, text/event-stream',
-            'x-api-key': 'flood',
+            authorization: `Bearer ${key('flood')}`,
           },
           body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
         }).then((res) => res.status),
@@ -117,7 +124,7 @@ describe('three replicas, one Redis (store.redis)', () => {
 
   it('DELETE on one replica ends the session on every replica', async () => {
     const transport = new StreamableHTTPClientTransport(new URL(`${proxyUrl}/mcp/fault`), {
-      requestInit: { headers: { 'x-api-key': 'delete-client' } },
+      requestInit: { headers: { authorization: `Bearer ${key('delete-client')}` } },
     });
     const client = new Client({ name: 'replicas-delete', version: '1.0.0' });
     await client.connect(transport);
@@ -133,7 +140,7 @@ describe('three replicas, one Redis (store.redis)', () => {
           'content-type': 'application/json',
           accept: 'application/json, text/event-stream',
           'mcp-session-id': sessionId,
-          'x-api-key': 'delete-client',
+          authorization: `Bearer ${key('delete-client')}`,
         },
         body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
       });
@@ -141,9 +148,35 @@ describe('three replicas, one Redis (store.redis)', () => {
     }
   });
 
+  it("a session is its owner's on every replica: another principal presenting its id gets 404 everywhere", async () => {
+    const transport = new StreamableHTTPClientTransport(new URL(`${proxyUrl}/mcp/fault`), {
+      requestInit: { headers: { authorization: `Bearer ${key('alice')}` } },
+    });
+    const client = new Client({ name: 'replicas-owner', version: '1.0.0' });
+    await client.connect(transport);
+    const post = (port: number, principal: string) =>
+      fetch(`http://127.0.0.1:${port}/mcp/fault`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-session-id': transport.sessionId!,
+          'mcp-protocol-version': transport.protocolVersion ?? '2025-06-18',
+          authorization: `Bearer ${key(principal)}`,
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list' }),
+      });
+    // Bob first, so no replica has rebuilt the session for alice yet when he asks; then alice everywhere.
+    for (const replica of replicas) expect((await post(replica.port, 'bob')).status).toBe(404);
+    for (const replica of replicas) expect((await post(replica.port, 'alice')).status).toBe(200);
+    for (const replica of replicas) expect((await post(replica.port, 'bob')).status).toBe(404);
+    await transport.terminateSession();
+    await client.close();
+  });
+
   it('a sampling request raised on one replica is answered through another, and the answer reaches the backend', async () => {
     const transport = new StreamableHTTPClientTransport(new URL(`${proxyUrl}/mcp/everything`), {
-      requestInit: { headers: { 'x-api-key': 'sampling-client' } },
+      requestInit: { headers: { authorization: `Bearer ${key('sampling-client')}` } },
     });
     const client = new Client({ name: 'replicas-sampling', version: '1.0.0' }, { capabilities: { sampling: {} } });
     let asked = 0;
@@ -195,7 +228,7 @@ describe('three replicas, one Redis (store.redis)', () => {
 
   it('one session survives SIGKILL of two replicas out of three: same id, calls with progress, GET stream resumed with every notification once', async () => {
     const transport = new StreamableHTTPClientTransport(new URL(`${proxyUrl}/mcp/fault`), {
-      requestInit: { headers: { 'x-api-key': 'session-client' } },
+      requestInit: { headers: { authorization: `Bearer ${key('session-client')}` } },
     });
     const client = new Client({ name: 'replicas-test', version: '1.0.0' });
     let listChanged = 0;
