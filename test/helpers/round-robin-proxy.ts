@@ -16,14 +16,14 @@ export interface GetStreams<T extends Upstream = Upstream> {
   open?: T;
   /** Each GET's Last-Event-ID header (undefined for a fresh stream). */
   lastEventIds: (string | undefined)[];
-  /** Event ids of every event the GET streams carried, in order. */
-  eventIds: string[];
+  /** Every whole event the GET streams carried, in order, with the session it was for. */
+  events: { sessionId: string; id: string; data: string }[];
 }
 
 /** Round robin over the live replicas; a replica that refuses the connection is skipped (as a balancer would). */
 export function roundRobinProxy<T extends Upstream>(
   replicas: T[],
-  gets: GetStreams<T> = { lastEventIds: [], eventIds: [] },
+  gets: GetStreams<T> = { lastEventIds: [], events: [] },
 ): Server {
   let next = 0;
   return createServer((req, res) => {
@@ -49,7 +49,9 @@ export function roundRobinProxy<T extends Upstream>(
                 pending = frames.pop()!;
                 for (const frame of frames) {
                   const id = /^id: (.+)$/m.exec(frame)?.[1];
-                  if (id && /^data: \{/m.test(frame)) gets.eventIds.push(id);
+                  const data = /^data: (\{.*)$/m.exec(frame)?.[1];
+                  const sessionId = String(req.headers['mcp-session-id']);
+                  if (id && data) gets.events.push({ sessionId, id, data });
                 }
               });
               answer.on('close', () => {
