@@ -64,7 +64,7 @@ export class RedisEventLog {
   }
 
   private queue(command: (pipeline: ChainableCommander) => void): void {
-    if (!this.redis.healthy && !this.redis.enabled) return;
+    if (!this.redis.enabled) return;
     this.batch.push(command);
     if (this.batch.length > 1) return;
     setImmediate(() => {
