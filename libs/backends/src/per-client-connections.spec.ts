@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { BackendConfig } from '@gateway/config';
+import { sessionTag, type BackendConfig } from '@gateway/config';
 import type { DownstreamClient } from './downstream-client.js';
 import { PerClientConnections } from './per-client-connections.js';
 import type { BackendConnector, Connection } from './transports/backend-connector.js';
@@ -75,7 +75,9 @@ describe('PerClientConnections', () => {
     expect(fallbacks).toBe(1);
     expect(logger.warn).toHaveBeenCalledTimes(1);
     expect(logger.warn).toHaveBeenCalledWith(
-      expect.stringContaining('session bbbbbbbb uses the shared connection: max_client_connections (1) reached'),
+      expect.stringContaining(
+        `session ${sessionTag('bbbbbbbb-2')} uses the shared connection: max_client_connections (1) reached`,
+      ),
     );
 
     a.end();
