@@ -24,6 +24,8 @@ const KEEP_ALIVE_MS = 15_000;
 const STREAM_BUFFER = 1024 ** 2;
 /** Messages for the GET stream held until the session's first GET (clients open it after initialize). */
 const MAX_HELD = 256;
+/** Server requests whose answers may come through another replica, remembered at most. */
+const MAX_AWAITING = 1024;
 /** Older clients cannot parse the empty `data:` of a priming event. */
 const PRIMING_SINCE = '2025-11-25';
 
@@ -266,7 +268,11 @@ export class StreamableHttpTransport implements Transport {
     }
     const stream = requestId === undefined ? undefined : this.byRequest.get(requestId);
     const json = JSON.stringify(message);
-    if (this.options.relay && 'method' in message && 'id' in message) this.awaiting.add(message.id);
+    if (this.options.relay && 'method' in message && 'id' in message) {
+      this.awaiting.add(message.id);
+      // Requests the client never answered (the server gave up on them) go, oldest first.
+      if (this.awaiting.size > MAX_AWAITING) this.awaiting.delete(this.awaiting.values().next().value!);
+    }
     if (!stream) {
       if (response) throw new Error(`No open stream for the response to request ${String(requestId)}`);
       // A notification or request about a request that has finished still reaches the client, on the GET stream.
