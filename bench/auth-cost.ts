@@ -6,23 +6,13 @@
 //
 // Prints each window, then the median calls/s, p50 and gateway CPU per call of each.
 import { createServer } from 'node:http';
-import { parseArgs } from 'node:util';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { LoadPool } from './lib/load-pool.js';
 import { ProcessTracker } from './lib/process-tracker.js';
 import { echoFixture, startGateway } from './lib/servers.js';
-import { alternateWindows, type SameRunTarget } from './lib/same-run.js';
+import { alternateWindows, sameRunFlags, type SameRunTarget } from './lib/same-run.js';
 
-const { values } = parseArgs({
-  options: {
-    sessions: { type: 'string', default: '8' },
-    runs: { type: 'string', default: '6' },
-    'window-ms': { type: 'string', default: '2000' },
-  },
-});
-const sessions = Number(values.sessions);
-const runs = Number(values.runs);
-const windowMs = Number(values['window-ms']);
+const { sessions, runs, windowMs } = sameRunFlags();
 const API_KEY = 'bench-api-key-0123456789abcdef';
 
 // A JWKS on loopback for the OAuth gateway, and one token signed with its key.

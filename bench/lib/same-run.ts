@@ -1,5 +1,6 @@
 // Same-run comparisons (bench:compare, bench:auth): timed windows alternating between targets, so each sees the same
 // machine, then the medians of each.
+import { parseArgs } from 'node:util';
 import type { LoadPool } from './load-pool.js';
 import type { CallSpec } from './load-protocol.js';
 import { median, percentile } from './stats.js';
@@ -8,6 +9,8 @@ export interface SameRunTarget {
   label: string;
   url: string;
   pid: number;
+  /** Processes whose CPU counts (default: pid alone), e.g. every replica behind a proxy. */
+  cpuPids?: number[];
   headers?: Record<string, string>;
 }
 
@@ -16,6 +19,18 @@ export interface SameRunOptions {
   sessions: number;
   windowMs: number;
   calls: CallSpec[];
+}
+
+/** The flags every same-run bench takes: `--sessions 8 --runs 6 --window-ms 2000` by default. */
+export function sameRunFlags(): { sessions: number; runs: number; windowMs: number } {
+  const { values } = parseArgs({
+    options: {
+      sessions: { type: 'string', default: '8' },
+      runs: { type: 'string', default: '6' },
+      'window-ms': { type: 'string', default: '2000' },
+    },
+  });
+  return { sessions: Number(values.sessions), runs: Number(values.runs), windowMs: Number(values['window-ms']) };
 }
 
 /** Prints each window, then the median calls/s, p50 and CPU per call of each target. */
@@ -27,7 +42,7 @@ export async function alternateWindows(pool: LoadPool, targets: SameRunTarget[],
     for (const target of run % 2 ? [...targets].reverse() : targets) {
       const r = await pool.window(
         { kind: 'http', url: target.url, calls, headers: target.headers },
-        { sessions, durationMs: windowMs, warmup: 500, cpuPids: [target.pid] },
+        { sessions, durationMs: windowMs, warmup: 500, cpuPids: target.cpuPids ?? [target.pid] },
       );
       const row = seen.get(target.label) ?? { throughput: [], p50: [], cpu: [] };
       seen.set(target.label, row);

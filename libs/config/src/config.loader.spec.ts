@@ -544,6 +544,24 @@ describe('invalid configs name the key path', () => {
     onlyProblemAt(problemsOfYaml('backends:\n  a:\n    command: node\n    timeout: soon\n'), 'backends.a.timeout');
   });
 
+  it('store.redis: off unless set, then a redis:// url, a non-empty key_prefix and durations; its password is redacted', () => {
+    expect(load('').store.redis).toBeUndefined();
+    expect(load('store:\n  redis:\n    url: redis://127.0.0.1:6379/0\n').store.redis).toEqual({
+      url: 'redis://127.0.0.1:6379/0',
+      key_prefix: 'mcp-gateway:',
+      timeout: 500,
+    });
+    const base = 'store:\n  redis:\n';
+    onlyProblemAt(problemsOfYaml(`${base}    key_prefix: a\n`), 'store.redis.url');
+    onlyProblemAt(problemsOfYaml(`${base}    url: http://127.0.0.1:6379\n`), 'store.redis.url');
+    onlyProblemAt(problemsOfYaml(`${base}    url: redis://h:6379\n    key_prefix: ''\n`), 'store.redis.key_prefix');
+    onlyProblemAt(problemsOfYaml(`${base}    url: redis://h:6379\n    timeout: soon\n`), 'store.redis.timeout');
+    onlyProblemAt(problemsOfYaml(`${base}    url: redis://h:6379\n    session_ttl: 1ms\n`), 'store.redis.session_ttl');
+    const config = load(`${base}    url: redis://:s3cret-pw@h:6379\n    session_ttl: 10m\n`);
+    expect(config.store.redis?.session_ttl).toBe(600_000);
+    expect(SecretRedactor.forConfig(config).redact('AUTH s3cret-pw failed')).not.toContain('s3cret-pw');
+  });
+
   it('meta_mcp.search.embeddings: off unless set, then url and model required, weight in (0, 1], timeout a duration', () => {
     expect(load('').meta_mcp.search.embeddings).toBeUndefined();
     const on = load(

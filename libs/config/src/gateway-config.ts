@@ -272,6 +272,37 @@ export class FailsafeConfig {
   health_check = new HealthCheckConfig();
 }
 
+/** Redis shared by every replica of one gateway (see README, Scaling). */
+export class RedisStoreConfig {
+  /** `redis://[:password@]host:port[/db]` or `rediss://`; the password is redacted from every log line. */
+  @IsUrl({ require_tld: false, protocols: ['redis', 'rediss'], require_protocol: true, require_valid_protocol: true })
+  url!: string;
+
+  /** Prepended to every key and channel, so gateways that share one Redis do not see each other's data. */
+  @MinLength(1)
+  @IsString()
+  key_prefix = 'mcp-gateway:';
+
+  /** Longest any request waits on Redis; past it the replica serves from its own state and reports Redis degraded. */
+  @IsDuration()
+  @Min(1)
+  timeout = 500;
+
+  /** How long a session's state stays in Redis after its last request (sliding); defaults to server.session_idle_timeout. */
+  @IsOptional()
+  @IsDuration()
+  @Min(1000)
+  session_ttl?: number;
+}
+
+export class StoreConfig {
+  /** Unset: everything in this process's memory (one replica), exactly as without a store section. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RedisStoreConfig)
+  redis?: RedisStoreConfig;
+}
+
 export class GatewayConfig {
   @ValidateNested()
   @Type(() => ServerConfig)
@@ -298,6 +329,10 @@ export class GatewayConfig {
   @ValidateNested()
   @Type(() => AuditConfig)
   audit = new AuditConfig();
+
+  @ValidateNested()
+  @Type(() => StoreConfig)
+  store = new StoreConfig();
 
   /** Validated entry by entry (see loader), so each problem names `backends.<name>.<key>`. */
   @IsOptional()

@@ -46,12 +46,13 @@ function mergeSecrets(a: readonly string[], b: readonly string[]): string[] {
 
 export class SecretRedactor {
   /**
-   * Every credential a config holds: the backends' and the search embeddings `api_key`. It follows the config: when
+   * Every credential a config holds: the backends', the search embeddings `api_key` and the Redis URL's password. It follows the config: when
    * a reload replaces `config.backends`, the new backends' credentials are masked too (and the old ones still are).
    */
   static forConfig(config: GatewayConfig): SecretRedactor {
     const embeddingsKey = config.meta_mcp?.search?.embeddings?.api_key;
-    const extra = embeddingsKey ? [embeddingsKey] : [];
+    const redisUrl = config.store?.redis?.url;
+    const extra = [...(embeddingsKey ? [embeddingsKey] : []), ...(redisUrl ? urlSecrets(redisUrl) : [])];
     const redactor = new SecretRedactor(Object.values(config.backends), extra);
     let seen = config.backends;
     redactor.refresh = () => {

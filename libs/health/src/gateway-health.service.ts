@@ -58,8 +58,10 @@ export class GatewayHealthService {
     const all = Object.values(backends);
     // A hibernating backend is idle, not down: it starts on the next request.
     const ready = all.filter((backend) => backend.running || backend.state === 'hibernating').length;
-    const status: GatewayStatus = ready === 0 ? 'unhealthy' : ready === all.length ? 'healthy' : 'degraded';
     const components = this.components.all();
+    const partDegraded = Object.values(components).some((part) => part.status === 'degraded');
+    const status: GatewayStatus =
+      ready === 0 ? 'unhealthy' : ready === all.length && !partDegraded ? 'healthy' : 'degraded';
     for (const part of Object.values(components)) if (part.reason) part.reason = this.redactor.redact(part.reason);
     return {
       status,

@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 
 /** The state of one optional part of the gateway other than a backend (for example search's embeddings endpoint). */
 export interface ComponentHealth {
-  /** `up`: working; `down`: not working, the gateway works around it (see `reason`); `pending`: not ready yet. */
-  status: 'up' | 'down' | 'pending';
+  /**
+   * `up`: working; `down`: not working, the gateway works around it (see `reason`); `pending`: not ready yet;
+   * `degraded`: not working and the gateway as a whole is degraded (the shared store: replicas no longer share).
+   */
+  status: 'up' | 'down' | 'pending' | 'degraded';
   reason?: string;
 }
 

@@ -4,6 +4,7 @@ import { AuthModule } from '@gateway/auth';
 import { BackendsModule } from '@gateway/backends';
 import { HealthModule } from '@gateway/health';
 import { MetricsModule } from '@gateway/metrics';
+import { RedisEventLog, RedisSessionDirectory, StoreModule } from '@gateway/store';
 import { AggregatedCatalogService } from './aggregated/aggregated-catalog.service.js';
 import { AggregatedToolsService } from './aggregated/aggregated-tools.service.js';
 import { BodySizeHook } from './http/body-size.hook.js';
@@ -12,8 +13,9 @@ import { McpController } from './http/mcp.controller.js';
 import { McpMetricsHook } from './http/mcp-metrics.hook.js';
 import { McpRequestValidator } from './http/mcp-request.validator.js';
 import { OriginCheckHook } from './http/origin-check.hook.js';
-import { CUSTOM_SESSION_EVENT_STORE, SessionEventStore } from './meta-mcp.tokens.js';
+import { CUSTOM_SESSION_EVENT_STORE, SessionEventStore, SharedSessions } from './meta-mcp.tokens.js';
 import { InMemoryEventStore } from './resumability/in-memory-event-store.js';
+import { RedisEventStore } from './resumability/redis-event-store.js';
 import { DirectServerFactory } from './servers/direct-server.factory.js';
 import { GatewayServerFactory } from './servers/gateway-server.factory.js';
 import { ListChangedNotifier } from './sessions/list-changed.notifier.js';
@@ -24,17 +26,30 @@ import { SchemaValidator } from './tools/schema-validator.js';
 import { ToolIndexService } from './tools/tool-index.service.js';
 
 @Module({
-  imports: [AuthModule, BackendsModule, MetricsModule, HealthModule],
+  imports: [AuthModule, BackendsModule, MetricsModule, HealthModule, StoreModule],
   controllers: [McpController],
   providers: [
     OriginCheckHook,
     BodySizeHook,
     JsonBodyParser,
     McpRequestValidator,
+    InMemoryEventStore,
+    // A host's store (GatewayModule's eventStore option) wins; with store.redis, events and sessions are shared by the
+    // replicas; without either, this process alone holds them.
     {
       provide: SessionEventStore,
-      useFactory: (config: GatewayConfig, custom?: SessionEventStore) => custom ?? new InMemoryEventStore(config),
-      inject: [GatewayConfig, { token: CUSTOM_SESSION_EVENT_STORE, optional: true }],
+      inject: [GatewayConfig, InMemoryEventStore, RedisEventLog, { token: CUSTOM_SESSION_EVENT_STORE, optional: true }],
+      useFactory: (
+        config: GatewayConfig,
+        local: InMemoryEventStore,
+        log: RedisEventLog,
+        custom?: SessionEventStore,
+      ): SessionEventStore => custom ?? (config.store.redis ? new RedisEventStore(local, log) : local),
+    },
+    {
+      provide: SharedSessions,
+      inject: [GatewayConfig, RedisSessionDirectory],
+      useFactory: (config: GatewayConfig, directory: RedisSessionDirectory) => (config.store.redis ? directory : null),
     },
     SessionRegistry,
     GatewayServerFactory,

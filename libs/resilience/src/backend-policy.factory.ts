@@ -1,15 +1,21 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { GatewayConfig, type BackendConfig } from '@gateway/config';
+import { RedisTokenBucket } from '@gateway/store';
 import { BackendPolicy, type BackendPolicySettings } from './backend-policy.js';
 import type { FailureClassifier } from './failure-kind.js';
 
 /** Builds each backend's policy from `failsafe.*` and the backend's own limits. */
 @Injectable()
 export class BackendPolicyFactory {
-  constructor(private readonly config: GatewayConfig) {}
+  constructor(
+    private readonly config: GatewayConfig,
+    @Optional() private readonly buckets?: RedisTokenBucket,
+  ) {}
 
+  /** With store.redis, each backend's rate limit is one bucket across the replicas. */
   create(name: string, backend: BackendConfig, classify: FailureClassifier): BackendPolicy {
-    return new BackendPolicy(name, this.settingsFor(backend), classify);
+    const shared = this.config.store.redis ? this.buckets : undefined;
+    return new BackendPolicy(name, this.settingsFor(backend), classify, Date.now, shared);
   }
 
   settingsFor(backend: BackendConfig): BackendPolicySettings {

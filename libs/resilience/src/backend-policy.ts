@@ -81,6 +81,11 @@ type PolicyEvents = {
  * overall deadline, retries with backoff (only where safe), concurrency limit with a bounded queue, circuit breaker,
  * then the attempt itself. Emits what it does, for metrics and logs.
  */
+/** A rate-limit bucket shared by the replicas (Redis); undefined from take() when it cannot answer in time. */
+export interface SharedRateBucket {
+  take(key: string, perSecond: number, burst: number): Promise<{ taken: boolean; waitMs: number } | undefined>;
+}
+
 export class BackendPolicy extends EventEmitter<PolicyEvents> {
   private readonly breaker?: CircuitBreaker;
   private readonly limiter?: FairRateLimit;
@@ -92,6 +97,8 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
     readonly settings: BackendPolicySettings,
     private readonly classify: FailureClassifier,
     now: () => number = Date.now,
+    /** With several replicas: the backend's bucket they all take from (each keeps its fair shares as well). */
+    private readonly shared?: SharedRateBucket,
   ) {
     super();
     if (settings.breaker) {
@@ -125,11 +132,11 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
     let result: T | undefined;
     try {
       if (!call.probe && this.limiter) {
+        const { perSecond, burst } = this.limiter;
         const waitMs = this.limiter.take(call.client);
-        if (waitMs > 0) {
-          const { perSecond, burst } = this.limiter;
-          throw new RateLimitedError(this.backend, waitMs, perSecond, burst);
-        }
+        if (waitMs > 0) throw new RateLimitedError(this.backend, waitMs, perSecond, burst);
+        const shared = await this.shared?.take(`backend:${this.backend}`, perSecond, burst);
+        if (shared && !shared.taken) throw new RateLimitedError(this.backend, shared.waitMs, perSecond, burst);
       }
       if (call.deadline === false) {
         result = await this.attempts(call, undefined, attempt);

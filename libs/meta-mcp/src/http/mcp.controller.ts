@@ -107,7 +107,10 @@ export class McpController {
       const sessionId = req.headers['mcp-session-id'];
       if (typeof sessionId === 'string') {
         // A session opened by another principal is answered as if it did not exist.
-        const session = this.sessions.get(sessionId, principalOf(req)?.id);
+        const principal = principalOf(req);
+        const session =
+          this.sessions.get(sessionId, principal?.id) ??
+          (await this.sessions.restore(sessionId, route, newServer, principal));
         if (!session || session.route !== route) {
           sendJsonRpcError(res, 404, JsonRpcCode.SessionNotFound, 'Session not found: initialize a new session');
           return;

@@ -8,11 +8,13 @@ import {
   type MessageExtraInfo,
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { SessionEvents } from '../meta-mcp.tokens.js';
+import type { Replay, SessionEvents } from '../meta-mcp.tokens.js';
 import { JsonRpcCode, sendJsonRpcError } from './json-rpc-reply.js';
 import { jsonRpcKind } from '@gateway/backends';
 
 const STANDALONE = '_GET_stream';
+/** Requests whose effect outlives them: a replica that rebuilds the session replays them. */
+const SESSION_STATE_METHODS = new Set(['logging/setLevel', 'resources/subscribe', 'resources/unsubscribe']);
 /**
  * A response ready this soon after its request, with nothing sent before it, goes back as one JSON body (the spec
  * lets the server choose per request); a request that takes longer gets an SSE stream, primed with an event id.
@@ -22,6 +24,8 @@ const KEEP_ALIVE_MS = 15_000;
 const STREAM_BUFFER = 1024 ** 2;
 /** Messages for the GET stream held until the session's first GET (clients open it after initialize). */
 const MAX_HELD = 256;
+/** Server requests whose answers may come through another replica, remembered at most. */
+const MAX_AWAITING = 1024;
 /** Older clients cannot parse the empty `data:` of a priming event. */
 const PRIMING_SINCE = '2025-11-25';
 
@@ -29,7 +33,9 @@ export interface StreamableHttpTransportOptions {
   sessionId: string;
   /** Where sent events are kept for Last-Event-ID replay; without it nothing is replayable. */
   events?: SessionEvents;
-  onsessioninitialized?: (sessionId: string) => void;
+  onsessioninitialized?: (sessionId: string, initialize: JSONRPCRequest) => void;
+  /** Told of each request that changes what the session is (logging level, subscriptions), for a shared store. */
+  onsessionchange?: (request: JSONRPCRequest) => void;
   onsessionclosed?: (sessionId: string) => void;
   streamAfterMs?: number;
   keepAliveMs?: number;
@@ -40,6 +46,16 @@ export interface StreamableHttpTransportOptions {
   streamBuffer?: number;
   /** Told when a stream is closed because its client fell behind. */
   onstreamcut?: (queuedBytes: number) => void;
+  /** With several replicas: how messages reach the replica holding the GET stream, or awaiting a response. */
+  relay?: SessionRelay;
+}
+
+/** Passes a session's messages to the other replicas serving it (Redis pub/sub). */
+export interface SessionRelay {
+  /** A message for the client while this replica has no GET stream of the session open (already stored as eventId). */
+  toClient(json: string, eventId: string | undefined): void;
+  /** The client's answer to a server request that this replica did not send. */
+  toServer(json: string): void;
 }
 
 /** The HTTP response of one POSTed request, or a replay that took its place. */
@@ -83,6 +99,10 @@ export class StreamableHttpTransport implements Transport {
   private closed = false;
   private readonly closeStandalone = () => this.closeStandaloneSSEStream();
   private readonly streamBuffer: number;
+  /** Requests replayed by restore(): their responses go nowhere. */
+  private readonly restoring = new Map<RequestId, () => void>();
+  /** Ids of the requests this replica sent the client and awaits answers to (others came from another replica). */
+  private readonly awaiting = new Set<RequestId>();
 
   constructor(private readonly options: StreamableHttpTransportOptions) {
     this.sessionId = options.sessionId;
@@ -132,17 +152,22 @@ export class StreamableHttpTransport implements Transport {
         return sendJsonRpcError(res, 400, JsonRpcCode.InvalidRequest, text, (message as JSONRPCRequest).id);
       }
       this.initialized = true;
-      this.options.onsessioninitialized?.(this.sessionId);
+      this.options.onsessioninitialized?.(this.sessionId, message as JSONRPCRequest);
     } else if (this.refuse(req, res)) {
       return;
     }
     const requestInfo = { headers: req.headers };
     if (kind !== 'request') {
       res.writeHead(202).end();
+      if ((kind === 'result' || kind === 'error') && this.options.relay) {
+        const id = (message as { id: RequestId }).id;
+        if (!this.awaiting.delete(id)) return this.options.relay.toServer(JSON.stringify(message));
+      }
       this.onmessage?.(message, { requestInfo });
       return;
     }
     const request = message as JSONRPCRequest;
+    if (SESSION_STATE_METHODS.has(request.method)) this.options.onsessionchange?.(request);
     if (this.byRequest.has(request.id)) {
       // Its response could not be told from the first one's, and the first one's stream would never end.
       const text = `Invalid Request: a request with id ${JSON.stringify(request.id)} is already in flight in this session`;
@@ -182,6 +207,18 @@ export class StreamableHttpTransport implements Transport {
   /** Resends what a stream carried after `lastEventId`; a request stream still in flight continues on this response. */
   private replay(lastEventId: string, res: ServerResponse): void {
     const found = this.events!.after(lastEventId);
+    if (found instanceof Promise) {
+      found.then(
+        (replay) => this.replayFound(replay, res),
+        () => this.replayFound(undefined, res),
+      );
+      return;
+    }
+    this.replayFound(found, res);
+  }
+
+  private replayFound(found: Replay | undefined, res: ServerResponse): void {
+    if (!live(res)) return;
     if (!found) return sendJsonRpcError(res, 400, JsonRpcCode.TransportRefused, 'Invalid event ID format');
     const { streamId, events } = found;
     const request = streamId === STANDALONE ? undefined : this.streamById(streamId);
@@ -200,11 +237,42 @@ export class StreamableHttpTransport implements Transport {
     request.timer = setInterval(keepAlive, this.options.keepAliveMs ?? KEEP_ALIVE_MS, res);
   }
 
+  /**
+   * Makes this transport's server what it was on the replica that initialized the session: the client's initialize
+   * request, its initialized notification and then the requests that changed the session are handled again, and
+   * their answers dropped.
+   */
+  async restore(initialize: JSONRPCRequest, changes: readonly JSONRPCRequest[]): Promise<void> {
+    this.initialized = true;
+    const handle = (request: JSONRPCRequest, n: number) =>
+      new Promise<void>((resolve) => {
+        const id = `gateway-restore-${n}`;
+        this.restoring.set(id, resolve);
+        this.onmessage?.({ ...request, id });
+      });
+    await handle(initialize, 0);
+    this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    for (const [n, change] of changes.entries()) await handle(change, n + 1);
+  }
+
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     const response = 'result' in message || 'error' in message;
     const requestId = response ? (message as { id?: RequestId }).id : options?.relatedRequestId;
+    const restored = requestId === undefined ? undefined : this.restoring.get(requestId);
+    if (restored) {
+      if (response) {
+        this.restoring.delete(requestId!);
+        restored();
+      }
+      return;
+    }
     const stream = requestId === undefined ? undefined : this.byRequest.get(requestId);
     const json = JSON.stringify(message);
+    if (this.options.relay && 'method' in message && 'id' in message) {
+      this.awaiting.add(message.id);
+      // Requests the client never answered (the server gave up on them) go, oldest first.
+      if (this.awaiting.size > MAX_AWAITING) this.awaiting.delete(this.awaiting.values().next().value!);
+    }
     if (!stream) {
       if (response) throw new Error(`No open stream for the response to request ${String(requestId)}`);
       // A notification or request about a request that has finished still reaches the client, on the GET stream.
@@ -279,10 +347,24 @@ export class StreamableHttpTransport implements Transport {
   }
 
   private sendStandalone(message: JSONRPCMessage, json: string): void {
-    const chunk = sseEvent(json, this.events?.store(STANDALONE, json));
+    const eventId = this.events?.store(STANDALONE, json);
+    const chunk = sseEvent(json, eventId);
     const res = this.standalone?.res;
-    if (res && live(res)) this.sse(res, chunk);
-    else if (this.held && this.held.length < MAX_HELD) this.held.push(chunk);
+    if (res && live(res)) return this.sse(res, chunk);
+    this.options.relay?.toClient(json, eventId);
+    if (this.held && this.held.length < MAX_HELD) this.held.push(chunk);
+  }
+
+  /** A message relayed by another replica: written to this replica's GET stream when it has one open. */
+  deliverToClient(json: string, eventId: string | undefined): void {
+    const res = this.standalone?.res;
+    if (res && live(res)) this.sse(res, sseEvent(json, eventId));
+  }
+
+  /** An answer relayed by another replica: handled here when this replica sent the request. */
+  deliverToServer(json: string): void {
+    const message = JSON.parse(json) as JSONRPCMessage & { id: RequestId };
+    if (this.awaiting.delete(message.id)) this.onmessage?.(message);
   }
 
   private attachStandalone(res: ServerResponse): void {

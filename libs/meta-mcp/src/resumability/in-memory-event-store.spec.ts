@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayConfig } from '@gateway/config';
 import type { SessionEvents } from '../meta-mcp.tokens.js';
-import { EVENT_OVERHEAD_BYTES, InMemoryEventStore } from './in-memory-event-store.js';
+import { EVENT_OVERHEAD_BYTES, InMemoryEventStore, type SessionScope } from './in-memory-event-store.js';
 
 function storeWith(maxPerStream: number, maxTotal: number, maxBytes = 1024 ** 2): InMemoryEventStore {
   const config = new GatewayConfig();
@@ -27,7 +27,7 @@ function storeMany(session: SessionEvents, streamId: string, count: number): str
 }
 
 /** The stream an id names and the `n` of each message replayed after it; undefined for an unknown id. */
-function replay(session: SessionEvents, lastEventId: string): { stream: string; sent: unknown[] } | undefined {
+function replay(session: SessionScope, lastEventId: string): { stream: string; sent: unknown[] } | undefined {
   const found = session.after(lastEventId);
   if (!found) return undefined;
   const sent = found.events.map(({ json }) => (JSON.parse(json) as { params: { n: number } }).params.n);

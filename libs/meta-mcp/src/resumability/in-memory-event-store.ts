@@ -54,6 +54,11 @@ export class InMemoryEventStore implements SessionEventStore {
     this.maxBytes = config.server.event_store.max_bytes;
   }
 
+  /** Event sequence numbers from here on (a shared store starts them from the clock: unique across replicas). */
+  startSequenceAt(seq: number): void {
+    this.nextSeq = Math.max(this.nextSeq, seq);
+  }
+
   /** Events held now, across all sessions. */
   get size(): number {
     return this.events.size;
@@ -64,8 +69,9 @@ export class InMemoryEventStore implements SessionEventStore {
     return this.bytes;
   }
 
-  openSession(): SessionEvents {
-    return new SessionScope(randomBytes(9).toString('base64url'), this);
+  /** `scope`: the prefix of the session's event ids (random unless given; a shared store derives it from the id). */
+  openSession(_sessionId?: string, scope = randomBytes(9).toString('base64url')): SessionScope {
+    return new SessionScope(scope, this);
   }
 
   /** @internal Called by SessionScope. */
@@ -97,7 +103,7 @@ export class InMemoryEventStore implements SessionEventStore {
   }
 }
 
-class SessionScope implements SessionEvents {
+export class SessionScope implements SessionEvents {
   private readonly streams = new Map<StreamId, Map<number, StoredEvent>>();
   private closed = false;
 
@@ -154,7 +160,7 @@ class SessionScope implements SessionEvents {
   }
 
   /** The stream and position an event id of this session names; undefined for another session's or a bad id. */
-  private parse(eventId: EventId): { streamId: StreamId; seq: number } | undefined {
+  parse(eventId: EventId): { streamId: StreamId; seq: number } | undefined {
     const [scope, seq, ...stream] = eventId.split('.');
     if (scope !== this.scope || !/^\d+$/.test(seq ?? '') || stream.length === 0) return undefined;
     return { streamId: stream.join('.'), seq: Number(seq) };

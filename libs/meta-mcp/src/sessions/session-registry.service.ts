@@ -11,8 +11,9 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallGates, type Principal } from '@gateway/auth';
 import { formatByteSize, formatDuration, GatewayConfig, sessionTag } from '@gateway/config';
 import { StreamableHttpTransport } from '../http/streamable-http.transport.js';
+import type { JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import { accessCheck, CALL_INTERCEPTORS, orderChain, type CallInterceptor } from '../interceptors/call-interceptor.js';
-import { SessionEventStore } from '../meta-mcp.tokens.js';
+import { SessionEventStore, SharedSessions, type SharedSessionRecord } from '../meta-mcp.tokens.js';
 import { PrincipalDownstreams } from './principal-downstream.js';
 import { SessionDownstream } from './session-downstream.js';
 
@@ -71,13 +72,29 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
   private readonly streamBuffer: number;
   /** Sessions being opened (their server built and connected) and not yet initialized. */
   private opening = 0;
+  /** Sessions being rebuilt from the shared store, so that concurrent requests rebuild once. */
+  private readonly restoring = new Map<string, Promise<McpSession | undefined>>();
 
   constructor(
     @Inject(SessionEventStore) private readonly eventStore: SessionEventStore,
     config: GatewayConfig,
     private readonly gates: CallGates,
+    @Inject(SharedSessions) private readonly shared: SharedSessions | null,
     @Optional() @Inject(CALL_INTERCEPTORS) private readonly interceptors: readonly CallInterceptor[] = [],
   ) {
+    // A session deleted on any replica goes here too.
+    shared?.onRemoved((id) => {
+      const session = this.sessions.get(id);
+      if (!session) return;
+      this.sessions.delete(id);
+      void session.server.close().catch(() => undefined);
+    });
+    // Messages another replica could not deliver: a GET stream or a pending server request of ours.
+    shared?.onRelay((id, message) => {
+      const transport = this.sessions.get(id)?.transport;
+      if (message.to === 'client') transport?.deliverToClient(message.json, message.eventId);
+      else transport?.deliverToServer(message.json);
+    });
     this.maxSessions = config.server.max_sessions;
     this.idleMs = config.server.session_idle_timeout;
     this.streamBuffer = config.server.stream_buffer;
@@ -94,6 +111,46 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     const session = this.sessions.get(id);
     if (!session || session.owner !== owner) return undefined;
     this.touch(id, session);
+    this.shared?.touch(id);
+    return session;
+  }
+
+  /**
+   * A session this replica does not hold, rebuilt from the shared store (none without one) when `route` and
+   * `principal` are the ones it was opened with: its server is initialized as the client initialized it.
+   */
+  async restore(
+    id: string,
+    route: string,
+    build: (downstream: SessionDownstream) => Promise<Server>,
+    principal?: Principal,
+  ): Promise<McpSession | undefined> {
+    if (!this.shared) return undefined;
+    let pending = this.restoring.get(id);
+    if (!pending) {
+      pending = this.rebuild(id, route, build, principal).finally(() => this.restoring.delete(id));
+      this.restoring.set(id, pending);
+    }
+    const session = await pending;
+    return session && session.route === route && session.owner === principal?.id
+      ? this.get(id, session.owner)
+      : undefined;
+  }
+
+  private async rebuild(
+    id: string,
+    route: string,
+    build: (downstream: SessionDownstream) => Promise<Server>,
+    principal: Principal | undefined,
+  ): Promise<McpSession | undefined> {
+    const record = (await this.shared!.load(id)) as SharedSessionRecord | undefined;
+    if (!record || record.route !== route || record.owner !== principal?.id || this.sessions.has(id)) {
+      return this.sessions.get(id);
+    }
+    const session = await this.open(route, build, principal, id);
+    await session.transport.restore(record.initialize, replayed(record.changes));
+    this.sessions.set(id, session);
+    this.logger.log(`rebuilt session ${sessionTag(id)} on ${route} from the shared store`);
     return session;
   }
 
@@ -106,6 +163,7 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     route: string,
     build: (downstream: SessionDownstream) => Promise<Server>,
     principal?: Principal,
+    sessionId: string = randomUUID(),
   ): Promise<McpSession> {
     if (this.sessions.size + this.opening >= this.maxSessions) {
       const oldest = this.sessions.values().next().value;
@@ -114,7 +172,7 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     }
     this.opening++;
     try {
-      return await this.create(route, build, principal);
+      return await this.create(route, build, principal, sessionId);
     } finally {
       this.opening--;
     }
@@ -124,19 +182,29 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     route: string,
     build: (downstream: SessionDownstream) => Promise<Server>,
     principal: Principal | undefined,
+    sessionId: string,
   ): Promise<McpSession> {
     // SSE events kept for replay when the client reconnects with Last-Event-ID; dropped when the session closes.
-    const events = this.eventStore.openSession();
+    const events = this.eventStore.openSession(sessionId);
     const transport = new StreamableHttpTransport({
-      sessionId: randomUUID(),
+      sessionId,
       events,
-      onsessioninitialized: (id) => {
+      onsessioninitialized: (id, initialize) => {
         this.sessions.set(id, session);
+        this.shared?.save(id, { route, owner: principal?.id, initialize, changes: [] });
       },
+      onsessionchange: (request) => this.shared?.change(sessionId, request),
       onsessionclosed: (id) => {
         this.sessions.delete(id);
+        this.shared?.remove(id);
       },
       streamBuffer: this.streamBuffer,
+      relay: this.shared
+        ? {
+            toClient: (json, eventId) => this.shared!.relay(sessionId, { to: 'client', json, eventId }),
+            toServer: (json) => this.shared!.relay(sessionId, { to: 'server', json }),
+          }
+        : undefined,
       onstreamcut: (queued) =>
         this.logger.warn(
           `closed an SSE stream of session ${sessionTag(transport.sessionId)} on ${route}: its client left ` +
@@ -157,6 +225,7 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
     const session: McpSession = { route, transport, server, downstream, owner: principal?.id, lastSeen: Date.now() };
     server.onclose = () => {
       events.close();
+      this.shared?.forget(transport.sessionId);
       this.sessions.delete(transport.sessionId);
       downstream.closed();
     };
@@ -196,4 +265,16 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
       void session.server.close().catch(() => undefined);
     }
   }
+}
+
+/** The requests a rebuilt session replays: the last logging level, and the subscriptions in order (the latest 64). */
+function replayed(changes: readonly JSONRPCRequest[]): JSONRPCRequest[] {
+  const level = changes.filter((change) => change.method === 'logging/setLevel').at(-1);
+  const subscriptions = changes.filter((change) => change.method !== 'logging/setLevel').slice(-64);
+  return [...(level ? [level] : []), ...subscriptions].map(({ method, params }) => ({
+    jsonrpc: '2.0' as const,
+    id: 0,
+    method,
+    params,
+  }));
 }

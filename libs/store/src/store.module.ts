@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { RedisConnection } from './redis.connection.js';
+import { RedisEventLog } from './redis-event-log.js';
+import { RedisSessionDirectory } from './redis-session-directory.js';
+import { RedisTokenBucket } from './redis-token-bucket.js';
+
+/** The Redis shared by replicas (`store.redis`); every provider is inert when it is unset. */
+@Module({
+  providers: [RedisConnection, RedisSessionDirectory, RedisEventLog, RedisTokenBucket],
+  exports: [RedisConnection, RedisSessionDirectory, RedisEventLog, RedisTokenBucket],
+})
+export class StoreModule {}

@@ -1,0 +1,307 @@
+// Three built gateways sharing one Redis behind a round-robin proxy: consecutive requests of one session land on
+// different replicas, and replicas die (SIGKILL) one by one while the client goes on with the same session.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  CallToolResultSchema,
+  CreateMessageRequestSchema,
+  ToolListChangedNotificationSchema,
+  type Progress,
+} from '@modelcontextprotocol/sdk/types.js';
+import { Redis } from 'ioredis';
+import { stringify } from 'yaml';
+import { cleanEnv, ensureGatewayBuilt, spawnGateway, type GatewayProcess } from './helpers/built-gateway.js';
+import { everythingStdioCommand } from './helpers/everything-server.js';
+import { faultStdioCommand } from './helpers/fault.js';
+import { firstText, stdioBackend } from './helpers/gateway-config.js';
+import { childPids } from './helpers/proc-tree.js';
+import { freePort, isAlive, killPid, stopProcess, waitFor } from './helpers/processes.js';
+import { deletePrefix, redisUrl, testKeyPrefix } from './helpers/redis.js';
+import { roundRobinProxy, type GetStreams, type Upstream } from './helpers/round-robin-proxy.js';
+
+jest.setTimeout(180_000);
+
+/** Each client of this spec is a principal of its own (auth.api_keys), with this key. */
+const PRINCIPALS = ['flood', 'delete-client', 'sampling-client', 'session-client', 'alice', 'bob'];
+const key = (principal: string) => `${principal}-key-0123456789abcdef`;
+
+interface Replica extends Upstream {
+  gateway: GatewayProcess;
+}
+
+describe('three replicas, one Redis (store.redis)', () => {
+  const prefix = testKeyPrefix('replicas');
+  const replicas: Replica[] = [];
+  let dir: string;
+  let proxy: Server;
+  let proxyUrl: string;
+  const gets: GetStreams<Replica> = { lastEventIds: [], events: [] };
+
+  beforeAll(async () => {
+    await ensureGatewayBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'replicas-'));
+    for (let n = 0; n < 3; n++) {
+      const port = await freePort();
+      const config = join(dir, `gateway-${n}.yaml`);
+      writeFileSync(
+        config,
+        stringify({
+          server: { port, rate_limit: { enabled: true, requests_per_second: 20, burst: 20 } },
+          logging: { level: 'info', format: 'json' },
+          store: { redis: { url: redisUrl, key_prefix: prefix, timeout: '2s' } },
+          auth: { api_keys: PRINCIPALS.map((id) => ({ id, key: key(id) })) },
+          backends: { fault: stdioBackend(faultStdioCommand()), everything: stdioBackend(everythingStdioCommand()) },
+        }),
+      );
+      replicas.push({ port, gateway: spawnGateway(['--config', config], { env: cleanEnv() }), alive: true, served: 0 });
+    }
+    for (const replica of replicas) {
+      await waitFor(
+        async () => {
+          const health = await fetch(`http://127.0.0.1:${replica.port}/health`, {
+            headers: { authorization: `Bearer ${key('alice')}` },
+          }).catch(() => undefined);
+          const body = (await health?.json().catch(() => undefined)) as { components?: { store?: { status: string } } };
+          return body?.components?.store?.status === 'up';
+        },
+        { timeoutMs: 60_000, description: `replica on ${replica.port} to report the store up` },
+      );
+    }
+    proxy = roundRobinProxy(replicas, gets);
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const address = proxy.address();
+    proxyUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  });
+
+  afterAll(async () => {
+    proxy?.closeAllConnections();
+    proxy?.close();
+    for (const replica of replicas) {
+      if (!replica.alive) continue;
+      const leftovers = childPids(replica.gateway.pid);
+      await stopProcess(replica.gateway.child);
+      for (const pid of leftovers) if (isAlive(pid)) killPid(pid);
+    }
+    await deletePrefix(prefix);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const kill = (replica: Replica) => {
+    const leftovers = childPids(replica.gateway.pid);
+    replica.alive = false;
+    killPid(replica.gateway.pid);
+    for (const pid of leftovers) if (isAlive(pid)) killPid(pid);
+  };
+
+  it('the inbound rate limit of one principal holds across the three replicas together', async () => {
+    // 60 requests at once from one principal (API key), spread over three replicas: 20 (one burst) pass, plus what refills.
+    const started = Date.now();
+    const statuses = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        fetch(`${proxyUrl}/mcp`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            authorization: `Bearer ${key('flood')}`,
+          },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+        }).then((res) => res.status),
+      ),
+    );
+    const elapsedS = (Date.now() - started) / 1000;
+    const passed = statuses.filter((status) => status !== 429).length;
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThan(0);
+    // Per replica alone, each would let a burst of 20 through: 60 in all.
+    expect(passed).toBeLessThanOrEqual(20 + Math.ceil(20 * elapsedS) + 1);
+    expect(passed).toBeGreaterThanOrEqual(20);
+  });
+
+  it('DELETE on one replica ends the session on every replica', async () => {
+    const transport = new StreamableHTTPClientTransport(new URL(`${proxyUrl}/mcp/fault`), {
+      requestInit: { headers: { authorization: `Bearer ${key('delete-client')}` } },
+    });
+    const client = new Client({ name: 'replicas-delete', version: '1.0.0' });
+    await client.connect(transport);
+    await client.listTools();
+    await client.listTools();
+    const sessionId = transport.sessionId!;
+    await transport.terminateSession();
+    await client.close();
+    for (const replica of replicas) {
+      const res = await fetch(`http://127.0.0.1:${replica.port}/mcp/fault`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-session-id': sessionId,
+          authorization: `Bearer ${key('delete-client')}`,
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
+      });
+      expect(res.status).toBe(404);
+    }
+  });
+
+  it("a session is its owner's on every replica: another principal presenting its id gets 404 everywhere", async () => {
+    const transport = new StreamableHTTPClientTransport(new URL(`${proxyUrl}/mcp/fault`), {
+      requestInit: { headers: { authorization: `Bearer ${key('alice')}` } },
+    });
+    const client = new Client({ name: 'replicas-owner', version: '1.0.0' });
+    await client.connect(transport);
+    const post = (port: number, principal: string) =>
+      fetch(`http://127.0.0.1:${port}/mcp/fault`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-session-id': transport.sessionId!,
+          'mcp-protocol-version': transport.protocolVersion ?? '2025-06-18',
+          authorization: `Bearer ${key(principal)}`,
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list' }),
+      });
+    // Bob first, so no replica has rebuilt the session for alice yet when he asks; then alice everywhere.
+    for (const replica of replicas) expect((await post(replica.port, 'bob')).status).toBe(404);
+    for (const replica of replicas) expect((await post(replica.port, 'alice')).status).toBe(200);
+    for (const replica of replicas) expect((await post(replica.port, 'bob')).status).toBe(404);
+    await transport.terminateSession();
+    await client.close();
+  });
+
+  it('a sampling request raised on one replica is answered through another, and the answer reaches the backend', async () => {
+    const transport = new StreamableHTTPClientTransport(new URL(`${proxyUrl}/mcp/everything`), {
+      requestInit: { headers: { authorization: `Bearer ${key('sampling-client')}` } },
+    });
+    const client = new Client({ name: 'replicas-sampling', version: '1.0.0' }, { capabilities: { sampling: {} } });
+    let asked = 0;
+    client.setRequestHandler(CreateMessageRequestSchema, async () => {
+      asked++;
+      return { role: 'assistant', model: 'model-of-carol', content: { type: 'text', text: `answer ${asked}` } };
+    });
+    await client.connect(transport);
+    // The call goes to one replica, the client's answer (a POST of its own) to the next one in the rotation.
+    const before = replicas.map((replica) => replica.served);
+    for (let n = 1; n <= 3; n++) {
+      const result = await client.callTool(
+        { name: 'trigger-sampling-request', arguments: { prompt: `question ${n}`, maxTokens: 10 } },
+        undefined,
+        { timeout: 20_000 },
+      );
+      expect(JSON.stringify(result)).toContain('model-of-carol');
+      expect(JSON.stringify(result)).toContain(`answer ${n}`);
+    }
+    expect(asked).toBe(3);
+    expect(replicas.every((replica, i) => replica.served > before[i])).toBe(true);
+
+    // What a replica needs to rebuild the session is in Redis, the client's logging level and subscription included.
+    await client.setLoggingLevel('debug');
+    await client.subscribeResource({ uri: 'demo://resource/static/document/architecture.md' });
+    const redis = new Redis(redisUrl);
+    try {
+      const record = await waitFor(
+        async () => {
+          const json = await redis.get(`${prefix}session:${transport.sessionId}`);
+          const changes = await redis.lrange(`${prefix}session:${transport.sessionId}:changes`, 0, -1);
+          const parsed = json ? { ...(JSON.parse(json) as { route: string }), changes } : undefined;
+          return parsed && changes.length === 2 ? parsed : undefined;
+        },
+        { timeoutMs: 10_000, description: 'the session record with its two changes' },
+      );
+      expect(record.route).toBe('everything');
+      const methods = record.changes.map((change) => (JSON.parse(change) as { method: string }).method);
+      expect(methods).toEqual(['logging/setLevel', 'resources/subscribe']);
+      expect(await redis.pttl(`${prefix}session:${transport.sessionId}`)).toBeGreaterThan(0);
+    } finally {
+      redis.disconnect();
+    }
+    // Replicas that rebuild it now replay those requests; the session keeps answering everywhere.
+    for (let n = 0; n < 3; n++) expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    await transport.terminateSession();
+    await client.close();
+  });
+
+  it('one session survives SIGKILL of two replicas out of three: same id, calls with progress, GET stream resumed with every notification once', async () => {
+    const transport = new StreamableHTTPClientTransport(new URL(`${proxyUrl}/mcp/fault`), {
+      requestInit: { headers: { authorization: `Bearer ${key('session-client')}` } },
+    });
+    const client = new Client({ name: 'replicas-test', version: '1.0.0' });
+    let listChanged = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      listChanged++;
+    });
+    await client.connect(transport);
+    const sessionId = transport.sessionId;
+    expect(sessionId).toBeTruthy();
+    await waitFor(() => gets.open !== undefined, {
+      timeoutMs: 20_000,
+      description: 'the client to open its GET stream',
+    });
+    const toggle = async (times: number) => {
+      for (let n = 0; n < times; n++) await client.callTool({ name: 'toggle_extra_tool', arguments: {} });
+    };
+
+    const call = async (text: string) => {
+      const updates: Progress[] = [];
+      const slow = await client.request(
+        { method: 'tools/call', params: { name: 'slow', arguments: { ms: 300, progress_every_ms: 100 } } },
+        CallToolResultSchema,
+        { onprogress: (progress) => updates.push(progress), timeout: 20_000 },
+      );
+      expect(slow.isError).toBeFalsy();
+      expect(updates.length).toBeGreaterThan(0);
+      const echo = await client.callTool({ name: 'echo', arguments: { message: text } });
+      expect(firstText(echo)).toContain(text);
+      expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('slow');
+      expect(transport.sessionId).toBe(sessionId);
+    };
+
+    await call('all three up');
+    // Every replica has served this session by now (round robin), each rebuilding it from Redis.
+    expect(replicas.every((replica) => replica.served > 0)).toBe(true);
+    // Tool list changes raised on whichever replica ran the toggle reach the GET stream on another (pub/sub).
+    await toggle(3);
+    await waitFor(() => listChanged >= 3, {
+      timeoutMs: 20_000,
+      description: 'three tools/list_changed on the GET stream',
+    });
+
+    // The replica holding the GET stream dies; changes raised meanwhile are replayed on the stream's reconnection.
+    const holder = gets.open!;
+    kill(holder);
+    await toggle(2);
+    await call('GET stream holder killed');
+    await waitFor(() => gets.open !== undefined && gets.open !== holder, {
+      timeoutMs: 30_000,
+      description: 'the GET stream to reconnect to another replica',
+    });
+    expect(gets.lastEventIds.at(-1)).toBeDefined();
+    await waitFor(() => listChanged >= 5, { timeoutMs: 20_000, description: 'the two missed tools/list_changed' });
+
+    kill(replicas.find((replica) => replica.alive && replica !== gets.open)!);
+    await call('second replica killed');
+    await toggle(1);
+    await waitFor(() => listChanged >= 6, { timeoutMs: 20_000, description: 'a sixth tools/list_changed' });
+    // This session's tools/list_changed events as the GET streams carried them (the proxy sees every session's).
+    const carried = () =>
+      gets.events
+        .filter((event) => event.sessionId === sessionId && event.data.includes('"notifications/tools/list_changed"'))
+        .map((event) => event.id);
+    await waitFor(() => listChanged === carried().length, {
+      timeoutMs: 10_000,
+      description: 'the client to have handled every event the GET streams carried',
+    });
+    // Every notification once: none replayed twice, none lost.
+    // Every notification once: none lost (six toggles; a replica may add one of its own when its backend starts),
+    // and no event twice on the GET streams, the replay included.
+    expect(listChanged).toBeGreaterThanOrEqual(6);
+    expect(listChanged).toBe(carried().length);
+    expect(new Set(carried()).size).toBe(carried().length);
+    await client.close();
+  });
+});
