@@ -98,7 +98,7 @@ beforeAll(async () => {
         solo: stdioBackend(faultStdioCommand(), { session_mode: 'per_client', env: { FAULT_NAME: 'solo' } }),
       },
     },
-    { ready: ['fa', 'everything'], headers: bearer(KEYS.alice) },
+    { ready: ['fa', 'everything', 'solo'], headers: bearer(KEYS.alice) },
   );
 });
 
