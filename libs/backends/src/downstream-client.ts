@@ -5,8 +5,16 @@ import type { ClientCapabilities, Result } from '@modelcontextprotocol/sdk/types
  * downstream session); the backends lib only calls it to reach that one client.
  */
 export interface DownstreamClient {
-  /** Stable id of the downstream MCP session. */
+  /** Stable id of the downstream MCP session (for a modern, sessionless client: an id of its request chain). */
   readonly sessionId: string;
+  /**
+   * The protocol era the client speaks: `legacy` (2025-11-25 and earlier: initialize, a session, server-to-client
+   * requests on its streams) or `modern` (2026-07-28: stateless, `input_required` results instead of server-to-client
+   * requests). Absent means legacy. A modern backend's `input_required` result is returned untouched to a modern
+   * client (its retry carries `inputResponses` and `requestState` back); for a legacy client the gateway turns it
+   * into `request()` calls and retries the backend itself.
+   */
+  readonly era?: 'legacy' | 'modern';
   /** What the downstream client declared at initialize. */
   readonly capabilities: ClientCapabilities;
   /** A server-to-client request (sampling, elicitation, roots) to this client, on the stream of the call that caused it. */
