@@ -1,8 +1,9 @@
-// `bash scripts/conformance.sh [--no-build]`: the official MCP conformance suite's server scenarios against the fixture
-// directly (the reference) and through the built gateway, with the fixture as the stdio backend `conformance`; then
-// the client scenarios that apply to the gateway's backend client. Prints both summary lines; exits 1 when an active
-// server scenario that passes directly fails through the gateway, or a client scenario fails. Everything on
-// 127.0.0.1; every process it starts is stopped by pid on the way out.
+// `bash scripts/conformance.sh [--no-build]`: the official MCP conformance suite's server scenarios, in both protocol
+// eras (2025-11-25 and 2026-07-28, each the revision's requirement set at its own wire version), against the fixture
+// directly (the reference) and through the built gateway's /mcp/conformance, with the fixture as the stdio backend
+// `conformance`; then the client scenarios that apply to the gateway's backend client. Prints the summary lines of
+// both eras and sides; exits 1 when a server scenario that passes directly fails through the gateway, or a client
+// scenario fails. Everything on 127.0.0.1; every process it starts is stopped by pid on the way out.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { stringify } from 'yaml';
 import { builtEntry, cleanEnv, spawnGateway, type GatewayProcess } from './built-gateway.js';
 import {
   CLIENT_SCENARIOS,
+  REVISIONS,
   conformanceBackend,
   failingScenarios,
   regressions,
@@ -18,7 +20,9 @@ import {
   runServerSuite,
   startConformanceHttp,
   summaryLine,
+  type Revision,
   type RunningConformanceHttp,
+  type ScenarioResult,
   type SuiteRun,
 } from './conformance.js';
 import { repoRoot, stopProcess, waitFor } from './processes.js';
@@ -84,13 +88,16 @@ function table(title: string, direct: SuiteRun, viaGateway: SuiteRun): string {
     const result = run.scenarios.find((scenario) => scenario.scenario === name);
     return result ? `${result.ok ? '✓' : '✗'} ${result.passed} passed, ${result.failed} failed` : '- not run';
   };
-  const names = direct.scenarios.map((result) => result.scenario);
-  const width = Math.max(title.length, ...names.map((name) => name.length)) + 2;
+  const label = (result: ScenarioResult): string =>
+    result.required ? result.scenario : `${result.scenario} (not scored: ${result.reason})`;
+  const width = Math.max(title.length, ...direct.scenarios.map((result) => label(result).length)) + 2;
   const row = (name: string, left: string, right: string): string =>
     `  ${name.padEnd(width)}${left.padEnd(26)}${right}`;
   return [
     row(title, 'direct', 'gateway'),
-    ...names.map((name) => row(name, cell(direct, name), cell(viaGateway, name))),
+    ...direct.scenarios.map((result) =>
+      row(label(result), cell(direct, result.scenario), cell(viaGateway, result.scenario)),
+    ),
   ].join('\n');
 }
 
@@ -101,18 +108,18 @@ async function main(): Promise<number> {
   process.stdout.write(`conformance: direct  ${fixture.url} (fixture over Streamable HTTP)\n`);
   process.stdout.write(`conformance: gateway ${gatewayUrl} (built gateway, fixture as stdio backend)\n`);
 
-  const runs: Record<'active' | 'pending', [SuiteRun, SuiteRun]> = {
-    active: [await runServerSuite(fixture.url, 'active'), await runServerSuite(gatewayUrl, 'active')],
-    pending: [await runServerSuite(fixture.url, 'pending'), await runServerSuite(gatewayUrl, 'pending')],
-  };
-  for (const [suite, [direct, viaGateway]] of Object.entries(runs)) {
-    process.stdout.write(`\n${table(`${suite} scenarios`, direct, viaGateway)}\n`);
+  const runs = new Map<Revision, [SuiteRun, SuiteRun]>();
+  for (const revision of REVISIONS) {
+    runs.set(revision, [await runServerSuite(fixture.url, revision), await runServerSuite(gatewayUrl, revision)]);
+  }
+  for (const [revision, [direct, viaGateway]] of runs) {
+    process.stdout.write(`\n${table(`${revision} scenarios`, direct, viaGateway)}\n`);
   }
   process.stdout.write('\n');
-  for (const [direct, viaGateway] of Object.values(runs)) {
+  for (const [direct, viaGateway] of runs.values()) {
     process.stdout.write(`${summaryLine('direct ', direct)}\n${summaryLine('gateway', viaGateway)}\n`);
   }
-  const failing = Object.values(runs).flatMap(([direct, viaGateway]) => failingScenarios(direct, viaGateway));
+  const failing = [...runs.values()].flatMap(([direct, viaGateway]) => failingScenarios(direct, viaGateway));
   if (failing.length) process.stdout.write(`\nnot passing:\n${failing.map((line) => `  ${line}`).join('\n')}\n`);
 
   // The processes the server scenarios used are no longer needed: each client scenario starts its own gateway.
@@ -126,11 +133,11 @@ async function main(): Promise<number> {
     if (!run.ok) clientFailures.push(scenario);
   }
 
-  const lost = regressions(...runs.active);
+  const lost = [...runs].flatMap(([revision, [direct, viaGateway]]) =>
+    regressions(direct, viaGateway).map((scenario) => `${revision} ${scenario}`),
+  );
   if (lost.length) {
-    process.stdout.write(
-      `\nFAIL: active scenarios passing directly but failing through the gateway: ${lost.join(', ')}\n`,
-    );
+    process.stdout.write(`\nFAIL: scenarios passing directly but failing through the gateway: ${lost.join(', ')}\n`);
   }
   if (clientFailures.length) process.stdout.write(`\nFAIL: client scenarios: ${clientFailures.join(', ')}\n`);
   return lost.length || clientFailures.length ? 1 : 0;

