@@ -1,8 +1,9 @@
 /**
  * mcp-gateway benchmarks (issue 6): overhead against direct calls and peer bridges, context tokens, search quality
- * through MCP, and scale. Writes bench/results/<out>.md and .json; fails (exit 1, nothing written) if any run errors.
+ * through MCP, and scale; eras (issue 15): a modern (2026-07-28) client's tools/call beside a legacy one's, on a legacy
+ * and a modern-only backend. Writes bench/results/<out>.md and .json; fails (exit 1, nothing written) if any run errors.
  *
- *   node --import tsx bench/run.ts [--quick] [--only overhead,tokens,search,scale] [--runs N] [--window-ms N]
+ *   node --import tsx bench/run.ts [--quick] [--only overhead,tokens,search,scale,eras] [--runs N] [--window-ms N]
  *                                  [--scale-calls N] [--workers N] [--loadgen raw|sdk] [--profile] [--build]
  *                                  [--out NAME]
  *
@@ -29,10 +30,11 @@ import { loadAverage, machineInfo } from './lib/machine.js';
 import { ProcessTracker } from './lib/process-tracker.js';
 import { renderMarkdown, type BenchResults } from './lib/report.js';
 import { runCatalog } from './sections/catalog.js';
+import { runEras } from './sections/eras.js';
 import { runOverhead } from './sections/overhead.js';
 import { runScale } from './sections/scale.js';
 
-const SECTIONS = ['overhead', 'tokens', 'search', 'scale'] as const;
+const SECTIONS = ['overhead', 'tokens', 'search', 'scale', 'eras'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseOptions() {
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  const needsPool = options.sections.has('overhead') || options.sections.has('scale');
+  const needsPool = options.sections.has('overhead') || options.sections.has('scale') || options.sections.has('eras');
   const pool = needsPool ? LoadPool.start(tracker, options.workers, options.loadgen) : undefined;
   const results: BenchResults = {
     command,
@@ -176,6 +178,18 @@ async function main(): Promise<void> {
           backendCounts: [1, 10, 70],
           calls: options.scaleCalls,
           sessions: 8,
+          log,
+        }),
+      );
+    }
+    if (options.sections.has('eras')) {
+      results.eras = await section('eras', () =>
+        runEras(tracker, pool!, {
+          runs: options.runs,
+          clientCounts: [1, 8],
+          windowMs: options.windowMs,
+          warmup: options.quick ? 20 : 100,
+          steadyWarmupMs: options.quick ? 500 : 4000,
           log,
         }),
       );

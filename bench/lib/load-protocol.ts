@@ -8,12 +8,20 @@ export interface CallSpec {
   expectText?: string;
 }
 
+/**
+ * The protocol era of a load-generator client: legacy (2025-11-25: initialize, a session) or modern (2026-07-28:
+ * no session, every request carries `_meta`; the SDK 2.x client pinned to 2026-07-28).
+ */
+export type ClientEra = 'legacy' | 'modern';
+
 export type LoadTarget =
   | {
       kind: 'http';
       url: string;
       calls: CallSpec[];
       /** Sent with every request (credentials). */ headers?: Record<string, string>;
+      /** Default legacy. */
+      era?: ClientEra;
     }
   | { kind: 'stdio'; command: string; args: string[]; calls: CallSpec[] };
 

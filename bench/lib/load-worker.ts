@@ -2,16 +2,22 @@
 // timing every call. Sessions are opened with the MCP SDK Client; calls go through it ('sdk') or as raw HTTP POSTs
 // ('raw', bench/lib/raw-http-caller.ts). Driven over IPC by bench/lib/load-pool.ts; one operation at a time.
 import { performance } from 'node:perf_hooks';
+import {
+  Client as ModernClient,
+  StreamableHTTPClientTransport as ModernHttpTransport,
+} from '@modelcontextprotocol/client';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallSpec, FromWorker, LoadGen, LoadTarget, ToWorker } from './load-protocol.js';
 import type { ToolResult } from './mcp-response.js';
-import { RawHttpCaller } from './raw-http-caller.js';
+import { MODERN_PROTOCOL_VERSION, RawHttpCaller } from './raw-http-caller.js';
 
 interface Session {
-  client: Client;
-  transport: StreamableHTTPClientTransport | StdioClientTransport;
+  client?: Client;
+  transport?: StreamableHTTPClientTransport | StdioClientTransport;
+  /** A modern (2026-07-28) SDK 2.x client: no session, so nothing to terminate. */
+  modern?: ModernClient;
   raw?: RawHttpCaller;
 }
 
@@ -27,9 +33,23 @@ function send(message: FromWorker): void {
 }
 
 const sdkCall =
-  (client: Client): Call =>
+  (client: Client | ModernClient): Call =>
   (spec) =>
     client.callTool({ name: spec.name, arguments: spec.arguments }) as Promise<ToolResult>;
+
+/**
+ * A modern session: nothing to open on the wire for raw calls (each request stands alone); for 'sdk' the SDK 2.x
+ * client pinned to 2026-07-28, which sends server/discover once and then calls.
+ */
+async function openModern(url: string, loadgen: LoadGen, headers?: Record<string, string>): Promise<Session> {
+  if (loadgen === 'raw') return { raw: new RawHttpCaller(url, undefined, MODERN_PROTOCOL_VERSION, headers) };
+  const modern = new ModernClient(
+    { name: 'mcp-gateway-bench', version: '1.0.0' },
+    { capabilities: {}, versionNegotiation: { mode: { pin: MODERN_PROTOCOL_VERSION } } },
+  );
+  await modern.connect(new ModernHttpTransport(new URL(url), { requestInit: { headers } }));
+  return { modern };
+}
 
 async function open(to: LoadTarget, count: number, loadgen: LoadGen): Promise<number[]> {
   target = to;
@@ -40,6 +60,7 @@ async function open(to: LoadTarget, count: number, loadgen: LoadGen): Promise<nu
       await client.connect(transport);
       return { client, transport };
     }
+    if (to.era === 'modern') return openModern(to.url, loadgen, to.headers);
     const transport = new StreamableHTTPClientTransport(new URL(to.url), { requestInit: { headers: to.headers } });
     await client.connect(transport);
     // The session id (none from a stateless server) and the protocol version the handshake settled on.
@@ -51,12 +72,12 @@ async function open(to: LoadTarget, count: number, loadgen: LoadGen): Promise<nu
   };
   if (to.kind === 'stdio') {
     sessions = [await connect()];
-    loops = Array.from({ length: count }, () => sdkCall(sessions[0].client));
+    loops = Array.from({ length: count }, () => sdkCall(sessions[0].client!));
     const pid = (sessions[0].transport as StdioClientTransport).pid;
     return pid ? [pid] : [];
   }
   sessions = await Promise.all(Array.from({ length: count }, connect));
-  loops = sessions.map(({ client, raw }) => (raw ? (spec) => raw.call(spec) : sdkCall(client)));
+  loops = sessions.map(({ client, modern, raw }) => (raw ? (spec) => raw.call(spec) : sdkCall((modern ?? client)!)));
   return [];
 }
 
@@ -90,10 +111,11 @@ async function drive(total: number, deadline = Infinity): Promise<number[]> {
 
 async function close(): Promise<void> {
   await Promise.all(
-    sessions.map(async ({ client, transport, raw }) => {
+    sessions.map(async ({ client, transport, modern, raw }) => {
       raw?.close();
       if (transport instanceof StreamableHTTPClientTransport) await transport.terminateSession().catch(() => undefined);
-      await client.close();
+      await client?.close();
+      await modern?.close();
     }),
   );
   sessions = [];

@@ -1,7 +1,9 @@
 // Renders a run's results as Markdown tables (bench/results/*.md), plus the issue's targets checked against them.
 import type { CatalogResult } from '../sections/catalog.js';
+import type { ErasResult } from '../sections/eras.js';
 import type { OverheadResult, OverheadRow } from '../sections/overhead.js';
 import type { ScaleResult } from '../sections/scale.js';
+import { erasMarkdown } from './eras-report.js';
 import type { MachineInfo } from './machine.js';
 import type { Spread } from './stats.js';
 
@@ -18,6 +20,7 @@ export interface BenchResults {
   overhead?: OverheadResult;
   catalog?: CatalogResult;
   scale?: ScaleResult;
+  eras?: ErasResult;
   notes: string[];
 }
 
@@ -303,6 +306,7 @@ export function renderMarkdown(results: BenchResults): string {
   }
   if (results.catalog) out.push(catalogTables(results.catalog));
   if (results.scale) out.push(scaleTable(results.scale));
+  if (results.eras) out.push(erasMarkdown(results.eras));
   const checks = targetChecks(results);
   if (checks.length) out.push('## Targets from the issue', '', ...checks.map((check) => `- ${check}`), '');
   const load = Object.entries(results.loadAverageBySection)

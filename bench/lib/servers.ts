@@ -98,7 +98,7 @@ export function startBareRelay(tracker: ProcessTracker, httpUrl?: string): Promi
 }
 
 /** A fixture that binds 127.0.0.1:$PORT, says `LISTENING <port>` on stderr and serves MCP at /mcp. */
-async function startListening(tracker: ProcessTracker, label: string, args: string[]): Promise<Running> {
+export async function startListening(tracker: ProcessTracker, label: string, args: string[]): Promise<Running> {
   const port = await freePort();
   const proc = tracker.spawn(label, process.execPath, args, { env: { ...process.env, PORT: String(port) } });
   await until(proc, async () => proc.stderrLines.some((line) => line === `LISTENING ${port}`), 'LISTENING', 15_000);
