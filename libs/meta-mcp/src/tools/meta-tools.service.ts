@@ -59,7 +59,7 @@ export class MetaToolsService {
           access,
         );
       default:
-        return this.invoke(args, params._meta as Record<string, unknown> | undefined, extra, downstream, access);
+        return this.invoke(args, passedOn(params), extra, downstream, access);
     }
   }
 
@@ -127,7 +127,7 @@ export class MetaToolsService {
 
   private async invoke(
     args: Record<string, unknown>,
-    meta: Record<string, unknown> | undefined,
+    passed: Record<string, unknown>,
     extra: HandlerExtra,
     downstream: SessionDownstream | undefined,
     access: Access,
@@ -166,7 +166,7 @@ export class MetaToolsService {
       return await forwardRequest(
         backend,
         'tools/call',
-        { name: toolName, arguments: toolArgs, ...(meta ? { _meta: meta } : {}) },
+        { name: toolName, arguments: toolArgs, ...passed },
         extra,
         downstream,
       );
@@ -203,4 +203,18 @@ export class MetaToolsService {
       'The gateway reconnects in the background and on the next call; try again shortly or use another server.',
     );
   }
+}
+
+/**
+ * What of the gateway_invoke call itself the backend's call carries: `_meta` (progress token, trace context) and a
+ * modern client's retry of an `input_required` result (`inputResponses`, `requestState`), so that the backend's own
+ * multi round-trip request passes through gateway_invoke.
+ */
+function passedOn(params: Record<string, unknown>): Record<string, unknown> {
+  const { _meta, inputResponses, requestState } = params;
+  return {
+    ...(_meta ? { _meta } : {}),
+    ...(inputResponses !== undefined ? { inputResponses } : {}),
+    ...(requestState !== undefined ? { requestState } : {}),
+  };
 }
