@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
@@ -14,13 +13,23 @@ import {
   type ServerCapabilities,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { redactSecretText, type BackendConfig } from '@gateway/config';
+import { redactSecretText, type BackendConfig, type BackendProtocolSetting } from '@gateway/config';
 import { isRepeatable, type BackendPolicy, type PolicyCall } from '@gateway/resilience';
 import type { BackendStatus, BackendState } from './backend-status.js';
-import { wantsOwnConnection, type DownstreamClient } from './downstream-client.js';
+import { callbackCapabilities, wantsOwnConnection, type DownstreamClient } from './downstream-client.js';
 import { PerClientConnections } from './per-client-connections.js';
 import type { BackendConnector, Connection, TransportActivity } from './transports/backend-connector.js';
 import { ToolCatalog } from './tool-catalog.js';
+import { EraClient, LegacyBackendError, ModernOnlyBackendError, ProbeClosedError } from './era/era-client.js';
+import { bridgeInputRequired } from './era/input-bridge.js';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  isInputRequired,
+  LOG_LEVEL_META_KEY,
+  MODERN_PROTOCOL_VERSION,
+  type BackendEra,
+} from './era/modern-protocol.js';
+import { UpstreamSubscription } from './era/upstream-subscription.js';
 
 export interface BackendDeps {
   connector: BackendConnector;
@@ -66,6 +75,12 @@ export class Backend extends EventEmitter<BackendEvents> {
   private _state: BackendState = 'stopped';
   private starts = 0;
   private readonly perClient: PerClientConnections;
+  /** The era an HTTP backend answered with last: its next connection skips the probe until that stops holding. */
+  private knownEra?: BackendEra;
+  /** A modern backend's subscriptions/listen (list changes, resource updates clients subscribed to). */
+  private readonly upstream: UpstreamSubscription;
+  /** The most verbose log level a client asked a modern backend for: it travels in each request's `_meta`. */
+  private logLevel?: string;
   readonly catalog: ToolCatalog;
   requestCount = 0;
   errorCount = 0;
@@ -81,6 +96,7 @@ export class Backend extends EventEmitter<BackendEvents> {
     super();
     this.logger = new Logger(`backend:${name}`);
     this.catalog = new ToolCatalog(deps.catalogTtlMs, deps.cacheTools);
+    this.upstream = new UpstreamSubscription(this.logger);
     this.perClient = new PerClientConnections({
       name,
       config,
@@ -106,6 +122,21 @@ export class Backend extends EventEmitter<BackendEvents> {
 
   get instructions(): string | undefined {
     return this.connection?.client.getInstructions();
+  }
+
+  /** The era of the open connection: `modern` (2026-07-28, sessionless) or `legacy`; unknown until connected. */
+  get era(): BackendEra | undefined {
+    const client = this.connection?.client;
+    if (!client) return undefined;
+    return client instanceof EraClient ? (client.era ?? 'legacy') : 'legacy';
+  }
+
+  /** The protocol revision spoken with the backend, as /health shows it. */
+  get protocolVersion(): string | undefined {
+    const client = this.connection?.client;
+    if (!client) return undefined;
+    if (this.era === 'modern') return MODERN_PROTOCOL_VERSION;
+    return client instanceof EraClient ? client.negotiatedVersion : undefined;
   }
 
   get pid(): number | undefined {
@@ -147,6 +178,7 @@ export class Backend extends EventEmitter<BackendEvents> {
     this.startAbort?.abort(new Error('the gateway is stopping this backend'));
     const connection = this.connection ?? (await this.starting?.catch(() => undefined));
     this.connection = undefined;
+    this.upstream.detach();
     await Promise.all([
       connection?.close().catch((error: Error) => this.logger.warn(`close failed: ${error.message}`)),
       this.perClient.closeAll(),
@@ -164,6 +196,24 @@ export class Backend extends EventEmitter<BackendEvents> {
     method: string,
     params: Record<string, unknown> | undefined,
     options: RequestOptions = {},
+    downstream?: DownstreamClient,
+  ): Promise<Result> {
+    const result = await this.requestOnce(method, params, options, downstream);
+    // A modern client answers input_required itself (its retry carries the answers); a legacy one is asked here.
+    if (!isInputRequired(result) || downstream?.era === 'modern' || this.era !== 'modern') return result;
+    return bridgeInputRequired(result, params, {
+      backend: this.name,
+      downstream,
+      signal: options.signal,
+      maxRounds: MAX_INPUT_ROUNDS,
+      retry: (retried) => this.requestOnce(method, retried, options, downstream),
+    });
+  }
+
+  private async requestOnce(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: RequestOptions,
     downstream?: DownstreamClient,
   ): Promise<Result> {
     this.requestCount++;
@@ -199,6 +249,7 @@ export class Backend extends EventEmitter<BackendEvents> {
     const connection = this.connection;
     if (!connection || this._state !== 'ready' || this.inFlight > 0) return false;
     this.connection = undefined;
+    this.upstream.detach();
     this.setState('hibernating');
     await connection.close().catch((error: Error) => this.logger.warn(`close failed: ${error.message}`));
     this.logger.log('idle: stopped until the next request');
@@ -255,10 +306,34 @@ export class Backend extends EventEmitter<BackendEvents> {
     return this.ownConnectionFor(downstream) ? this.fetchTools(downstream) : this.listTools();
   }
 
+  /**
+   * Whether this client's requests go over a connection of its own (see wantsOwnConnection). Never for a modern
+   * backend: sampling, elicitation and roots travel as input_required, so one sessionless connection serves all.
+   */
+  wantsOwnConnection(downstream: DownstreamClient | undefined): boolean {
+    if (this.era === 'modern') return false;
+    return wantsOwnConnection(this.config.session_mode, downstream);
+  }
+
   /** The client, when its requests go over a connection of its own (see wantsOwnConnection and the cap). */
   private ownConnectionFor(downstream: DownstreamClient | undefined): DownstreamClient | undefined {
-    if (!downstream || !wantsOwnConnection(this.config.session_mode, downstream)) return undefined;
+    if (!downstream || !this.wantsOwnConnection(downstream)) return undefined;
     return this.perClient.admits(downstream) ? downstream : undefined;
+  }
+
+  /** Until the era is known, a client that would get a connection of its own waits for the shared one to tell it. */
+  private eraPending(downstream: DownstreamClient | undefined): boolean {
+    return (
+      !this.connection &&
+      this.defaultProtocol !== 'legacy' &&
+      downstream !== undefined &&
+      wantsOwnConnection(this.config.session_mode, downstream)
+    );
+  }
+
+  /** `protocol: auto` probes built-in transports; a host's own connector speaks legacy unless told `modern`. */
+  private get defaultProtocol(): BackendProtocolSetting {
+    return this.config.custom && this.config.protocol === 'auto' ? 'legacy' : this.config.protocol;
   }
 
   private async fetchTools(downstream?: DownstreamClient): Promise<Tool[]> {
@@ -287,6 +362,7 @@ export class Backend extends EventEmitter<BackendEvents> {
       restarts: Math.max(0, this.starts - 1),
       ...(this.lastError ? { last_error: this.lastError } : {}),
       ...(info ? { server: { name: info.name, version: info.version } } : {}),
+      ...(this.protocolVersion ? { protocol: this.protocolVersion } : {}),
     };
   }
 
@@ -297,15 +373,57 @@ export class Backend extends EventEmitter<BackendEvents> {
     mayReinitialize: boolean,
     downstream?: DownstreamClient,
   ): Promise<Result> {
+    if (this.eraPending(downstream)) {
+      return this.opened(this.start()).then(() => this.send(method, params, options, mayReinitialize, downstream));
+    }
     const own = this.ownConnectionFor(downstream);
     if (own) return this.sendOwn(own, method, params, options, mayReinitialize);
     // A ready shared connection is used as it is: no await, so no trip through the microtask queue per call.
     if (this._state === 'ready' && this.connection) {
-      return this.sendOn(this.connection, method, params, options, mayReinitialize);
+      return this.sendShared(this.connection, method, params, options, mayReinitialize, downstream);
     }
     return this.opened(this.start()).then((connection) =>
-      this.sendOn(connection, method, params, options, mayReinitialize),
+      this.sendShared(connection, method, params, options, mayReinitialize, downstream),
     );
+  }
+
+  /**
+   * On the shared connection. To a modern backend the request carries the capabilities of the client it is made for
+   * (what the backend may ask for with input_required); resource subscriptions and the log level, session state
+   * that a modern backend does not keep, become the gateway's subscriptions/listen filter and a `_meta` entry.
+   */
+  private sendShared(
+    connection: Connection,
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: RequestOptions,
+    mayReinitialize: boolean,
+    downstream?: DownstreamClient,
+  ): Promise<Result> {
+    if (!(connection.client instanceof EraClient) || connection.client.era !== 'modern') {
+      return this.sendOn(connection, method, params, options, mayReinitialize);
+    }
+    const uri = typeof params?.uri === 'string' ? params.uri : undefined;
+    if (method === 'resources/subscribe' && uri !== undefined) return this.answered(() => this.upstream.subscribe(uri));
+    if (method === 'resources/unsubscribe' && uri !== undefined) {
+      return this.answered(() => this.upstream.unsubscribe(uri));
+    }
+    if (method === 'logging/setLevel' && typeof params?.level === 'string') {
+      const level = params.level;
+      return this.answered(() => (this.logLevel = level));
+    }
+    const meta = { ...(params?._meta as Record<string, unknown> | undefined) };
+    if (downstream && downstream.era !== 'modern' && !(CLIENT_CAPABILITIES_META_KEY in meta)) {
+      meta[CLIENT_CAPABILITIES_META_KEY] = callbackCapabilities(downstream.capabilities);
+    }
+    if (this.logLevel !== undefined && !(LOG_LEVEL_META_KEY in meta)) meta[LOG_LEVEL_META_KEY] = this.logLevel;
+    const sent = Object.keys(meta).length > 0 ? { ...params, _meta: meta } : params;
+    return this.sendOn(connection, method, sent, options, mayReinitialize);
+  }
+
+  private answered(apply: () => unknown): Promise<Result> {
+    apply();
+    return Promise.resolve({});
   }
 
   /** Over the client's own connection, which does not close for idleness while the request runs. */
@@ -340,6 +458,8 @@ export class Backend extends EventEmitter<BackendEvents> {
       });
     } catch (error) {
       if (mayReinitialize && isExpiredSession(error)) {
+        // A "modern" backend refusing like a legacy one was replaced: its era is asked again.
+        if (this.era === 'modern') this.knownEra = undefined;
         this.logger.warn('session expired at the backend; re-initializing');
         if (own) await this.perClient.close(own.sessionId);
         else await this.dropConnection(connection, 'session expired');
@@ -379,18 +499,10 @@ export class Backend extends EventEmitter<BackendEvents> {
     // Waking from hibernation is not a restart.
     if (this._state !== 'hibernating') this.starts++;
     this.setState('starting');
-    const clientInfo = this.deps.clientInfo;
     const abort = new AbortController();
     this.startAbort = abort;
     try {
-      const connection = await this.deps.connector.connect({
-        name: this.name,
-        config: this.config,
-        timeoutMs: this.deps.connectTimeoutMs,
-        createClient: () => new Client(clientInfo, { capabilities: {} }),
-        onStderrLine: (line) => this.logger.log(line),
-        signal: abort.signal,
-      });
+      const connection = await this.connectInEra(abort.signal);
       if (this.stopping) {
         await connection.close();
         throw new Error('backend is stopping');
@@ -407,12 +519,54 @@ export class Backend extends EventEmitter<BackendEvents> {
     }
   }
 
+  /**
+   * Opens a connection in the backend's era: probed unless `protocol` says, or an HTTP backend's last answer is
+   * taken as known. A cached answer that no longer holds (a modern backend now legacy, or the reverse) is dropped and
+   * the era asked again; a stdio process that exits on the probe is a legacy server, started again to initialize.
+   */
+  private async connectInEra(signal: AbortSignal): Promise<Connection> {
+    const setting = this.defaultProtocol;
+    const cached = setting === 'auto' && this.config.kind !== 'stdio' ? this.knownEra : undefined;
+    const attempt = (protocol: BackendProtocolSetting) =>
+      this.deps.connector.connect({
+        name: this.name,
+        config: this.config,
+        timeoutMs: this.deps.connectTimeoutMs,
+        createClient: (options) =>
+          new EraClient(this.deps.clientInfo, {}, {
+            protocol: options?.protocol ?? protocol,
+            backend: this.name,
+            transport: options?.transport ?? 'stdio',
+            probeTimeoutMs: Math.min(PROBE_TIMEOUT_MS, this.deps.connectTimeoutMs),
+          }),
+        protocol,
+        onStderrLine: (line) => this.logger.log(line),
+        signal,
+      });
+    let connection: Connection;
+    try {
+      connection = await attempt(cached ?? setting);
+    } catch (error) {
+      const stale = cached && (error instanceof LegacyBackendError || error instanceof ModernOnlyBackendError);
+      if (stale) this.logger.log(`no longer speaks the ${cached} protocol; asking its era again`);
+      else if (error instanceof ProbeClosedError && setting === 'auto') this.logger.log(error.message);
+      else throw error;
+      this.knownEra = undefined;
+      connection = await attempt(error instanceof ProbeClosedError ? 'legacy' : setting);
+    }
+    const client = connection.client;
+    this.knownEra = client instanceof EraClient ? client.era : 'legacy';
+    return connection;
+  }
+
   private adopt(connection: Connection): void {
     this.connection = connection;
     const { client } = connection;
     client.onclose = () => void this.onConnectionLost(connection);
     client.onerror = (error) => this.logger.debug(`transport error: ${error.message}`);
     client.fallbackNotificationHandler = async (notification) => {
+      // The acknowledgement of the gateway's own subscriptions/listen is not news for clients.
+      if (notification.method.startsWith('notifications/subscriptions/')) return;
       this.emit('notification', notification.method, notification.params);
     };
     if (this.capabilities?.tools?.listChanged) {
@@ -423,8 +577,10 @@ export class Backend extends EventEmitter<BackendEvents> {
     }
     this.lastError = undefined;
     this.setState('ready');
+    if (this.era === 'modern') this.upstream.attach(client);
     const info = this.serverInfo;
-    this.logger.log(`ready via ${connection.kind}${info ? ` (${info.name} ${info.version})` : ''}`);
+    const era = this.protocolVersion ? `, protocol ${this.protocolVersion}` : '';
+    this.logger.log(`ready via ${connection.kind}${info ? ` (${info.name} ${info.version}${era})` : ''}`);
     if (this.capabilities?.tools && !this.catalog.fresh) {
       this.refreshTools().catch((error: Error) => this.logger.warn(`tools/list failed: ${error.message}`));
     }
@@ -433,6 +589,7 @@ export class Backend extends EventEmitter<BackendEvents> {
   private async onConnectionLost(connection: Connection): Promise<void> {
     if (this.connection !== connection || this.stopping) return;
     this.connection = undefined;
+    this.upstream.detach();
     const exit = 'exitInfo' in connection.transport ? (connection.transport.exitInfo as string | undefined) : undefined;
     this.lastError = exit ? `process ${exit}` : 'connection closed';
     this.setState('failed');
@@ -441,7 +598,10 @@ export class Backend extends EventEmitter<BackendEvents> {
   }
 
   private async dropConnection(connection: Connection, reason: string): Promise<void> {
-    if (this.connection === connection) this.connection = undefined;
+    if (this.connection === connection) {
+      this.connection = undefined;
+      this.upstream.detach();
+    }
     this.lastError = reason;
     this.setState('failed');
     await connection.close().catch(() => undefined);
@@ -453,6 +613,11 @@ export class Backend extends EventEmitter<BackendEvents> {
     this.emit('state', state);
   }
 }
+
+/** Rounds of client input a modern backend may ask for in one call before it fails. */
+const MAX_INPUT_ROUNDS = 16;
+/** A stdio server silent this long on server/discover is a legacy one. */
+const PROBE_TIMEOUT_MS = 5000;
 
 const LOCAL_FAILURES: ReadonlySet<number> = new Set([ErrorCode.ConnectionClosed, ErrorCode.RequestTimeout]);
 
