@@ -533,12 +533,16 @@ export class Backend extends EventEmitter<BackendEvents> {
         config: this.config,
         timeoutMs: this.deps.connectTimeoutMs,
         createClient: (options) =>
-          new EraClient(this.deps.clientInfo, {}, {
-            protocol: options?.protocol ?? protocol,
-            backend: this.name,
-            transport: options?.transport ?? 'stdio',
-            probeTimeoutMs: Math.min(PROBE_TIMEOUT_MS, this.deps.connectTimeoutMs),
-          }),
+          new EraClient(
+            this.deps.clientInfo,
+            {},
+            {
+              protocol: options?.protocol ?? protocol,
+              backend: this.name,
+              transport: options?.transport ?? 'stdio',
+              probeTimeoutMs: Math.min(PROBE_TIMEOUT_MS, this.deps.connectTimeoutMs),
+            },
+          ),
         protocol,
         onStderrLine: (line) => this.logger.log(line),
         signal,

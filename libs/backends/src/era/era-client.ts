@@ -111,7 +111,7 @@ export class EraClient extends Client {
       await this.connectLegacy(transport, options);
       return;
     }
-    await (Protocol.prototype.connect as (this: unknown, t: Transport) => Promise<void>).call(this, transport);
+    await Protocol.prototype.connect.call(this, transport);
     const outcome = await this.probe(options);
     const verdict = probeVerdict(outcome, this.eraOptions.transport);
     if (verdict === 'modern') return;
@@ -134,8 +134,8 @@ export class EraClient extends Client {
       });
     }
     if (this._era !== 'modern') return super.request(request, resultSchema, options);
-    const params = withEnvelope(request.params as Record<string, unknown> | undefined, this.info, this.clientCapabilities);
-    return super.request({ ...request, params } as Request, resultSchema, options);
+    const params = withEnvelope(request.params, this.info, this.clientCapabilities);
+    return super.request({ ...request, params }, resultSchema, options);
   }
 
   override async notification(notification: ClientNotification): Promise<void> {
@@ -165,7 +165,7 @@ export class EraClient extends Client {
   private async probe(options?: RequestOptions): Promise<ProbeOutcome> {
     try {
       const result = await super.request(
-        { method: 'server/discover', params: withEnvelope(undefined, this.info, this.clientCapabilities) } as never,
+        { method: 'server/discover', params: withEnvelope(undefined, this.info, this.clientCapabilities) },
         ResultSchema,
         { ...options, timeout: Math.min(options?.timeout ?? Infinity, this.eraOptions.probeTimeoutMs) },
       );
@@ -181,7 +181,7 @@ export class EraClient extends Client {
 
   private adoptDiscover(result: Result): void {
     const self = this as unknown as ClientInternals;
-    const meta = result._meta as Record<string, unknown> | undefined;
+    const meta = result._meta;
     const info = meta?.[SERVER_INFO_META_KEY] as Implementation | undefined;
     self._serverCapabilities = (result.capabilities as ServerCapabilities | undefined) ?? {};
     self._serverVersion = info ?? { name: this.eraOptions.backend, version: 'unknown' };

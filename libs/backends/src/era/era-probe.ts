@@ -42,8 +42,9 @@ export function probeVerdict(outcome: ProbeOutcome, transport: 'stdio' | 'http')
 /** The outcome a failed probe request stands for; undefined for failures that are not answers (network errors). */
 export function probeOutcomeOf(error: unknown): ProbeOutcome | undefined {
   if (error instanceof McpError) {
-    if (error.code === ErrorCode.RequestTimeout) return { kind: 'timeout' };
-    if (error.code === ErrorCode.ConnectionClosed) return { kind: 'closed' };
+    const code: number = error.code;
+    if (code === (ErrorCode.RequestTimeout as number)) return { kind: 'timeout' };
+    if (code === (ErrorCode.ConnectionClosed as number)) return { kind: 'closed' };
     return { kind: 'error', code: error.code, data: error.data };
   }
   if (error instanceof StreamableHTTPError && error.code !== undefined && error.code >= 400) {

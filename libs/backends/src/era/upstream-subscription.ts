@@ -61,7 +61,7 @@ export class UpstreamSubscription {
     const abort = new AbortController();
     this.current = abort;
     client
-      .request({ method: 'subscriptions/listen', params: { notifications } } as never, ResultSchema, {
+      .request({ method: 'subscriptions/listen', params: { notifications } }, ResultSchema, {
         signal: abort.signal,
         timeout: FOREVER_MS,
       })

@@ -75,8 +75,7 @@ export class GatewayServerFactory {
     }
     const uri = params?.uri as string;
     const backend = await this.catalog.owner(uri, extra, downstream);
-    if (backend.wantsOwnConnection(downstream))
-      return this.catalog.handle(method, params, extra, downstream);
+    if (backend.wantsOwnConnection(downstream)) return this.catalog.handle(method, params, extra, downstream);
     return method === 'resources/subscribe'
       ? this.shared.subscribe(backend, downstream.sessionId, uri, extra)
       : this.shared.unsubscribe(backend, downstream.sessionId, uri, extra);
