@@ -4,7 +4,7 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { SERVER_INFO_META_KEY } from '@modelcontextprotocol/server';
 import type { JSONRPCRequest, Result } from '@modelcontextprotocol/sdk/types.js';
 import { CallGates, type Principal } from '@gateway/auth';
-import { BackendUnavailableError, describe, type Backend } from '@gateway/backends';
+import { BackendUnavailableError, describe, wantsOwnConnection, type Backend } from '@gateway/backends';
 import { formatDuration, GatewayConfig } from '@gateway/config';
 import { accessCheck, CALL_INTERCEPTORS, orderChain, type CallInterceptor } from '../interceptors/call-interceptor.js';
 import { forwardRequest } from '../servers/request-forwarder.js';
@@ -133,12 +133,24 @@ export class ModernMcpService {
           : this.gateway.serve(message.method, forwarded, extra, call.downstream),
       message.id,
     );
+    if (backend) this.passLogs(backend, call);
     const key = this.key(request, message.id);
     this.inFlight.set(key, call);
     call.downstream.onClose(() => {
       if (this.inFlight.get(key) === call) this.inFlight.delete(key);
     });
     await this.drive(call, message, request, exchange);
+  }
+
+  /**
+   * On a shared backend connection the backend's log messages cannot be told apart by request: while the call runs
+   * it gets them as a legacy session on this route does (at its own `_meta` log level, none without one).
+   */
+  private passLogs(backend: Backend, call: ModernCall): void {
+    if (wantsOwnConnection(backend.config.session_mode, call.downstream)) return;
+    const listener = (method: string, params: Record<string, unknown> | undefined) => call.notify(method, params);
+    backend.on('notification', listener);
+    call.downstream.onClose(() => backend.off('notification', listener));
   }
 
   private newCall(message: JSONRPCRequest, request: Request): ModernCall {
