@@ -238,6 +238,32 @@ describe('modern (2026-07-28) clients through the gateway', () => {
     await subscription.close?.();
   });
 
+  it('subscriptions/listen delivers updates of the resources named, on /mcp/{backend} and /mcp', async () => {
+    const direct = track(await modernClient(`${gateway.baseUrl}/mcp/everything`));
+    const meta = track(await modernClient(`${gateway.baseUrl}/mcp`));
+    const [resource, other] = (await direct.listResources()).resources;
+    const updates = { direct: [] as string[], meta: [] as string[] };
+    direct.setNotificationHandler('notifications/resources/updated', (n) => void updates.direct.push(n.params.uri));
+    meta.setNotificationHandler('notifications/resources/updated', (n) => void updates.meta.push(n.params.uri));
+    const listening = [
+      await direct.listen({ resourceSubscriptions: [resource.uri] }),
+      await meta.listen({ resourceSubscriptions: [resource.uri] }),
+    ];
+    const toggle = () => direct.callTool({ name: 'toggle-subscriber-updates', arguments: {} });
+    await toggle();
+    try {
+      await waitFor(() => updates.direct.includes(resource.uri) && updates.meta.includes(resource.uri), {
+        timeoutMs: 15_000,
+        description: `updates of ${resource.uri} on both listen streams`,
+      });
+      // Only what was named: another resource's URI never arrives.
+      expect([...updates.direct, ...updates.meta]).not.toContain(other?.uri ?? 'none');
+    } finally {
+      await toggle();
+      for (const subscription of listening) await subscription.close?.();
+    }
+  });
+
   it('a cancelled call is cancelled at the backend', async () => {
     const client = track(await modernClient(`${gateway.baseUrl}/mcp/fault`));
     const abort = new AbortController();
