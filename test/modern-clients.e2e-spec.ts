@@ -35,6 +35,8 @@ const envelope = {
 
 interface RawAnswer {
   status: number;
+  /** The notifications sent before the answer (an SSE response). */
+  notifications: Array<{ method: string; params?: Record<string, unknown> }>;
   body: { id?: unknown; result?: Record<string, unknown>; error?: { code: number; message: string; data?: unknown } };
 }
 
@@ -68,17 +70,15 @@ async function rawModern(
     }),
   });
   const text = await response.text();
-  const json =
-    text.startsWith('event:') || text.startsWith('data:')
-      ? JSON.parse(
-          text
-            .split('\n')
-            .filter((line) => line.startsWith('data: '))
-            .at(-1)!
-            .slice(6),
-        )
-      : JSON.parse(text);
-  return { status: response.status, body: json as RawAnswer['body'] };
+  const messages = text.startsWith('event:')
+    ? text
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => JSON.parse(line.slice(6)) as Record<string, unknown>)
+    : [JSON.parse(text) as Record<string, unknown>];
+  const json = messages.at(-1);
+  const notifications = messages.slice(0, -1) as RawAnswer['notifications'];
+  return { status: response.status, body: json as RawAnswer['body'], notifications };
 }
 
 describe('modern (2026-07-28) clients through the gateway', () => {
@@ -150,6 +150,26 @@ describe('modern (2026-07-28) clients through the gateway', () => {
     expect(called.body.result).toMatchObject({ resultType: 'complete', content: [{ type: 'text', text: 'hi' }] });
   });
 
+  it("log messages follow the request's own _meta log level, and none without one", async () => {
+    const url = `${gateway.baseUrl}/mcp/fault`;
+    const params = { name: 'flood', arguments: { count: 3 } };
+    const quiet = await rawModern(url, 'tools/call', params);
+    expect(firstText(quiet.body.result)).toBe('flooded 3');
+    expect(quiet.notifications).toEqual([]);
+    const verbose = await rawModern(url, 'tools/call', {
+      ...params,
+      _meta: { 'io.modelcontextprotocol/logLevel': 'info' },
+    });
+    expect(firstText(verbose.body.result)).toBe('flooded 3');
+    const logs = verbose.notifications.filter((n) => n.method === 'notifications/message');
+    expect(logs.map((n) => n.params?.data)).toEqual(['flood 1/3', 'flood 2/3', 'flood 3/3']);
+    const errorsOnly = await rawModern(url, 'tools/call', {
+      ...params,
+      _meta: { 'io.modelcontextprotocol/logLevel': 'error' },
+    });
+    expect(errorsOnly.notifications).toEqual([]);
+  });
+
   it('Meta-MCP works for a modern client: search, gateway_invoke with progress', async () => {
     const client = track(await modernClient(`${gateway.baseUrl}/mcp`));
     const { tools } = await client.listTools();
@@ -216,6 +236,32 @@ describe('modern (2026-07-28) clients through the gateway', () => {
     expect(firstText(toggled)).toMatch(/extra_tool (on|off)/);
     await waitFor(() => changes > 0, { timeoutMs: 10_000, description: 'tools/list_changed on the listen stream' });
     await subscription.close?.();
+  });
+
+  it('subscriptions/listen delivers updates of the resources named, on /mcp/{backend} and /mcp', async () => {
+    const direct = track(await modernClient(`${gateway.baseUrl}/mcp/everything`));
+    const meta = track(await modernClient(`${gateway.baseUrl}/mcp`));
+    const [resource, other] = (await direct.listResources()).resources;
+    const updates = { direct: [] as string[], meta: [] as string[] };
+    direct.setNotificationHandler('notifications/resources/updated', (n) => void updates.direct.push(n.params.uri));
+    meta.setNotificationHandler('notifications/resources/updated', (n) => void updates.meta.push(n.params.uri));
+    const listening = [
+      await direct.listen({ resourceSubscriptions: [resource.uri] }),
+      await meta.listen({ resourceSubscriptions: [resource.uri] }),
+    ];
+    const toggle = () => direct.callTool({ name: 'toggle-subscriber-updates', arguments: {} });
+    await toggle();
+    try {
+      await waitFor(() => updates.direct.includes(resource.uri) && updates.meta.includes(resource.uri), {
+        timeoutMs: 15_000,
+        description: `updates of ${resource.uri} on both listen streams`,
+      });
+      // Only what was named: another resource's URI never arrives.
+      expect([...updates.direct, ...updates.meta]).not.toContain(other?.uri ?? 'none');
+    } finally {
+      await toggle();
+      for (const subscription of listening) await subscription.close?.();
+    }
   });
 
   it('a cancelled call is cancelled at the backend', async () => {
@@ -345,5 +391,79 @@ describe('modern (2026-07-28) clients through the gateway', () => {
       const legacy = track(await connectClient(`${gateway.baseUrl}/mcp/fault`));
       expect(firstText(await legacy.callTool({ name: 'echo', arguments: { message: 'legacy' } }))).toBe('legacy');
     });
+  });
+});
+
+describe('modern clients with auth on: the same principal, policy and audit as legacy sessions', () => {
+  let gateway: TestGateway;
+  const KEYS = { admin: 'modern-admin-key-0123456789', reader: 'modern-reader-key-0123456789' };
+  const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+  beforeAll(async () => {
+    gateway = await startTestGateway(
+      {
+        auth: {
+          api_keys: [
+            { id: 'admin', key: KEYS.admin, roles: ['admin'] },
+            { id: 'reader', key: KEYS.reader, roles: ['reader'] },
+          ],
+          roles: { admin: { allow: ['*'] }, reader: { allow: ['fault/echo'] } },
+        },
+        backends: { fault: stdioBackend(faultStdioCommand()) },
+      },
+      { ready: ['fault'], headers: bearer(KEYS.admin) },
+    );
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  it('refuses a modern request without credentials with 401', async () => {
+    const answer = await fetch(`${gateway.baseUrl}/mcp`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': MODERN,
+        'mcp-method': 'tools/list',
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: envelope } }),
+    });
+    expect(answer.status).toBe(401);
+  });
+
+  it('lists only what the principal may use, as a private (per-principal) cacheable answer', async () => {
+    const reader = await rawModern(`${gateway.baseUrl}/mcp/fault`, 'tools/list', {}, bearer(KEYS.reader));
+    expect((reader.body.result!.tools as Array<{ name: string }>).map((tool) => tool.name)).toEqual(['echo']);
+    expect(reader.body.result!.cacheScope).toBe('private');
+    const admin = await rawModern(`${gateway.baseUrl}/mcp/fault`, 'tools/list', {}, bearer(KEYS.admin));
+    expect((admin.body.result!.tools as unknown[]).length).toBeGreaterThan(1);
+    expect(admin.body.result!.cacheScope).toBe('private');
+  });
+
+  it('applies the access policy to calls, directly and through gateway_invoke', async () => {
+    const direct = await rawModern(
+      `${gateway.baseUrl}/mcp/fault`,
+      'tools/call',
+      { name: 'add', arguments: { a: 1, b: 2 } },
+      bearer(KEYS.reader),
+    );
+    expect(direct.body.error?.message).toBe('fault/add is not permitted for this client');
+    const invoked = await rawModern(
+      `${gateway.baseUrl}/mcp`,
+      'tools/call',
+      { name: 'gateway_invoke', arguments: { server: 'fault', tool: 'add', arguments: { a: 1, b: 2 } } },
+      bearer(KEYS.reader),
+    );
+    expect(invoked.body.result).toMatchObject({ isError: true, resultType: 'complete' });
+    expect(firstText(invoked.body.result)).toBe('fault/add is not permitted for this client');
+    const allowed = await rawModern(
+      `${gateway.baseUrl}/mcp/fault`,
+      'tools/call',
+      { name: 'echo', arguments: { message: 'reader ok' } },
+      bearer(KEYS.reader),
+    );
+    expect(firstText(allowed.body.result)).toBe('reader ok');
   });
 });

@@ -3,6 +3,7 @@ import { SUBSCRIPTION_ID_META_KEY } from '@modelcontextprotocol/server';
 import type { JSONRPCRequest, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 import type { Access } from '@gateway/auth';
 import { BackendRegistry, type Backend } from '@gateway/backends';
+import { GatewayMetrics } from '@gateway/metrics';
 import type { HandlerExtra } from '../servers/request-forwarder.js';
 import { SharedConnectionRouter } from '../sessions/shared-connection.router.js';
 import { GATEWAY_ROUTE } from '../sessions/session-registry.service.js';
@@ -43,6 +44,7 @@ export class ListenHub implements BeforeApplicationShutdown {
   constructor(
     registry: BackendRegistry,
     private readonly shared: SharedConnectionRouter,
+    private readonly metrics: GatewayMetrics,
   ) {
     registry.watch((backend) =>
       backend.on('notification', (method, params) => this.fromBackend(backend.name, method, params)),
@@ -53,38 +55,54 @@ export class ListenHub implements BeforeApplicationShutdown {
     return this.listeners.size;
   }
 
-  /** Opens the stream: acknowledged at once, open until the client closes it (or the gateway shuts down). */
-  serve(
+  /**
+   * Opens the stream and acknowledges it once its resource subscriptions are in place (a legacy backend sends
+   * updates only for URIs subscribed on its connection: the router subscribes each once, for everyone). It stays
+   * open until the client closes it or the gateway shuts down. `ownerOf` names the backend serving a URI.
+   */
+  async serve(
     route: string,
     message: JSONRPCRequest,
     exchange: ModernExchange,
     capabilities: ServerCapabilities,
     access: Access,
-    backend?: Backend,
-  ): void {
+    ownerOf: (uri: string) => Promise<Backend>,
+  ): Promise<void> {
     const asked = ((message.params ?? {}) as { notifications?: Filter }).notifications ?? {};
+    const uris = Array.isArray(asked.resourceSubscriptions)
+      ? asked.resourceSubscriptions.filter((uri) => typeof uri === 'string')
+      : [];
     const filter: Filter = {
       ...(asked.toolsListChanged && capabilities.tools?.listChanged ? { toolsListChanged: true } : {}),
       ...(asked.promptsListChanged && capabilities.prompts?.listChanged ? { promptsListChanged: true } : {}),
       ...(asked.resourcesListChanged && capabilities.resources?.listChanged ? { resourcesListChanged: true } : {}),
-      ...(asked.resourceSubscriptions?.length && capabilities.resources?.subscribe
-        ? { resourceSubscriptions: asked.resourceSubscriptions.filter((uri) => typeof uri === 'string') }
-        : {}),
+      ...(uris.length > 0 && capabilities.resources?.subscribe ? { resourceSubscriptions: uris } : {}),
     };
     const listener: Listener = { id: message.id, route, filter, exchange, access };
+    const key = `listen-${++this.counter}`;
+    const extra = { signal: exchange.signal, requestId: message.id } as unknown as HandlerExtra;
+    const subscribed: Array<{ backend: Backend; uri: string }> = [];
+    for (const uri of filter.resourceSubscriptions ?? []) {
+      const backend = await ownerOf(uri).catch(() => undefined);
+      if (!backend || !access.mayUse(backend.name)) continue;
+      await this.shared.subscribe(backend, key, uri, extra).then(
+        () => subscribed.push({ backend, uri }),
+        () => undefined,
+      );
+    }
+    const closed = this.metrics.sseStreamOpened();
+    const end = () => {
+      closed();
+      this.listeners.delete(listener);
+      const quiet = { signal: new AbortController().signal, requestId: 0 } as unknown as HandlerExtra;
+      for (const { backend, uri } of subscribed)
+        void this.shared.unsubscribe(backend, key, uri, quiet).catch(() => undefined);
+    };
+    if (exchange.signal.aborted) return end();
+    exchange.signal.addEventListener('abort', end, { once: true });
     exchange.stream();
     this.send(listener, 'notifications/subscriptions/acknowledged', { notifications: filter });
     this.listeners.add(listener);
-    const uris = backend ? (filter.resourceSubscriptions ?? []) : [];
-    // A legacy backend sends resource updates only for subscribed URIs; the router subscribes once per URI.
-    const key = `listen-${++this.counter}`;
-    const extra = { signal: exchange.signal, requestId: message.id } as unknown as HandlerExtra;
-    for (const uri of uris) void this.shared.subscribe(backend!, key, uri, extra).catch(() => undefined);
-    exchange.signal.addEventListener('abort', () => {
-      this.listeners.delete(listener);
-      const quiet = { signal: new AbortController().signal, requestId: 0 } as unknown as HandlerExtra;
-      for (const uri of uris) void this.shared.unsubscribe(backend!, key, uri, quiet).catch(() => undefined);
-    });
   }
 
   /** A backend's tool list changed: for `routes` (the backend's own, and /mcp when it aggregates tools). */

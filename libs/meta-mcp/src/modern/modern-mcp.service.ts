@@ -4,10 +4,11 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { SERVER_INFO_META_KEY } from '@modelcontextprotocol/server';
 import type { JSONRPCRequest, Result } from '@modelcontextprotocol/sdk/types.js';
 import { CallGates, type Principal } from '@gateway/auth';
-import { BackendUnavailableError, describe, type Backend } from '@gateway/backends';
+import { BackendUnavailableError, describe, wantsOwnConnection, type Backend } from '@gateway/backends';
 import { formatDuration, GatewayConfig } from '@gateway/config';
 import { accessCheck, CALL_INTERCEPTORS, orderChain, type CallInterceptor } from '../interceptors/call-interceptor.js';
-import { forwardRequest } from '../servers/request-forwarder.js';
+import { forwardRequest, type HandlerExtra } from '../servers/request-forwarder.js';
+import { AggregatedCatalogService } from '../aggregated/aggregated-catalog.service.js';
 import { GatewayServerFactory, gatewayInfo } from '../servers/gateway-server.factory.js';
 import { GATEWAY_ROUTE } from '../sessions/session-registry.service.js';
 import { InputRequiredStore } from './input-required.store.js';
@@ -66,6 +67,7 @@ export class ModernMcpService {
     private readonly gateway: GatewayServerFactory,
     private readonly gates: CallGates,
     private readonly listen: ListenHub,
+    private readonly catalog: AggregatedCatalogService,
     @Inject(InputRequiredStore) private readonly store: InputRequiredStore,
     @Optional() @Inject(CALL_INTERCEPTORS) private readonly interceptors: readonly CallInterceptor[] = [],
   ) {
@@ -110,8 +112,9 @@ export class ModernMcpService {
       case 'subscriptions/listen': {
         const capabilities = backend ? await this.started(backend).then((b) => b.capabilities ?? {}) : undefined;
         const access = this.gates.accessFor(principal);
-        this.listen.serve(route, message, exchange, capabilities ?? this.gateway.capabilities, access, backend);
-        return;
+        return this.listen.serve(route, message, exchange, capabilities ?? this.gateway.capabilities, access, (uri) =>
+          backend ? Promise.resolve(backend) : this.resourceOwner(uri, message, request, exchange),
+        );
       }
     }
     const replaced = REPLACED[message.method];
@@ -133,12 +136,31 @@ export class ModernMcpService {
           : this.gateway.serve(message.method, forwarded, extra, call.downstream),
       message.id,
     );
+    if (backend) this.passLogs(backend, call);
     const key = this.key(request, message.id);
     this.inFlight.set(key, call);
     call.downstream.onClose(() => {
       if (this.inFlight.get(key) === call) this.inFlight.delete(key);
     });
     await this.drive(call, message, request, exchange);
+  }
+
+  /** The backend behind a resource URI of /mcp, found as a resources/read would find it. */
+  private resourceOwner(uri: string, message: JSONRPCRequest, request: Request, exchange: ModernExchange) {
+    const call = this.newCall(message, request);
+    const extra = { signal: exchange.signal, requestId: message.id } as unknown as HandlerExtra;
+    return this.catalog.owner(uri, extra, call.downstream).finally(() => call.end());
+  }
+
+  /**
+   * On a shared backend connection the backend's log messages cannot be told apart by request: while the call runs
+   * it gets them as a legacy session on this route does (at its own `_meta` log level, none without one).
+   */
+  private passLogs(backend: Backend, call: ModernCall): void {
+    if (wantsOwnConnection(backend.config.session_mode, call.downstream)) return;
+    const listener = (method: string, params: Record<string, unknown> | undefined) => call.notify(method, params);
+    backend.on('notification', listener);
+    call.downstream.onClose(() => backend.off('notification', listener));
   }
 
   private newCall(message: JSONRPCRequest, request: Request): ModernCall {
