@@ -31,7 +31,6 @@ const ROUTES = ['/mcp/{backend}', 'gateway_invoke on /mcp'] as const;
 type ClientEra = (typeof CLIENT_ERAS)[number];
 type BackendEra = (typeof BACKEND_ERAS)[number];
 type Transport = (typeof TRANSPORTS)[number];
-type Route = (typeof ROUTES)[number];
 
 /** What the client answers when asked to sample or elicit (each era's SDK calls the same kind of handler). */
 const SAMPLED = 'sampled by the client';
