@@ -6,6 +6,7 @@
 // `bash scripts/conformance.sh` does the same with the built gateway and prints a per-scenario table.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import {
+  KNOWN_GATEWAY_FAILURES,
   REVISIONS,
   conformanceBackend,
   failingScenarios,
@@ -20,20 +21,6 @@ import {
 import { closeAndReap, startTestGateway, type TestGateway } from './helpers/gateway.js';
 
 jest.setTimeout(480_000);
-
-/**
- * Required scenarios known to fail through the gateway, each with its cause (none of them in the fixture: each passes
- * directly). Remove an entry once its cause is fixed; the test fails on an entry that passes, so the list stays true.
- */
-const KNOWN_GATEWAY_FAILURES: Record<Revision, Record<string, string>> = {
-  '2025-11-25': {},
-  '2026-07-28': {
-    'server-stateless':
-      "the gateway answers a modern request's -32601 (initialize, ping, logging/setLevel, resources/subscribe on the " +
-      'modern wire) and -32021 with HTTP 200 instead of 404 and 400, and a backend tools/list_changed does not reach ' +
-      'an open subscriptions/listen stream within the 1.5 s the check waits (prompts/list_changed does)',
-  },
-};
 
 /** The fewest required server scenarios each revision's requirement set names (the suite may add more). */
 const MIN_REQUIRED: Record<Revision, number> = { '2025-11-25': 30, '2026-07-28': 37 };

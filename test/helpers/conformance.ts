@@ -51,6 +51,20 @@ export interface SuiteRun {
   durationMs: number;
 }
 
+/**
+ * Required scenarios known to fail through the gateway, each with its cause (none of them in the fixture: each passes
+ * directly). Remove an entry once its cause is fixed; the test fails on an entry that passes, so the list stays true.
+ */
+export const KNOWN_GATEWAY_FAILURES: Record<Revision, Record<string, string>> = {
+  '2025-11-25': {},
+  '2026-07-28': {
+    'server-stateless':
+      "the gateway answers a modern request's -32601 (initialize, ping, logging/setLevel, resources/subscribe on the " +
+      'modern wire) and -32021 with HTTP 200 instead of 404 and 400, and a backend tools/list_changed does not reach ' +
+      'an open subscriptions/listen stream within the 1.5 s the check waits (prompts/list_changed does)',
+  },
+};
+
 interface Requirements {
   server: string[];
   not_scored?: Array<{ scenario: string; leg: string; reason: string }>;
