@@ -225,12 +225,13 @@ describe('era detection', () => {
     await modernHttp?.stop();
   });
 
-  it('auto picks modern for the modern fixture and legacy for server-everything and the conformance fixture', async () => {
+  // The conformance fixture is dual-era (SDK 2.x, i15-proof): it answers server/discover, so auto picks modern.
+  it('auto picks modern for the modern and the dual-era conformance fixtures, legacy for server-everything', async () => {
     const { body } = await gateway.get('/health');
     const backends = (body as GatewayHealth).backends;
     expect(backends.modern.protocol).toBe('2026-07-28');
     expect(backends.everything.protocol).toBe('2025-11-25');
-    expect(backends.conformance.protocol).toBe('2025-11-25');
+    expect(backends.conformance.protocol).toBe('2026-07-28');
   });
 
   it('a legacy backend still works as before beside a modern one', async () => {
