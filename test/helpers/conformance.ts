@@ -59,9 +59,9 @@ export const KNOWN_GATEWAY_FAILURES: Record<Revision, Record<string, string>> = 
   '2025-11-25': {},
   '2026-07-28': {
     'server-stateless':
-      "the gateway answers a modern request's -32601 (initialize, ping, logging/setLevel, resources/subscribe on the " +
-      'modern wire) and -32021 with HTTP 200 instead of 404 and 400, and a backend tools/list_changed does not reach ' +
-      'an open subscriptions/listen stream within the 1.5 s the check waits (prompts/list_changed does)',
+      "the gateway answers a modern request's -32601 (initialize, ping, logging/setLevel, resources/subscribe and " +
+      'an unknown method sent with _meta) with HTTP 200 instead of 404, and -32021 (a capability the client did not ' +
+      'declare) with HTTP 200 instead of 400',
   },
 };
 
