@@ -15,11 +15,11 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayHealth } from '@gateway/health';
 import { conformanceFixture } from './helpers/conformance.js';
-import { everythingStdioCommand } from './helpers/everything-server.js';
+import { everythingStdioCommand, startEverythingOnPort } from './helpers/everything-server.js';
 import { connectClient, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { firstText, stdioBackend } from './helpers/gateway-config.js';
 import { modernStdioCommand, startModernHttp, type RunningModernServer } from './helpers/modern-server.js';
-import { tsCommand, waitFor } from './helpers/processes.js';
+import { freePort, tsCommand, waitFor } from './helpers/processes.js';
 
 jest.setTimeout(90_000);
 
@@ -262,4 +262,46 @@ describe('era detection', () => {
       }
     },
   );
+});
+
+describe('era cached per origin, asked again when it stops holding', () => {
+  it('an HTTP backend replaced by a legacy server at the same URL is probed again and keeps serving', async () => {
+    const port = await freePort();
+    let modern: RunningModernServer | undefined = await startModernHttp(port);
+    let legacy: Awaited<ReturnType<typeof startEverythingOnPort>> | undefined;
+    const gateway = await startTestGateway(
+      { backends: { swap: { http_url: `http://127.0.0.1:${port}/mcp` } } },
+      { ready: ['swap'] },
+    );
+    const protocol = async () => ((await gateway.get('/health')).body as GatewayHealth).backends.swap.protocol;
+    try {
+      expect(await protocol()).toBe('2026-07-28');
+      await modern.stop();
+      modern = undefined;
+      legacy = await startEverythingOnPort('streamableHttp', port);
+      const client = await connectClient(`${gateway.baseUrl}/mcp`);
+      try {
+        // The first request after the swap may meet the old assumption; the gateway re-probes and serves it.
+        await waitFor(
+          async () => {
+            const result = await client.callTool({
+              name: 'gateway_invoke',
+              arguments: { server: 'swap', tool: 'echo', arguments: { message: 'after swap' } },
+            });
+            // Thrown, so a timeout names the last answer.
+            if (result.isError || !firstText(result).includes('after swap')) throw new Error(firstText(result));
+            return true;
+          },
+          { description: 'a call served by the legacy server', timeoutMs: 20_000, intervalMs: 300 },
+        );
+        expect(await protocol()).toBe('2025-11-25');
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await gateway.close();
+      await modern?.stop();
+      await legacy?.stop();
+    }
+  });
 });

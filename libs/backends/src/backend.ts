@@ -54,6 +54,8 @@ export class Backend extends EventEmitter<BackendEvents> {
   private readonly perClient: PerClientConnections;
   /** A modern backend's stand-in for session state: subscriptions/listen, log level, client capabilities. */
   private readonly modern: ModernSessionState;
+  /** The era of the previous connection. */
+  private lastEra?: BackendEra;
   readonly catalog: ToolCatalog;
   requestCount = 0;
   errorCount = 0;
@@ -69,7 +71,12 @@ export class Backend extends EventEmitter<BackendEvents> {
     super();
     this.logger = new Logger(`backend:${name}`);
     this.catalog = new ToolCatalog(deps.catalogTtlMs, deps.cacheTools);
-    this.modern = new ModernSessionState(this.logger);
+    this.modern = new ModernSessionState(this.logger, (reason) => {
+      // The server at this URL no longer speaks the modern protocol: ask its era again on the next request.
+      this.logger.warn(`subscriptions/listen refused (${reason}); reconnecting`);
+      this.lifecycle.forgetEra();
+      void this.recycle('the backend refused a modern request');
+    });
     this.lifecycle = new ConnectionLifecycle(
       {
         name,
@@ -448,6 +455,9 @@ export class Backend extends EventEmitter<BackendEvents> {
   /** A new shared connection: its notifications reach clients, its list changes refresh the catalog. */
   private onReady(connection: Connection): void {
     const { client } = connection;
+    // Another era at the same place is another server: what it offers is asked anew.
+    if (this.lastEra !== undefined && this.lastEra !== this.era) this.catalog.invalidate();
+    this.lastEra = this.era;
     client.fallbackNotificationHandler = async (notification) => {
       // The acknowledgement of the gateway's own subscriptions/listen is not news for clients.
       if (notification.method.startsWith('notifications/subscriptions/')) return;

@@ -16,8 +16,8 @@ export class ModernSessionState {
   /** The most verbose log level a client asked for. */
   private logLevel?: string;
 
-  constructor(logger: Logger) {
-    this.upstream = new UpstreamSubscription(logger);
+  constructor(logger: Logger, onRefused: (reason: string) => void) {
+    this.upstream = new UpstreamSubscription(logger, onRefused);
   }
 
   /** A modern connection opened: listen on it. */
