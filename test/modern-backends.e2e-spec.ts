@@ -13,6 +13,7 @@ import {
   type ClientCapabilities,
   type Progress,
 } from '@modelcontextprotocol/sdk/types.js';
+import { BackendRegistry } from '@gateway/backends';
 import type { GatewayHealth } from '@gateway/health';
 import { conformanceFixture } from './helpers/conformance.js';
 import { everythingStdioCommand, startEverythingOnPort } from './helpers/everything-server.js';
@@ -94,6 +95,10 @@ describe.each(['stdio', 'streamable_http'] as const)('a modern-only backend over
       protocol: '2026-07-28',
       transport: 'streamable_http' === transport ? 'streamable_http' : 'stdio',
     });
+  });
+
+  it('answers the health-check ping (2026-07-28 has none: server/discover stands in)', async () => {
+    await expect(gateway.app.get(BackendRegistry).get('modern').ping(5000)).resolves.toBeUndefined();
   });
 
   it('lists and calls its tools for a legacy client on /mcp/modern and through gateway_invoke on /mcp', async () => {

@@ -45,7 +45,7 @@ export class ModernSessionState {
     downstream: DownstreamClient | undefined,
   ): Record<string, unknown> | undefined {
     const meta = { ...(params?._meta as Record<string, unknown> | undefined) };
-    if (downstream && downstream.era !== 'modern' && !(CLIENT_CAPABILITIES_META_KEY in meta)) {
+    if (downstream && !(CLIENT_CAPABILITIES_META_KEY in meta)) {
       meta[CLIENT_CAPABILITIES_META_KEY] = callbackCapabilities(downstream.capabilities);
     }
     if (this.logLevel !== undefined && !(LOG_LEVEL_META_KEY in meta)) meta[LOG_LEVEL_META_KEY] = this.logLevel;
