@@ -291,7 +291,7 @@ export class Backend extends EventEmitter<BackendEvents> {
    * backend: sampling, elicitation and roots travel as input_required, so one sessionless connection serves all.
    */
   wantsOwnConnection(downstream: DownstreamClient | undefined): boolean {
-    if (this.era === 'modern') return false;
+    if ((this.era ?? this.lastEra) === 'modern') return false;
     return wantsOwnConnection(this.config.session_mode, downstream);
   }
 
@@ -301,9 +301,13 @@ export class Backend extends EventEmitter<BackendEvents> {
     return this.perClient.admits(downstream) ? downstream : undefined;
   }
 
-  /** Until the era is known, a client that would get a connection of its own waits for the shared one to tell it. */
+  /**
+   * Until the era is first known, a client that would get a connection of its own waits for the shared one to tell
+   * it; after that the last era answers (a hibernated legacy backend is not woken just to ask again).
+   */
   private eraPending(downstream: DownstreamClient | undefined): boolean {
     return (
+      this.lastEra === undefined &&
       !this.connection &&
       this.config.protocol !== 'legacy' &&
       downstream !== undefined &&
