@@ -219,6 +219,7 @@ describe('era detection', () => {
           conformance: stdioBackend(tsCommand(conformanceFixture, ['stdio'])),
           forced_legacy: stdioBackend(modernStdioCommand(), { protocol: 'legacy' }),
           forced_legacy_http: { http_url: modernHttp.url, protocol: 'legacy' },
+          forced_modern: stdioBackend(everythingStdioCommand(), { protocol: 'modern' }),
         },
       },
       { ready: ['modern', 'everything', 'conformance'] },
@@ -243,6 +244,23 @@ describe('era detection', () => {
     try {
       const result = await client.callTool({ name: 'echo', arguments: { message: 'legacy' } });
       expect(firstText(result)).toContain('legacy');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('protocol: modern against a legacy server fails with an error naming the backend', async () => {
+    const client = await connectClient(`${gateway.baseUrl}/mcp`);
+    try {
+      const result = await client.callTool({
+        name: 'gateway_invoke',
+        arguments: { server: 'forced_modern', tool: 'echo', arguments: { message: 'x' } },
+      });
+      expect(result.isError).toBe(true);
+      const health = (await gateway.get('/health')).body as GatewayHealth;
+      expect(health.backends.forced_modern.last_error).toContain(
+        'backend "forced_modern" speaks only the legacy protocol (2025-11-25)',
+      );
     } finally {
       await client.close();
     }
