@@ -382,6 +382,8 @@ export class Backend extends EventEmitter<BackendEvents> {
     if (!(connection.client instanceof EraClient) || connection.client.era !== 'modern') {
       return this.sendOn(connection, method, params, options, mayReinitialize);
     }
+    const refusal = this.modern.legacyTaskRefusal(this.name, method, params, downstream);
+    if (refusal) return Promise.reject(refusal);
     const answer = this.modern.answer(method, params);
     if (answer) return Promise.resolve(answer);
     return this.sendOn(connection, method, this.modern.paramsFor(params, downstream), options, mayReinitialize);

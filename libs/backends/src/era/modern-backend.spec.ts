@@ -135,4 +135,15 @@ describe('a modern backend behind Backend', () => {
     const meta = seen.filter((request) => request.method === 'tools/list').at(-1)?.params?._meta;
     expect(meta).toMatchObject({ 'io.modelcontextprotocol/logLevel': 'debug' });
   });
+
+  it("refuses a legacy client's task clearly: 2026-07-28 tasks are an extension the gateway does not bridge", async () => {
+    const { backend, seen } = await modernBackend();
+    const client = downstream('legacy');
+    const task = { name: 'ask', arguments: {}, task: { ttl: 1000 } };
+    await expect(backend.request('tools/call', task, {}, client)).rejects.toThrow(
+      'backend "fake" speaks MCP 2026-07-28, whose tasks (the io.modelcontextprotocol/tasks extension) the gateway does not bridge',
+    );
+    await expect(backend.request('tasks/get', { taskId: 't' }, {}, client)).rejects.toThrow('does not bridge');
+    expect(seen.map((request) => request.method)).not.toContain('tasks/get');
+  });
 });

@@ -1,9 +1,11 @@
 import type { Logger } from '@nestjs/common';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { Result } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, McpError, type Result } from '@modelcontextprotocol/sdk/types.js';
 import { callbackCapabilities, type DownstreamClient } from '../downstream-client.js';
 import { CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY } from './modern-protocol.js';
 import { UpstreamSubscription } from './upstream-subscription.js';
+
+const LEGACY_TASK_METHODS: ReadonlySet<string> = new Set(['tasks/get', 'tasks/result', 'tasks/list', 'tasks/cancel']);
 
 /**
  * What a legacy session kept at the backend, kept by the gateway for a modern backend, which has no session:
@@ -37,6 +39,25 @@ export class ModernSessionState {
     else if (method === 'logging/setLevel' && typeof params?.level === 'string') this.logLevel = params.level;
     else return undefined;
     return {};
+  }
+
+  /**
+   * A legacy client's tasks (2025-11-25: a `task` on the request, tasks/get, tasks/result, ...) have no counterpart
+   * a modern backend shares: 2026-07-28 moved tasks into an extension with another dialect, which is not bridged.
+   */
+  legacyTaskRefusal(
+    backend: string,
+    method: string,
+    params: Record<string, unknown> | undefined,
+    downstream: DownstreamClient | undefined,
+  ): McpError | undefined {
+    if (downstream?.era === 'modern') return undefined;
+    if (params?.task === undefined && !LEGACY_TASK_METHODS.has(method)) return undefined;
+    return new McpError(
+      ErrorCode.InvalidRequest,
+      `backend "${backend}" speaks MCP 2026-07-28, whose tasks (the io.modelcontextprotocol/tasks extension) the ` +
+        `gateway does not bridge to 2025-11-25 tasks; call ${method === 'tools/call' ? 'the tool' : 'it'} without a task`,
+    );
   }
 
   /** `params` with the client's capabilities and the log level in `_meta`, unless the caller set them. */
