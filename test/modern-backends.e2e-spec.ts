@@ -13,13 +13,14 @@ import {
   type ClientCapabilities,
   type Progress,
 } from '@modelcontextprotocol/sdk/types.js';
+import { BackendRegistry } from '@gateway/backends';
 import type { GatewayHealth } from '@gateway/health';
 import { conformanceFixture } from './helpers/conformance.js';
-import { everythingStdioCommand } from './helpers/everything-server.js';
+import { everythingStdioCommand, startEverythingOnPort } from './helpers/everything-server.js';
 import { connectClient, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { firstText, stdioBackend } from './helpers/gateway-config.js';
 import { modernStdioCommand, startModernHttp, type RunningModernServer } from './helpers/modern-server.js';
-import { tsCommand, waitFor } from './helpers/processes.js';
+import { freePort, tsCommand, waitFor } from './helpers/processes.js';
 
 jest.setTimeout(90_000);
 
@@ -94,6 +95,10 @@ describe.each(['stdio', 'streamable_http'] as const)('a modern-only backend over
       protocol: '2026-07-28',
       transport: 'streamable_http' === transport ? 'streamable_http' : 'stdio',
     });
+  });
+
+  it('answers the health-check ping (2026-07-28 has none: server/discover stands in)', async () => {
+    await expect(gateway.app.get(BackendRegistry).get('modern').ping(5000)).resolves.toBeUndefined();
   });
 
   it('lists and calls its tools for a legacy client on /mcp/modern and through gateway_invoke on /mcp', async () => {
@@ -214,6 +219,7 @@ describe('era detection', () => {
           conformance: stdioBackend(tsCommand(conformanceFixture, ['stdio'])),
           forced_legacy: stdioBackend(modernStdioCommand(), { protocol: 'legacy' }),
           forced_legacy_http: { http_url: modernHttp.url, protocol: 'legacy' },
+          forced_modern: stdioBackend(everythingStdioCommand(), { protocol: 'modern' }),
         },
       },
       { ready: ['modern', 'everything', 'conformance'] },
@@ -244,6 +250,23 @@ describe('era detection', () => {
     }
   });
 
+  it('protocol: modern against a legacy server fails with an error naming the backend', async () => {
+    const client = await connectClient(`${gateway.baseUrl}/mcp`);
+    try {
+      const result = await client.callTool({
+        name: 'gateway_invoke',
+        arguments: { server: 'forced_modern', tool: 'echo', arguments: { message: 'x' } },
+      });
+      expect(result.isError).toBe(true);
+      const health = (await gateway.get('/health')).body as GatewayHealth;
+      expect(health.backends.forced_modern.last_error).toContain(
+        'backend "forced_modern" speaks only the legacy protocol (2025-11-25)',
+      );
+    } finally {
+      await client.close();
+    }
+  });
+
   it.each(['forced_legacy', 'forced_legacy_http'])(
     'protocol: legacy against a modern-only server (%s) fails with an error naming the backend and the fix',
     async (name) => {
@@ -263,4 +286,46 @@ describe('era detection', () => {
       }
     },
   );
+});
+
+describe('era cached per origin, asked again when it stops holding', () => {
+  it('an HTTP backend replaced by a legacy server at the same URL is probed again and keeps serving', async () => {
+    const port = await freePort();
+    let modern: RunningModernServer | undefined = await startModernHttp(port);
+    let legacy: Awaited<ReturnType<typeof startEverythingOnPort>> | undefined;
+    const gateway = await startTestGateway(
+      { backends: { swap: { http_url: `http://127.0.0.1:${port}/mcp` } } },
+      { ready: ['swap'] },
+    );
+    const protocol = async () => ((await gateway.get('/health')).body as GatewayHealth).backends.swap.protocol;
+    try {
+      expect(await protocol()).toBe('2026-07-28');
+      await modern.stop();
+      modern = undefined;
+      legacy = await startEverythingOnPort('streamableHttp', port);
+      const client = await connectClient(`${gateway.baseUrl}/mcp`);
+      try {
+        // The first request after the swap may meet the old assumption; the gateway re-probes and serves it.
+        await waitFor(
+          async () => {
+            const result = await client.callTool({
+              name: 'gateway_invoke',
+              arguments: { server: 'swap', tool: 'echo', arguments: { message: 'after swap' } },
+            });
+            // Thrown, so a timeout names the last answer.
+            if (result.isError || !firstText(result).includes('after swap')) throw new Error(firstText(result));
+            return true;
+          },
+          { description: 'a call served by the legacy server', timeoutMs: 20_000, intervalMs: 300 },
+        );
+        expect(await protocol()).toBe('2025-11-25');
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await gateway.close();
+      await modern?.stop();
+      await legacy?.stop();
+    }
+  });
 });

@@ -15,9 +15,9 @@ export interface RunningModernServer {
   stop(): Promise<void>;
 }
 
-/** The modern fixture over Streamable HTTP on an ephemeral loopback port. */
-export async function startModernHttp(): Promise<RunningModernServer> {
-  const process = await spawnTs(modernFixture, ['http', '--port', '0'], {}, { waitForListening: true });
+/** The modern fixture over Streamable HTTP on a loopback port (0: an ephemeral one). */
+export async function startModernHttp(port = 0): Promise<RunningModernServer> {
+  const process = await spawnTs(modernFixture, ['http', '--port', String(port)], {}, { waitForListening: true });
   return {
     url: `http://127.0.0.1:${process.port}/mcp`,
     process,

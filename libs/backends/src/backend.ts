@@ -54,6 +54,8 @@ export class Backend extends EventEmitter<BackendEvents> {
   private readonly perClient: PerClientConnections;
   /** A modern backend's stand-in for session state: subscriptions/listen, log level, client capabilities. */
   private readonly modern: ModernSessionState;
+  /** The era of the previous connection. */
+  private lastEra?: BackendEra;
   readonly catalog: ToolCatalog;
   requestCount = 0;
   errorCount = 0;
@@ -69,7 +71,12 @@ export class Backend extends EventEmitter<BackendEvents> {
     super();
     this.logger = new Logger(`backend:${name}`);
     this.catalog = new ToolCatalog(deps.catalogTtlMs, deps.cacheTools);
-    this.modern = new ModernSessionState(this.logger);
+    this.modern = new ModernSessionState(this.logger, (reason) => {
+      // The server at this URL no longer speaks the modern protocol: ask its era again on the next request.
+      this.logger.warn(`subscriptions/listen refused (${reason}); reconnecting`);
+      this.lifecycle.forgetEra();
+      void this.recycle('the backend refused a modern request');
+    });
     this.lifecycle = new ConnectionLifecycle(
       {
         name,
@@ -284,7 +291,7 @@ export class Backend extends EventEmitter<BackendEvents> {
    * backend: sampling, elicitation and roots travel as input_required, so one sessionless connection serves all.
    */
   wantsOwnConnection(downstream: DownstreamClient | undefined): boolean {
-    if (this.era === 'modern') return false;
+    if ((this.era ?? this.lastEra) === 'modern') return false;
     return wantsOwnConnection(this.config.session_mode, downstream);
   }
 
@@ -294,9 +301,13 @@ export class Backend extends EventEmitter<BackendEvents> {
     return this.perClient.admits(downstream) ? downstream : undefined;
   }
 
-  /** Until the era is known, a client that would get a connection of its own waits for the shared one to tell it. */
+  /**
+   * Until the era is first known, a client that would get a connection of its own waits for the shared one to tell
+   * it; after that the last era answers (a hibernated legacy backend is not woken just to ask again).
+   */
   private eraPending(downstream: DownstreamClient | undefined): boolean {
     return (
+      this.lastEra === undefined &&
       !this.connection &&
       this.config.protocol !== 'legacy' &&
       downstream !== undefined &&
@@ -371,6 +382,8 @@ export class Backend extends EventEmitter<BackendEvents> {
     if (!(connection.client instanceof EraClient) || connection.client.era !== 'modern') {
       return this.sendOn(connection, method, params, options, mayReinitialize);
     }
+    const refusal = this.modern.legacyTaskRefusal(this.name, method, params, downstream);
+    if (refusal) return Promise.reject(refusal);
     const answer = this.modern.answer(method, params);
     if (answer) return Promise.resolve(answer);
     return this.sendOn(connection, method, this.modern.paramsFor(params, downstream), options, mayReinitialize);
@@ -448,6 +461,9 @@ export class Backend extends EventEmitter<BackendEvents> {
   /** A new shared connection: its notifications reach clients, its list changes refresh the catalog. */
   private onReady(connection: Connection): void {
     const { client } = connection;
+    // Another era at the same place is another server: what it offers is asked anew.
+    if (this.lastEra !== undefined && this.lastEra !== this.era) this.catalog.invalidate();
+    this.lastEra = this.era;
     client.fallbackNotificationHandler = async (notification) => {
       // The acknowledgement of the gateway's own subscriptions/listen is not news for clients.
       if (notification.method.startsWith('notifications/subscriptions/')) return;

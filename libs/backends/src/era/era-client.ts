@@ -135,6 +135,11 @@ export class EraClient extends Client {
     }
     if (this._era !== 'modern') return super.request(request, resultSchema, options);
     const params = withEnvelope(request.params, this.info, this.clientCapabilities);
+    if (request.method === 'ping') {
+      // 2026-07-28 has no ping; server/discover, which every modern server answers, stands in for it.
+      const discover = super.request({ method: 'server/discover', params }, ResultSchema, options);
+      return discover.then(() => ({}) as SchemaOutput<T>);
+    }
     return super.request({ ...request, params }, resultSchema, options);
   }
 

@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ErrorCode, McpError, ResultSchema, type ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
 
 /** The longest a timer may wait: a listen request has no timeout of its own. */
@@ -20,7 +21,11 @@ export class UpstreamSubscription {
   private current?: AbortController;
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    /** The server refused the listen like a legacy one (an HTTP 4xx without a JSON-RPC answer): it was replaced. */
+    private readonly onRefused: (reason: string) => void,
+  ) {}
 
   /** Listens on a newly opened modern connection. */
   attach(client: Client): void {
@@ -68,6 +73,10 @@ export class UpstreamSubscription {
       .then(
         () => this.again(client, abort, 'the backend ended it'),
         (error: Error) => {
+          if (error instanceof StreamableHTTPError && this.current === abort && this.client === client) {
+            this.current = undefined;
+            return this.onRefused(error.message);
+          }
           // A backend that refuses to listen (no such method, a bad filter) would refuse again.
           if (error instanceof McpError && !TRANSIENT.has(error.code)) {
             if (this.current === abort) this.logger.warn(`subscriptions/listen refused: ${error.message}`);
