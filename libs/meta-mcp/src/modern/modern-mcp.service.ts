@@ -38,6 +38,7 @@ const REPLACED: Record<string, string> = {
   'logging/setLevel': "the io.modelcontextprotocol/logLevel key of each request's _meta",
   'resources/subscribe': 'subscriptions/listen with notifications.resourceSubscriptions',
   'resources/unsubscribe': 'closing the subscriptions/listen stream',
+  ping: 'any request (a modern server needs no keep-alive of its own)',
 };
 
 /** How long the four meta-tools may be cached: they never change. */
@@ -107,8 +108,6 @@ export class ModernMcpService {
     switch (message.method) {
       case 'server/discover':
         return exchange.result(await this.discover(backend));
-      case 'ping':
-        return exchange.result({ resultType: 'complete' });
       case 'subscriptions/listen': {
         const capabilities = backend ? await this.started(backend).then((b) => b.capabilities ?? {}) : undefined;
         const access = this.gates.accessFor(principal);
