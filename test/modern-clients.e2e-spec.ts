@@ -359,12 +359,14 @@ describe('modern (2026-07-28) clients through the gateway', () => {
       const url = `${gateway.baseUrl}/mcp/everything`;
       const caps = { 'io.modelcontextprotocol/clientCapabilities': { sampling: {} } };
       const params = { name: 'trigger-sampling-request', arguments: { prompt: 'p', maxTokens: 5 }, _meta: caps };
+      const everything = gateway.app.get(BackendRegistry).get('everything');
+      // Earlier tests' connections close after client_connection_idle (1 s here).
+      await waitFor(() => everything.clientConnections === 0, { timeoutMs: 10_000, description: 'no connection yet' });
       const first = await rawModern(url, 'tools/call', params);
       expect(first.body.result?.resultType).toBe('input_required');
       const requestState = first.body.result!.requestState as string;
       const [key] = Object.keys(first.body.result!.inputRequests as object);
       // The parked call holds a backend connection of modern clients' own (they can answer sampling).
-      const everything = gateway.app.get(BackendRegistry).get('everything');
       expect(everything.clientConnections).toBe(1);
 
       const forged = await rawModern(url, 'tools/call', {

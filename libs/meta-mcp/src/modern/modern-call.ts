@@ -103,7 +103,7 @@ export class ModernCall implements ParkedCall, SlotHolder {
     private readonly slots?: ModernSlots,
   ) {
     const callbacks = Object.keys(callbackCapabilities(envelope.capabilities)).length > 0;
-    this.slot = callbacks ? slots?.take(route, owner, envelope.capabilities, this) : undefined;
+    this.slot = callbacks ? slots?.take(route, owner, envelope.clientName, envelope.capabilities, this) : undefined;
     this.downstream = new ModernDownstream(`modern-${this.id}`, envelope, gate, calls, this, this.slot);
   }
 
@@ -139,6 +139,11 @@ export class ModernCall implements ParkedCall, SlotHolder {
     this.wake = undefined;
     if (step.kind === 'input') this.exchange = undefined;
     return step;
+  }
+
+  mayAsk(method: string): boolean {
+    const needs = NEEDS[method];
+    return !this.ended && MAY_ASK.has(this.method) && needs !== undefined && !!this.envelope.capabilities[needs];
   }
 
   /** A backend's request to the client: parked until the client's retry answers it. */

@@ -127,6 +127,8 @@ function mismatch(name: string, value: string | undefined, body: string): Modern
 /** What the request's `_meta` envelope says about its client. */
 export interface Envelope {
   readonly capabilities: ClientCapabilities;
+  /** The client's self-reported name (clientInfo): it tells one client's backend connection from another's. */
+  readonly clientName: string;
   readonly logLevel?: LoggingLevel;
 }
 
@@ -134,7 +136,9 @@ export function envelopeOf(params: Record<string, unknown> | undefined): Envelop
   const meta = (params?._meta ?? {}) as Record<string, unknown>;
   const capabilities = meta[CLIENT_CAPABILITIES_META_KEY];
   const level = meta[LOG_LEVEL_META_KEY];
+  const info = meta[CLIENT_INFO_META_KEY] as { name?: unknown } | undefined;
   return {
+    clientName: typeof info?.name === 'string' ? info.name : '',
     capabilities: typeof capabilities === 'object' && capabilities !== null ? capabilities : {},
     logLevel: typeof level === 'string' ? (level as LoggingLevel) : undefined,
   };
