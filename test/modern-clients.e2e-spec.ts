@@ -93,7 +93,8 @@ describe('modern (2026-07-28) clients through the gateway', () => {
       {
         server: { input_required_timeout: '1500ms' },
         backends: {
-          everything: stdioBackend(everythingStdioCommand()),
+          // Connections of modern clients that can answer callbacks close after 1 s unused here.
+          everything: stdioBackend(everythingStdioCommand(), { client_connection_idle: '1s' }),
           fault: stdioBackend(faultStdioCommand(), { env: { FAULT_CALL_LOG: callLog } }),
         },
       },
@@ -238,6 +239,27 @@ describe('modern (2026-07-28) clients through the gateway', () => {
     await subscription.close?.();
   });
 
+  it("a modern client's sequential calls reach the same backend connection, and its list changes reach its listen stream", async () => {
+    // Declaring sampling gives its calls a connection (here a process) of their own: the backend keeps state there.
+    const client = track(await modernClient(`${gateway.baseUrl}/mcp/fault`, { sampling: {} }));
+    client.setRequestHandler('sampling/createMessage', async () => ({
+      role: 'assistant',
+      model: 'm',
+      content: { type: 'text', text: 'unused' },
+    }));
+    let changes = 0;
+    client.setNotificationHandler('notifications/tools/list_changed', () => void changes++);
+    const subscription = await client.listen({ toolsListChanged: true });
+    try {
+      expect(firstText(await client.callTool({ name: 'toggle_extra_tool', arguments: {} }))).toBe('extra_tool on');
+      await waitFor(() => changes > 0, { timeoutMs: 10_000, description: 'tools/list_changed on the listen stream' });
+      expect((await client.listTools()).tools.map((tool) => tool.name)).toContain('extra_tool');
+      expect(firstText(await client.callTool({ name: 'extra_tool', arguments: {} }))).toBe('extra');
+    } finally {
+      await subscription.close?.();
+    }
+  });
+
   it('subscriptions/listen delivers updates of the resources named, on /mcp/{backend} and /mcp', async () => {
     const direct = track(await modernClient(`${gateway.baseUrl}/mcp/everything`));
     const meta = track(await modernClient(`${gateway.baseUrl}/mcp`));
@@ -337,12 +359,14 @@ describe('modern (2026-07-28) clients through the gateway', () => {
       const url = `${gateway.baseUrl}/mcp/everything`;
       const caps = { 'io.modelcontextprotocol/clientCapabilities': { sampling: {} } };
       const params = { name: 'trigger-sampling-request', arguments: { prompt: 'p', maxTokens: 5 }, _meta: caps };
+      const everything = gateway.app.get(BackendRegistry).get('everything');
+      // Earlier tests' connections close after client_connection_idle (1 s here).
+      await waitFor(() => everything.clientConnections === 0, { timeoutMs: 10_000, description: 'no connection yet' });
       const first = await rawModern(url, 'tools/call', params);
       expect(first.body.result?.resultType).toBe('input_required');
       const requestState = first.body.result!.requestState as string;
       const [key] = Object.keys(first.body.result!.inputRequests as object);
-      // The parked call holds a backend connection of its own (it can answer sampling); it ends with the call.
-      const everything = gateway.app.get(BackendRegistry).get('everything');
+      // The parked call holds a backend connection of modern clients' own (they can answer sampling).
       expect(everything.clientConnections).toBe(1);
 
       const forged = await rawModern(url, 'tools/call', {
@@ -361,13 +385,11 @@ describe('modern (2026-07-28) clients through the gateway', () => {
       });
       expect(answered.body.result?.resultType).toBe('complete');
       expect(JSON.stringify(answered.body.result!.content)).toContain('real answer');
-      await waitFor(() => everything.clientConnections === 0, {
-        timeoutMs: 10_000,
-        description: 'its connection to close',
-      });
 
       // A retry after server.input_required_timeout (1.5 s here) finds nothing waiting.
       const again = await rawModern(url, 'tools/call', params);
+      // The next call reuses that connection rather than opening another.
+      expect(everything.clientConnections).toBe(1);
       const state = again.body.result!.requestState as string;
       const [againKey] = Object.keys(again.body.result!.inputRequests as object);
       await new Promise((resolve) => setTimeout(resolve, 2500));
@@ -378,9 +400,10 @@ describe('modern (2026-07-28) clients through the gateway', () => {
       });
       expect(late.body.error?.code).toBe(-32602);
       expect(late.body.error?.message).toMatch(/expired.*server\.input_required_timeout/);
+      // Nothing is left behind: the connection closes once unused for client_connection_idle.
       await waitFor(() => everything.clientConnections === 0, {
         timeoutMs: 10_000,
-        description: 'the expired call to end',
+        description: 'the connection to close when unused',
       });
 
       // And the gateway still serves modern and legacy clients.

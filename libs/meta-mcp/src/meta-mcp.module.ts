@@ -13,6 +13,7 @@ import { McpController } from './http/mcp.controller.js';
 import { InMemoryInputRequiredStore, InputRequiredStore } from './modern/input-required.store.js';
 import { ListenHub } from './modern/listen-hub.service.js';
 import { ModernMcpService } from './modern/modern-mcp.service.js';
+import { ModernSlots } from './modern/modern-slots.js';
 import { McpMetricsHook } from './http/mcp-metrics.hook.js';
 import { McpRequestValidator } from './http/mcp-request.validator.js';
 import { OriginCheckHook } from './http/origin-check.hook.js';
@@ -70,6 +71,7 @@ import { ToolIndexService } from './tools/tool-index.service.js';
     InMemoryInputRequiredStore,
     { provide: InputRequiredStore, useExisting: InMemoryInputRequiredStore },
     ListenHub,
+    ModernSlots,
     ModernMcpService,
   ],
   exports: [SessionRegistry, ToolIndexService],

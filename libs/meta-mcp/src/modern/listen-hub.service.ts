@@ -22,6 +22,8 @@ interface Listener {
   readonly filter: Filter;
   readonly exchange: ModernExchange;
   readonly access: Access;
+  /** The principal that opened it (auth on). */
+  readonly owner?: string;
 }
 
 /** Which filter flag each list-change notification needs. */
@@ -66,6 +68,7 @@ export class ListenHub implements BeforeApplicationShutdown {
     exchange: ModernExchange,
     capabilities: ServerCapabilities,
     access: Access,
+    owner: string | undefined,
     ownerOf: (uri: string) => Promise<Backend>,
   ): Promise<void> {
     const asked = ((message.params ?? {}) as { notifications?: Filter }).notifications ?? {};
@@ -78,7 +81,7 @@ export class ListenHub implements BeforeApplicationShutdown {
       ...(asked.resourcesListChanged && capabilities.resources?.listChanged ? { resourcesListChanged: true } : {}),
       ...(uris.length > 0 && capabilities.resources?.subscribe ? { resourceSubscriptions: uris } : {}),
     };
-    const listener: Listener = { id: message.id, route, filter, exchange, access };
+    const listener: Listener = { id: message.id, route, filter, exchange, access, owner };
     const key = `listen-${++this.counter}`;
     const extra = { signal: exchange.signal, requestId: message.id } as unknown as HandlerExtra;
     const subscribed: Array<{ backend: Backend; uri: string }> = [];
@@ -110,6 +113,23 @@ export class ListenHub implements BeforeApplicationShutdown {
     this.deliver(routes, backend, 'notifications/tools/list_changed', undefined);
   }
 
+  /**
+   * A list change or resource update from a backend connection of modern clients' own (see ModernSlot): it concerns
+   * the listen streams of the same principal on the same route.
+   */
+  fromOwnConnection(
+    route: string,
+    owner: string | undefined,
+    method: string,
+    params: Record<string, unknown> | undefined,
+  ): void {
+    for (const listener of this.listeners) {
+      if (listener.route === route && listener.owner === owner && this.wants(listener, method, params)) {
+        this.send(listener, method, params);
+      }
+    }
+  }
+
   private fromBackend(backend: string, method: string, params: Record<string, unknown> | undefined): void {
     // Tool list changes come through toolsChanged (the catalog refreshes first); logs go with their request.
     if (method === 'notifications/tools/list_changed' || method === 'notifications/message') return;
@@ -124,13 +144,17 @@ export class ListenHub implements BeforeApplicationShutdown {
   ): void {
     for (const listener of this.listeners) {
       if (!routes.includes(listener.route) || !listener.access.mayUse(backend)) continue;
-      const flag = LIST_CHANGED[method];
-      const wanted = flag
-        ? listener.filter[flag] === true
-        : method === 'notifications/resources/updated' &&
-          (listener.filter.resourceSubscriptions ?? []).includes(params?.uri as string);
-      if (wanted) this.send(listener, method, params);
+      if (this.wants(listener, method, params)) this.send(listener, method, params);
     }
+  }
+
+  private wants(listener: Listener, method: string, params: Record<string, unknown> | undefined): boolean {
+    const flag = LIST_CHANGED[method];
+    if (flag) return listener.filter[flag] === true;
+    return (
+      method === 'notifications/resources/updated' &&
+      (listener.filter.resourceSubscriptions ?? []).includes(params?.uri as string)
+    );
   }
 
   private send(listener: Listener, method: string, params: Record<string, unknown> | undefined): void {

@@ -5,11 +5,13 @@ import {
   type ServerNotification,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { CallGate } from '@gateway/auth';
+import { callbackCapabilities, type DownstreamClient } from '@gateway/backends';
 import type { HandlerExtra } from '../servers/request-forwarder.js';
 import { SessionDownstream, type CallContext } from '../sessions/session-downstream.js';
 import type { ParkedCall } from './input-required.store.js';
 import type { Envelope } from './modern-envelope.js';
 import type { ModernExchange } from './modern-exchange.js';
+import type { ModernSlot, ModernSlots, SlotHolder } from './modern-slots.js';
 
 /** Marks a requestState the gateway issued; any other requestState belongs to a modern backend and is passed on. */
 export const REQUEST_STATE_PREFIX = 'mcp-gateway.1.';
@@ -50,8 +52,14 @@ export class ModernDownstream extends SessionDownstream {
     gate: CallGate | undefined,
     calls: CallContext,
     private readonly call: ModernCall,
+    private readonly slot?: ModernSlot,
   ) {
     super(sessionId, () => true, gate, undefined, calls);
+  }
+
+  /** The client backends serve: the call's slot when it can answer callbacks (a connection of its own), else itself. */
+  override forBackend(): DownstreamClient {
+    return this.slot ?? this;
   }
 
   override get capabilities() {
@@ -73,8 +81,9 @@ export class ModernDownstream extends SessionDownstream {
  * requests. A legacy backend's sampling, elicitation or roots request is parked (ask) and the client's HTTP request
  * is answered with `input_required`; the retry answers the parked requests and waits for what comes next.
  */
-export class ModernCall implements ParkedCall {
+export class ModernCall implements ParkedCall, SlotHolder {
   readonly downstream: ModernDownstream;
+  private readonly slot?: ModernSlot;
   private readonly pending = new Map<string, Pending>();
   private counter = 0;
   private exchange?: ModernExchange;
@@ -91,8 +100,11 @@ export class ModernCall implements ParkedCall {
     private readonly envelope: Envelope,
     gate: CallGate | undefined,
     calls: CallContext,
+    private readonly slots?: ModernSlots,
   ) {
-    this.downstream = new ModernDownstream(`modern-${this.id}`, envelope, gate, calls, this);
+    const callbacks = Object.keys(callbackCapabilities(envelope.capabilities)).length > 0;
+    this.slot = callbacks ? slots?.take(route, owner, envelope.clientName, envelope.capabilities, this) : undefined;
+    this.downstream = new ModernDownstream(`modern-${this.id}`, envelope, gate, calls, this, this.slot);
   }
 
   get requestState(): string {
@@ -127,6 +139,11 @@ export class ModernCall implements ParkedCall {
     this.wake = undefined;
     if (step.kind === 'input') this.exchange = undefined;
     return step;
+  }
+
+  mayAsk(method: string): boolean {
+    const needs = NEEDS[method];
+    return !this.ended && MAY_ASK.has(this.method) && needs !== undefined && !!this.envelope.capabilities[needs];
   }
 
   /** A backend's request to the client: parked until the client's retry answers it. */
@@ -200,6 +217,7 @@ export class ModernCall implements ParkedCall {
     for (const pending of this.pending.values()) pending.reject(reason);
     this.pending.clear();
     this.abort.abort(reason);
+    if (this.slot) this.slots?.give(this.slot, this);
     this.downstream.closed();
   }
 

@@ -51,7 +51,7 @@ describe('classify (dual-era rule)', () => {
 });
 
 describe('withoutEnvelope', () => {
-  it("keeps trace context and the progress token, drops the client's envelope", () => {
+  it("keeps trace context, the progress token, the client's capabilities and log level; drops its version and info", () => {
     const params = {
       name: 'echo',
       _meta: {
@@ -65,11 +65,14 @@ describe('withoutEnvelope', () => {
     expect(withoutEnvelope(params)).toEqual({
       name: 'echo',
       _meta: {
+        'io.modelcontextprotocol/clientCapabilities': {},
+        'io.modelcontextprotocol/logLevel': 'info',
         traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
         tracestate: 'vendor=1',
         progressToken: 5,
       },
     });
-    expect(withoutEnvelope({ name: 'echo', _meta: META })).toEqual({ name: 'echo' });
+    const { 'io.modelcontextprotocol/clientCapabilities': _caps, ...versionAndInfo } = META;
+    expect(withoutEnvelope({ name: 'echo', _meta: versionAndInfo })).toEqual({ name: 'echo' });
   });
 });

@@ -40,13 +40,12 @@ export type Classified =
 /** Which body field the Mcp-Name header mirrors, per method (SEP-2243 "Required For"). */
 const NAME_SOURCE: Record<string, string> = { 'tools/call': 'name', 'prompts/get': 'name', 'resources/read': 'uri' };
 
-/** The reserved envelope keys: the gateway reads them, and backends get their own (or none), never the client's. */
-const ENVELOPE_KEYS = [
-  PROTOCOL_VERSION_META_KEY,
-  CLIENT_INFO_META_KEY,
-  CLIENT_CAPABILITIES_META_KEY,
-  LOG_LEVEL_META_KEY,
-];
+/**
+ * The envelope keys that describe the connection rather than the request: a legacy backend has its session, a modern
+ * one gets the gateway's version and client info. The client's capabilities and log level stay: a modern backend
+ * asks (input_required) and logs by them.
+ */
+const ENVELOPE_KEYS = [PROTOCOL_VERSION_META_KEY, CLIENT_INFO_META_KEY];
 
 const header = (headers: IncomingHttpHeaders, name: string): string | undefined => {
   const value = headers[name];
@@ -128,6 +127,8 @@ function mismatch(name: string, value: string | undefined, body: string): Modern
 /** What the request's `_meta` envelope says about its client. */
 export interface Envelope {
   readonly capabilities: ClientCapabilities;
+  /** The client's self-reported name (clientInfo): it tells one client's backend connection from another's. */
+  readonly clientName: string;
   readonly logLevel?: LoggingLevel;
 }
 
@@ -135,15 +136,17 @@ export function envelopeOf(params: Record<string, unknown> | undefined): Envelop
   const meta = (params?._meta ?? {}) as Record<string, unknown>;
   const capabilities = meta[CLIENT_CAPABILITIES_META_KEY];
   const level = meta[LOG_LEVEL_META_KEY];
+  const info = meta[CLIENT_INFO_META_KEY] as { name?: unknown } | undefined;
   return {
+    clientName: typeof info?.name === 'string' ? info.name : '',
     capabilities: typeof capabilities === 'object' && capabilities !== null ? capabilities : {},
     logLevel: typeof level === 'string' ? (level as LoggingLevel) : undefined,
   };
 }
 
 /**
- * The params a backend is sent: the client's envelope keys removed (a legacy backend has its session; a modern one
- * gets the gateway's envelope), everything else of `_meta` kept (progressToken, traceparent, tracestate, baggage).
+ * The params a backend is sent: the client's protocol version and client info removed, everything else of `_meta`
+ * kept (client capabilities, log level, progressToken, traceparent, tracestate, baggage).
  */
 export function withoutEnvelope(params: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   const meta = params?._meta as Record<string, unknown> | undefined;

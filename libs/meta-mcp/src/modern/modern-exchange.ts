@@ -2,6 +2,9 @@ import type { ServerResponse } from 'node:http';
 
 type Id = string | number | null;
 
+/** HTTP statuses 2026-07-28 gives JSON-RPC errors of a served request: method not found, missing client capability. */
+const STATUS_OF: Record<number, number> = { [-32601]: 404, [-32021]: 400 };
+
 /**
  * The HTTP answer to one modern request: a JSON body, or an SSE stream once something has to reach the client before
  * the result (progress, log messages, a subscriptions/listen stream). Closing the connection before the answer is
@@ -52,8 +55,12 @@ export class ModernExchange {
     this.finish({ jsonrpc: '2.0', id: this.id, result });
   }
 
-  /** A JSON-RPC error; `status` applies only while no stream is open (a stream already said 200). */
-  error(code: number, message: string, data?: unknown, status = 200): void {
+  /**
+   * A JSON-RPC error; `status` applies only while no stream is open (a stream already said 200). By default a
+   * handler's error is HTTP 200, except method-not-found (404) and a missing client capability (400), as 2026-07-28
+   * wants.
+   */
+  error(code: number, message: string, data?: unknown, status = STATUS_OF[code] ?? 200): void {
     this.finish(
       { jsonrpc: '2.0', id: this.id, error: { code, message, ...(data === undefined ? {} : { data }) } },
       status,

@@ -22,6 +22,7 @@ import {
   type Classified,
 } from './modern-envelope.js';
 import { ModernExchange } from './modern-exchange.js';
+import { ModernSlots } from './modern-slots.js';
 
 /** Results a client may cache: each carries ttlMs and cacheScope (2026-07-28 caching). */
 const CACHEABLE = new Set([
@@ -38,6 +39,7 @@ const REPLACED: Record<string, string> = {
   'logging/setLevel': "the io.modelcontextprotocol/logLevel key of each request's _meta",
   'resources/subscribe': 'subscriptions/listen with notifications.resourceSubscriptions',
   'resources/unsubscribe': 'closing the subscriptions/listen stream',
+  ping: 'any request (a modern server needs no keep-alive of its own)',
 };
 
 /** How long the four meta-tools may be cached: they never change. */
@@ -68,6 +70,7 @@ export class ModernMcpService {
     private readonly gates: CallGates,
     private readonly listen: ListenHub,
     private readonly catalog: AggregatedCatalogService,
+    private readonly slots: ModernSlots,
     @Inject(InputRequiredStore) private readonly store: InputRequiredStore,
     @Optional() @Inject(CALL_INTERCEPTORS) private readonly interceptors: readonly CallInterceptor[] = [],
   ) {
@@ -107,12 +110,11 @@ export class ModernMcpService {
     switch (message.method) {
       case 'server/discover':
         return exchange.result(await this.discover(backend));
-      case 'ping':
-        return exchange.result({ resultType: 'complete' });
       case 'subscriptions/listen': {
         const capabilities = backend ? await this.started(backend).then((b) => b.capabilities ?? {}) : undefined;
         const access = this.gates.accessFor(principal);
-        return this.listen.serve(route, message, exchange, capabilities ?? this.gateway.capabilities, access, (uri) =>
+        const served = capabilities ?? this.gateway.capabilities;
+        return this.listen.serve(route, message, exchange, served, access, principal?.id, (uri) =>
           backend ? Promise.resolve(backend) : this.resourceOwner(uri, message, request, exchange),
         );
       }
@@ -169,11 +171,17 @@ export class ModernMcpService {
     // Its audit lines name the call as they name a session.
     const gate = this.gates.forSession(principal, `modern-${id}`, route);
     const chain = orderChain([...(gate ? [accessCheck(gate)] : []), ...(this.interceptors ?? [])]);
-    return new ModernCall(id, message.method, route, principal?.id, envelopeOf(message.params), gate, {
+    const calls = { route, principal, chain };
+    return new ModernCall(
+      id,
+      message.method,
       route,
-      principal,
-      chain,
-    });
+      principal?.id,
+      envelopeOf(message.params),
+      gate,
+      calls,
+      this.slots,
+    );
   }
 
   /** A retry carrying the gateway's requestState: its inputResponses answer the parked backend requests. */
