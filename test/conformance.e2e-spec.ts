@@ -6,6 +6,7 @@
 // `bash scripts/conformance.sh` does the same with the built gateway and prints a per-scenario table.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import {
+  CONFORMANCE_GATEWAY_CONFIG,
   KNOWN_GATEWAY_FAILURES,
   REVISIONS,
   conformanceBackend,
@@ -33,7 +34,11 @@ beforeAll(async () => {
   [fixture, gateway] = await Promise.all([
     startConformanceHttp(),
     startTestGateway(
-      { server: { request_timeout: '30s' }, backends: { conformance: conformanceBackend() } },
+      {
+        ...CONFORMANCE_GATEWAY_CONFIG,
+        server: { request_timeout: '30s' },
+        backends: { conformance: conformanceBackend() },
+      },
       { ready: ['conformance'] },
     ),
   ]);

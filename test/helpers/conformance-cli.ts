@@ -12,6 +12,7 @@ import { stringify } from 'yaml';
 import { builtEntry, cleanEnv, spawnGateway, type GatewayProcess } from './built-gateway.js';
 import {
   CLIENT_SCENARIOS,
+  CONFORMANCE_GATEWAY_CONFIG,
   KNOWN_GATEWAY_FAILURES,
   REVISIONS,
   conformanceBackend,
@@ -59,6 +60,7 @@ async function startGateway(): Promise<string> {
   configDir = mkdtempSync(join(tmpdir(), 'conformance-gateway-'));
   const file = join(configDir, 'gateway.yaml');
   const tree = {
+    ...CONFORMANCE_GATEWAY_CONFIG,
     server: { host: '127.0.0.1', port: 0, request_timeout: '30s' },
     logging: { level: 'info', format: 'json' },
     backends: { conformance: conformanceBackend() },
