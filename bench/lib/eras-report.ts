@@ -56,11 +56,14 @@ export function erasChecks(result: ErasResult): string[] {
   const checks: string[] = [];
   for (const row of result.rows.filter((r) => r.viaGateway && r.client === 'modern' && r.modernVsLegacy)) {
     const { p50, throughput, cpu } = row.modernVsLegacy!;
-    const same = p50.median <= 1 + SAME_COST_TOLERANCE && throughput.median >= 1 - SAME_COST_TOLERANCE;
+    const same =
+      p50.median <= 1 + SAME_COST_TOLERANCE &&
+      throughput.median >= 1 - SAME_COST_TOLERANCE &&
+      cpu.median <= 1 + SAME_COST_TOLERANCE;
     checks.push(
       `${row.backend} backend, ${row.clients} client(s): modern client through the gateway p50 ${fixed(p50.median, 2)}x, ` +
         `calls/s ${fixed(throughput.median, 2)}x, gateway CPU per call ${fixed(cpu.median, 2)}x the legacy client's; ` +
-        `costs no more (within ${SAME_COST_TOLERANCE * 100}%): ${mark(same)}`,
+        `costs no more (p50, calls/s and CPU within ${SAME_COST_TOLERANCE * 100}%): ${mark(same)}`,
     );
   }
   const previous = result.previous;
