@@ -235,7 +235,10 @@ export class StreamableHttpTransport implements Transport {
 
   private replayFound(found: Replay | undefined, res: ServerResponse): void {
     if (!live(res)) return;
-    if (!found) return sendJsonRpcError(res, 400, JsonRpcCode.TransportRefused, 'Invalid event ID format');
+    if (!found) {
+      const text = 'Bad Request: no stream to resume at this event ID (unknown, or its stream has ended)';
+      return sendJsonRpcError(res, 400, JsonRpcCode.TransportRefused, text);
+    }
     const { streamId, events } = found;
     const request = streamId === STANDALONE ? undefined : this.streamById(streamId);
     const current = streamId === STANDALONE ? this.standalone?.res : request?.res;
