@@ -2,6 +2,7 @@ import { Bm25Index } from './bm25.js';
 import { gloss, hasHan, loadGlossary, loadedGlossary, type Glossary } from './cjk-gloss.js';
 import { FuzzyTerms } from './fuzzy-terms.js';
 import { linkSiblings, type LinkDoc } from './producer-links.js';
+import { loadRelatedWords, relatedTerms } from './related-words.js';
 import { analyze, identifierWords, isActionWord, isQueryFiller } from './tokenize.js';
 
 export interface SearchableTool {
@@ -63,6 +64,11 @@ export interface RankingOptions {
    */
   nameCover: number;
   nameCoverPower: number;
+  /**
+   * Weight of the general-English relatives (related-words.ts) of a request's words that no tool uses, beside the
+   * words themselves: "remember" finds the memory server. 0 leaves the word list unloaded.
+   */
+  relatedWeight: number;
 }
 
 export type SearchField = 'name' | 'title' | 'summary' | 'description' | 'params' | 'server' | 'gloss';
@@ -80,6 +86,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   queryGlossWeight: 0.5,
   nameCover: 0.25,
   nameCoverPower: 2,
+  relatedWeight: 0.25,
 };
 
 interface ToolDoc extends Record<SearchField, string>, LinkDoc {
@@ -163,6 +170,7 @@ export class ToolSearchIndex {
   /** Replace the whole catalog of one server (incremental: only that server's documents change). */
   setServer(server: string, serverDescription: string | undefined, tools: SearchableTool[]): void {
     this.removeServer(server);
+    if (this.options.relatedWeight > 0) loadRelatedWords();
     const dict = this.glossaryFor(serverDescription, tools);
     const glossOf = (text: string) => (dict ? analyze(gloss(text, dict)) : []);
     const head = analyze(`${server} ${serverDescription ?? ''}`);
@@ -274,8 +282,9 @@ export class ToolSearchIndex {
       const doc = this.docs[id]!;
       return (only === undefined || doc.serverName === only) && (!allow || allow(doc.serverName, doc.tool));
     };
-    let hits = this.score(this.weigh(terms), only, keep);
-    let partial = false;
+    let hits = this.score(this.weigh(this.withRelated(terms)), only, keep);
+    // Partial: no word of the request is in any tool; what matched stands in for its words.
+    let partial = ![...terms.keys()].some((t) => this.serverDf.has(t));
     if (hits.length === 0 && this.options.fuzzyWeight > 0) {
       // Nothing matched: the nearest spellings of its words, however far, rather than an empty answer.
       hits = this.score(this.weigh(this.nearSpellings(terms, FUZZY_MIN)), only, keep);
@@ -322,6 +331,22 @@ export class ToolSearchIndex {
       else setImmediate(loadGlossary);
     }
     return weights;
+  }
+
+  /** Each word no tool uses, joined by its general-English relatives that some tool uses. */
+  private withRelated(terms: Map<string, number>): Map<string, number> {
+    const { relatedWeight } = this.options;
+    if (relatedWeight <= 0) return terms;
+    let out: Map<string, number> | undefined;
+    for (const [term, w] of terms) {
+      if (this.serverDf.has(term)) continue;
+      for (const [r, strength] of relatedTerms(term)) {
+        if (!this.serverDf.has(r)) continue;
+        out ??= new Map(terms);
+        out.set(r, Math.max(out.get(r) ?? 0, w * relatedWeight * strength));
+      }
+    }
+    return out ?? terms;
   }
 
   /** The dictionary, loaded when this catalog has Chinese text and the ranking uses glosses. */
