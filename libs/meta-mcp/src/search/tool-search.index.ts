@@ -1,6 +1,7 @@
 import { Bm25Index } from './bm25.js';
 import { gloss, hasHan, loadGlossary, loadedGlossary, type Glossary } from './cjk-gloss.js';
 import { FuzzyTerms } from './fuzzy-terms.js';
+import { asksForTextFile } from './output-files.js';
 import { linkSiblings, type LinkDoc } from './producer-links.js';
 import { loadRelatedWords, relatedTerms } from './related-words.js';
 import { analyze, identifierWords, isActionWord, isQueryFiller } from './tokenize.js';
@@ -69,6 +70,8 @@ export interface RankingOptions {
    * words themselves: "remember" finds the memory server. 0 leaves the word list unloaded.
    */
   relatedWeight: number;
+  /** Weight of "write file" added to a request that asks for its answer in a text file (output-files.ts). */
+  writeFileWeight: number;
 }
 
 export type SearchField = 'name' | 'title' | 'summary' | 'description' | 'params' | 'server' | 'gloss';
@@ -87,6 +90,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   nameCover: 0.25,
   nameCoverPower: 2,
   relatedWeight: 0.25,
+  writeFileWeight: 2,
 };
 
 interface ToolDoc extends Record<SearchField, string>, LinkDoc {
@@ -323,6 +327,12 @@ export class ToolSearchIndex {
       }
     };
     add(analyze(query), 1);
+    if (this.options.writeFileWeight > 0 && asksForTextFile(query)) {
+      for (const term of analyze('write file')) {
+        const w = this.options.writeFileWeight * (isActionWord(term) ? actionWeight : 1);
+        weights.set(term, Math.max(weights.get(term) ?? 0, w));
+      }
+    }
     if (queryGlossWeight > 0 && hasHan(query)) {
       // The dictionary is loaded by index builds, never by a request: until a catalog needed it, or a load started
       // here has finished, a Chinese query matches by its characters alone.
