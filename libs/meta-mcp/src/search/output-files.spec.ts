@@ -13,6 +13,7 @@ describe('asksForTextFile', () => {
     expect(asksForTextFile('Summarize the news and save it to /root/notes/today.md')).toBe(true);
     expect(asksForTextFile('write the summary into ./out.txt.')).toBe(true);
     expect(asksForTextFile('generate a report at ~/reports/daily.json')).toBe(true);
+    expect(asksForTextFile('Summarize the page and save it (to "/root/notes/page.md").')).toBe(true);
     // An extension the MIME database does not know is source text (a .py script).
     expect(asksForTextFile('Write a CNN example and save it to /root/code/cnn.py')).toBe(true);
   });
@@ -24,6 +25,17 @@ describe('asksForTextFile', () => {
     expect(asksForTextFile('Read /root/notes/x.md and tell me what it says')).toBe(false);
     expect(asksForTextFile('save what https://example.org/docs/a.md says')).toBe(false);
     expect(asksForTextFile('save a note about the meeting')).toBe(false);
+    // The verb belongs to another sentence.
+    expect(asksForTextFile('Save nothing. Look at /root/notes/x.md')).toBe(false);
+  });
+
+  it('takes linear time on a pasted blob', () => {
+    const blob = `save it to ${'+/'.repeat(50_000)} and to /root/a.md`;
+    const start = process.cpuUsage();
+    expect(asksForTextFile(blob)).toBe(true);
+    const used = process.cpuUsage(start);
+    // Generous: a quadratic scan of this blob takes seconds.
+    expect((used.user + used.system) / 1000).toBeLessThan(500);
   });
 });
 

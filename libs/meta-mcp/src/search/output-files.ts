@@ -10,9 +10,10 @@ import { createRequire } from 'node:module';
 
 type MimeDb = Record<string, { extensions?: string[] }>;
 
-// A file path (absolute, relative or home) with an extension; not part of a URL.
-const PATH =
-  /(?<![:/\w.])(?:~|\.{1,2})?\/(?:[^\s'"`/]+\/)*[^\s'"`/]*?\.([A-Za-z0-9]{1,6})(?=$|[\s'"`,;:)!?]|\.(?:\s|$))/g;
+// A file path (absolute, relative or home) with an extension, as one whitespace-separated word (quotes and trailing
+// punctuation stripped); a URL is no path. Words longer than MAX_WORD are pasted blobs.
+const PATH = /^(?:~|\.{1,2})?\/[^:]*\.([A-Za-z0-9]{1,6})$/;
+const MAX_WORD = 300;
 // Verbs that put something into a file (and their usual forms), looked for among the words just before the path.
 const OUTPUT_VERB =
   /\b(?:save[ds]?|saving|write|writes|writing|written|wrote|store[ds]?|storing|export(?:s|ed|ing)?|output|generate[ds]?|generating|create[ds]?|creating)\b/i;
@@ -25,7 +26,8 @@ const TEXT_APPLICATION =
 
 let textExtensions: Map<string, boolean> | undefined;
 
-function isTextExtension(ext: string): boolean {
+/** Reads the MIME database (once per process; index builds call it so that no request waits for it). */
+export function loadFileTypes(): void {
   if (!textExtensions) {
     textExtensions = new Map();
     try {
@@ -39,22 +41,29 @@ function isTextExtension(ext: string): boolean {
       // Without the database every extension is unknown, and unknown extensions count as text (source files).
     }
   }
-  return textExtensions.get(ext.toLowerCase()) ?? true;
+}
+
+function isTextExtension(ext: string): boolean {
+  loadFileTypes();
+  return textExtensions!.get(ext.toLowerCase()) ?? true;
 }
 
 /** True when `text` asks for output into a text file: a write verb shortly before a path to one. */
 export function asksForTextFile(text: string): boolean {
-  for (const m of text.matchAll(PATH)) {
-    if (!isTextExtension(m[1])) continue;
-    const words = text
-      .slice(0, m.index)
-      .split(/[.!?;](?:\s|$)|\n/)
-      .at(-1)!
-      .trim()
-      .split(/\s+/);
-    // "... to <path>", "... as <path>": where it goes; "from <path>", "under <path>" is where it comes from.
-    if (!DESTINATION.test(words.at(-1) ?? '')) continue;
-    if (OUTPUT_VERB.test(words.slice(-WINDOW_WORDS).join(' '))) return true;
+  const words = text.split(/\s+/);
+  // The words of the current sentence before the word at i; linear in the request's length.
+  let sentence = 0;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (word.length <= MAX_WORD) {
+      const path = PATH.exec(word.replace(/^['"`(]+|['"`),;:!?.]+$/g, ''));
+      // "... to <path>", "... as <path>": where it goes; "from <path>", "under <path>" is where it comes from.
+      if (path && isTextExtension(path[1]) && i > sentence && DESTINATION.test(words[i - 1].replace(/^\W+/, ''))) {
+        const before = words.slice(Math.max(sentence, i - WINDOW_WORDS), i).join(' ');
+        if (OUTPUT_VERB.test(before)) return true;
+      }
+    }
+    if (/[.!?;]$/.test(word)) sentence = i + 1;
   }
   return false;
 }

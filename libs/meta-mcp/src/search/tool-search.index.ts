@@ -1,7 +1,7 @@
 import { Bm25Index } from './bm25.js';
 import { gloss, hasHan, loadGlossary, loadedGlossary, type Glossary } from './cjk-gloss.js';
 import { FuzzyTerms } from './fuzzy-terms.js';
-import { asksForTextFile } from './output-files.js';
+import { asksForTextFile, loadFileTypes } from './output-files.js';
 import { linkSiblings, type LinkDoc } from './producer-links.js';
 import { loadRelatedWords, relatedTerms } from './related-words.js';
 import { analyze, identifierWords, isActionWord, isQueryFiller } from './tokenize.js';
@@ -175,6 +175,7 @@ export class ToolSearchIndex {
   setServer(server: string, serverDescription: string | undefined, tools: SearchableTool[]): void {
     this.removeServer(server);
     if (this.options.relatedWeight > 0) loadRelatedWords();
+    if (this.options.writeFileWeight > 0) loadFileTypes();
     const dict = this.glossaryFor(serverDescription, tools);
     const glossOf = (text: string) => (dict ? analyze(gloss(text, dict)) : []);
     const head = analyze(`${server} ${serverDescription ?? ''}`);
