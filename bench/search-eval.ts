@@ -146,6 +146,7 @@ export const ABLATIONS: Record<string, Partial<RankingOptions>> = {
   'no Chinese glosses': { boosts: { ...DEFAULT_RANKING.boosts, gloss: 0 }, queryGlossWeight: 0 },
   'no name-coverage bonus': { nameCover: 0 },
   'no general-English relatives': { relatedWeight: 0 },
+  'no write-file intent': { writeFileWeight: 0 },
 };
 
 /** The one-time load of the Chinese-English dictionary (cjk-gloss.ts), which index builds then reuse. */
