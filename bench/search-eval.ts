@@ -145,7 +145,7 @@ export const ABLATIONS: Record<string, Partial<RankingOptions>> = {
   'name weighs like description': { boosts: { ...DEFAULT_RANKING.boosts, name: 1 } },
   'no Chinese glosses': { boosts: { ...DEFAULT_RANKING.boosts, gloss: 0 }, queryGlossWeight: 0 },
   'no name-coverage bonus': { nameCover: 0 },
-  'no general-English relatives': { relatedWeight: 0 },
+  'no general-English relatives': { relatedWords: false },
   'no write-file intent': { writeFileWeight: 0 },
 };
 

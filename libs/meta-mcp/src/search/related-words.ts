@@ -4,9 +4,9 @@ import { processTerm } from './tokenize.js';
 /**
  * Words related in general English, from the npm package `synonyms` (MIT; its lists are the first WordNet synsets of
  * about 15,000 headwords, WordNet being Princeton's, under its BSD-style licence): "remember" and "memory" (whose list has "remembering"), "note" and "observe". Nothing here
- * is written from any tool catalog. Search uses it only for the words of a request that no tool uses at all, so a
- * request in other words than the catalog's still finds its tools, and a request the catalog's words answer is
- * ranked as before.
+ * is written from any tool catalog. Search uses it only when no word of a request is in any tool, before near
+ * spellings, so a request in other words than the catalog's still finds its tools, and a request that has a catalog
+ * word is ranked by its own words alone.
  *
  * The relation is taken both ways between a headword and each word of its lists (stems of single words only), as
  * WordNet's own lists are not symmetric. About 0.3 s of CPU and 6 MB of heap, once per process, at the first index

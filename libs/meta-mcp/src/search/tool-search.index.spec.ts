@@ -211,7 +211,13 @@ describe('a gateway with filesystem, memory, sequential-thinking and everything'
     // The memory tools tie (the request names none of them): both that store a fact are in the first ten.
     expect(ranked.slice(0, 10)).toEqual(expect.arrayContaining(['memory/create_entities', 'memory/add_observations']));
     // Without the general-English relatives ("remember" ~ "memory") the near spellings answer: "prefers" ~ "reference".
-    expect(ids('remember that Bob prefers email', { relatedWeight: 0 })[0]).not.toMatch(/^memory\//);
+    expect(ids('remember that Bob prefers email', { relatedWords: false })[0]).not.toMatch(/^memory\//);
+  });
+
+  it('a request with a catalog word is ranked by its own words, not by relatives of the others', () => {
+    // "notes" is in no tool; its relative "observations" is in the memory tools' names. "read" is in read_file's.
+    expect(ids('read /tmp/notes/today.md')[0]).toBe('filesystem/read_file');
+    expect(index.search('read /tmp/notes/today.md').partial).toBeUndefined();
   });
 
   it('"delete a file" ranks file tools above tools that delete something else', () => {
@@ -254,9 +260,9 @@ describe('general-English relatives of words no tool uses', () => {
     expect(relatedTerms('zzyzx')).toEqual([]);
   });
 
-  it('adds the relatives only for words the catalog lacks, and answers a request that has no catalog word', () => {
-    const build = (relatedWeight?: number) => {
-      const index = new ToolSearchIndex(relatedWeight === undefined ? {} : { relatedWeight });
+  it('answers a request with no catalog word by relatives, and one with a catalog word by its own words', () => {
+    const build = (relatedWords = true) => {
+      const index = new ToolSearchIndex({ relatedWords });
       index.setServer('graph', undefined, [
         tool('add_observation', 'Add an observation about an entity'),
         tool('list_entities', 'List entities'),
@@ -268,7 +274,7 @@ describe('general-English relatives of words no tool uses', () => {
     const note = build().search('note that Bob likes tea');
     expect(note.partial).toBe(true);
     expect(note.matches.map((m) => m.tool)).toEqual(['add_observation']);
-    expect(build(0).search('note that Bob likes tea')).toEqual({ matches: [], total: 0 });
+    expect(build(false).search('note that Bob likes tea')).toEqual({ matches: [], total: 0 });
     // "file" is a catalog word and answers alone; "observe" is no relative of it.
     const file = build().search('note the file');
     expect(file.partial).toBeUndefined();

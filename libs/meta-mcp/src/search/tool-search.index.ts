@@ -66,10 +66,12 @@ export interface RankingOptions {
   nameCover: number;
   nameCoverPower: number;
   /**
-   * Weight of the general-English relatives (related-words.ts) of a request's words that no tool uses, beside the
-   * words themselves: "remember" finds the memory server. 0 leaves the word list unloaded.
+   * When no word of a request is in any tool, its words' general-English relatives (related-words.ts) that tools use
+   * stand in for them, before near spellings: "remember" finds the memory server. A request with a catalog word is
+   * ranked by its own words alone: a relative of its other words ("notes" ~ "observations") must not outrank what it
+   * names ("read /tmp/notes/today.md" is read_file). false leaves the word list unloaded.
    */
-  relatedWeight: number;
+  relatedWords: boolean;
   /** Weight of "write file" added to a request that asks for its answer in a text file (output-files.ts). */
   writeFileWeight: number;
 }
@@ -89,7 +91,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   queryGlossWeight: 0.5,
   nameCover: 0.25,
   nameCoverPower: 2,
-  relatedWeight: 0.25,
+  relatedWords: true,
   writeFileWeight: 2,
 };
 
@@ -174,7 +176,7 @@ export class ToolSearchIndex {
   /** Replace the whole catalog of one server (incremental: only that server's documents change). */
   setServer(server: string, serverDescription: string | undefined, tools: SearchableTool[]): void {
     this.removeServer(server);
-    if (this.options.relatedWeight > 0) loadRelatedWords();
+    if (this.options.relatedWords) loadRelatedWords();
     if (this.options.writeFileWeight > 0) loadFileTypes();
     const dict = this.glossaryFor(serverDescription, tools);
     const glossOf = (text: string) => (dict ? analyze(gloss(text, dict)) : []);
@@ -287,9 +289,10 @@ export class ToolSearchIndex {
       const doc = this.docs[id]!;
       return (only === undefined || doc.serverName === only) && (!allow || allow(doc.serverName, doc.tool));
     };
-    let hits = this.score(this.weigh(this.withRelated(terms)), only, keep);
-    // Partial: no word of the request is in any tool; what matched stands in for its words.
+    // Partial: no word of the request is in any tool; what matched stands in for its words (general-English
+    // relatives first, then near spellings).
     let partial = ![...terms.keys()].some((t) => this.serverDf.has(t));
+    let hits = this.score(this.weigh(partial ? this.withRelated(terms) : terms), only, keep);
     if (hits.length === 0 && this.options.fuzzyWeight > 0) {
       // Nothing matched: the nearest spellings of its words, however far, rather than an empty answer.
       hits = this.score(this.weigh(this.nearSpellings(terms, FUZZY_MIN)), only, keep);
@@ -344,17 +347,16 @@ export class ToolSearchIndex {
     return weights;
   }
 
-  /** Each word no tool uses, joined by its general-English relatives that some tool uses. */
+  /** Each word (none of which a tool uses), joined by its general-English relatives that some tool uses. */
   private withRelated(terms: Map<string, number>): Map<string, number> {
-    const { relatedWeight } = this.options;
-    if (relatedWeight <= 0) return terms;
+    if (!this.options.relatedWords) return terms;
     let out: Map<string, number> | undefined;
     for (const [term, w] of terms) {
       if (this.serverDf.has(term)) continue;
       for (const [r, strength] of relatedTerms(term)) {
         if (!this.serverDf.has(r)) continue;
         out ??= new Map(terms);
-        out.set(r, Math.max(out.get(r) ?? 0, w * relatedWeight * strength));
+        out.set(r, Math.max(out.get(r) ?? 0, w * strength));
       }
     }
     return out ?? terms;
