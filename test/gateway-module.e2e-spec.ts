@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Body, Controller, Get, Inject, Injectable, Module, Post, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ConfigService } from '@nestjs/config';
 import {
   CallRefusedError,
@@ -22,6 +23,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { InProcessConnector } from '../examples/custom-transport/in-process.connector.js';
 import { connectClient } from './helpers/gateway.js';
+import { waitFor } from './helpers/processes.js';
 import { firstText, writeGatewayConfig } from './helpers/gateway-config.js';
 
 /** GET with a Host header fetch would not send (it always names the URL's host). */
@@ -243,6 +245,99 @@ describe('GatewayModule.forRoot with a plain config object, under the global pre
 
   it('opens each MCP session in the event store the options name', () => {
     expect(store.sessions).toBe(2);
+  });
+});
+
+describe('GatewayModule with auth under the global prefix gw: route metadata, not URLs', () => {
+  const KEY = 'prefix-key-0123456789abcdef';
+  let release!: () => void;
+  let entered!: () => void;
+  const slowEntered = new Promise<void>((resolve) => (entered = resolve));
+  const slowReleased = new Promise<void>((resolve) => (release = resolve));
+  let app: NestFastifyApplication;
+  let url: string;
+
+  /** The in-process backend plus a tool that stays in flight until the test lets it go. */
+  const withSlowTool = () => {
+    const server = memServer('hello')();
+    server.registerTool('slow', { description: 'Finishes when told' }, async () => {
+      entered();
+      await slowReleased;
+      return { content: [{ type: 'text', text: 'finished' }] };
+    });
+    return server;
+  };
+
+  beforeAll(async () => {
+    ({ app, url } = await listen(
+      hostModule(
+        GatewayModule.forRoot({
+          config: { ...config(), auth: { api_keys: [{ id: 'alice', key: KEY }] } },
+          connectors: [new InProcessConnector({ mem: withSlowTool })],
+        }),
+      ),
+      'gw',
+    ));
+  });
+
+  afterAll(async () => {
+    release();
+    await app?.close().catch(() => undefined);
+  });
+
+  it('keeps the probes public under the prefix', async () => {
+    expect(await rawGet(`${url}/gw/health/live`, 'lb.internal.example')).toBe(200);
+    // Ready once the backend is: public all along (never 401 meanwhile).
+    await waitFor(async () => (await fetch(`${url}/gw/health/ready`)).status === 200, {
+      description: '/gw/health/ready 200 without credentials',
+    });
+  });
+
+  it('refuses the MCP routes without credentials before reading the body (the early check matches by route)', async () => {
+    for (const path of ['/gw/mcp', '/gw/mcp/mem']) {
+      // Invalid JSON: a 401 shows the credential check ran before the JSON-RPC parser (which would answer -32700).
+      const response = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: '{"unterminated',
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer /);
+      expect(await response.json()).toMatchObject({ error: 'unauthorized' });
+    }
+  });
+
+  it('while draining lets the probes answer (terminus: shutting_down) and refuses MCP requests with 503', async () => {
+    const client = new Client({ name: 'prefix-e2e', version: '1.0.0' }, { capabilities: {} });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${url}/gw/mcp/mem`), {
+        requestInit: { headers: { authorization: `Bearer ${KEY}` } },
+      }),
+    );
+    const call = client.callTool({ name: 'slow', arguments: {} });
+    await slowEntered;
+    // The in-flight call holds the drain open: the app closes only once it has finished.
+    const closing = app.close();
+    // Answered by the health controller (terminus: shutting_down), not refused by the drain like other routes.
+    const probe = async (path: string) => {
+      const response = await fetch(`${url}/gw/health/${path}`);
+      return { status: response.status, body: (await response.json()) as { status?: string } };
+    };
+    await waitFor(async () => (await probe('ready')).body.status === 'shutting_down', {
+      description: '/gw/health/ready answering shutting_down',
+    });
+    expect(await probe('live')).toMatchObject({ status: 503, body: { status: 'shutting_down' } });
+    expect(await probe('ready')).toMatchObject({ status: 503, body: { status: 'shutting_down' } });
+    const mcp = await fetch(`${url}/gw/mcp/mem`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(mcp.status).toBe(503);
+    expect(await mcp.json()).toEqual({ error: 'mcp-gateway is shutting down' });
+    release();
+    expect(firstText(await call)).toBe('finished');
+    await closing;
   });
 });
 
