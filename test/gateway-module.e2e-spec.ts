@@ -8,7 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ConfigService } from '@nestjs/config';
+import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
 import {
   CallRefusedError,
   ConfigError,
@@ -96,6 +96,7 @@ class HostController {
 }
 
 const config = (server: unknown = 'mem') => ({
+  server: { max_sessions: 42 },
   logging: { level: 'silent' },
   backends: { mem: { transport: 'in_process', options: { server } } },
 });
@@ -129,8 +130,23 @@ async function listen(root: DynamicModule, prefix?: string): Promise<{ app: Nest
   return { app, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
 }
 
-function hostModule(gateway: DynamicModule): DynamicModule {
-  @Module({ imports: [gateway], controllers: [HostController] })
+/** A host route that reads the gateway's config (and the host's own) through @nestjs/config's ConfigService. */
+@Controller('api/settings')
+class SettingsController {
+  constructor(@Inject(ConfigService) private readonly config: ConfigService) {}
+
+  @Get()
+  settings() {
+    return {
+      maxSessions: this.config.get<number>('gateway.server.max_sessions'),
+      backends: Object.keys(this.config.get<object>('gateway.backends') ?? {}),
+      own: this.config.get<string>('host.greeting') ?? null,
+    };
+  }
+}
+
+function hostModule(gateway: DynamicModule, imports: DynamicModule[] = []): DynamicModule {
+  @Module({ imports: [gateway, ...imports], controllers: [HostController, SettingsController] })
   class HostModule {}
   return { module: HostModule };
 }
@@ -170,6 +186,11 @@ describe('GatewayModule.forRoot with a plain config object, under the global pre
   it('serves the host routes beside the gateway', async () => {
     const response = await fetch(`${url}/gw/api/hello`);
     expect(await response.json()).toEqual({ hello: 'host' });
+  });
+
+  it("lets the host's modules read the gateway's validated config through ConfigService", async () => {
+    const response = await fetch(`${url}/gw/api/settings`);
+    expect(await response.json()).toEqual({ maxSessions: 42, backends: ['mem'], own: null });
   });
 
   it("leaves a host route's JSON to Nest: invalid JSON is Nest's 400, valid JSON reaches the handler", async () => {
@@ -338,6 +359,7 @@ describe('GatewayModule with auth under the global prefix gw: route metadata, no
     release();
     expect(firstText(await call)).toBe('finished');
     await closing;
+    await client.close();
   });
 });
 
@@ -398,8 +420,16 @@ describe('GatewayModule.forRootAsync', () => {
         connectors: [new InProcessConnector({ mem: memServer(settings.greeting) })],
       }),
     });
-    const { app, url } = await listen(hostModule(gateway));
+    // The host's own ConfigModule (global, with a namespace of its own) beside the gateway's `gateway` namespace.
+    const own = ConfigModule.forRoot({
+      isGlobal: true,
+      ignoreEnvFile: true,
+      load: [registerAs('host', () => ({ greeting: 'hi' }))],
+    });
+    const { app, url } = await listen(hostModule(gateway, [await own]));
     try {
+      const settings = await fetch(`${url}/api/settings`);
+      expect(await settings.json()).toEqual({ maxSessions: 42, backends: ['mem'], own: 'hi' });
       const client = await connectClient(`${url}/mcp/mem`);
       const result = await client.callTool({ name: 'whoami', arguments: {} });
       expect(firstText(result)).toMatch(/^from an injected service: /);
