@@ -150,7 +150,7 @@ export class CallCancelledError extends Error implements ClassifiedError {
   }
 }
 
-export function formatMs(ms: number): string {
+function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
 }
