@@ -1,7 +1,8 @@
 // Search quality end to end: the 70 LiveMCPBench servers as real HTTP backends of a real gateway, every dev query
 // sent through gateway_search_tools over MCP, scored with the dataset's own metrics; and the requests of issue 17 as a
 // new user types them, with the four reference servers (filesystem, memory, sequential-thinking, everything) behind a
-// gateway of their own.
+// gateway of their own. Reads ../shared/datasets/livemcpbench (beside the repository, not in it); without it the
+// suite fails naming the missing file (readShared).
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { BackendRegistry } from '@gateway/backends';
 import { GatewayConfig } from '@gateway/config';
-import { SessionRegistry } from './session-registry.service.js';
+import { GATEWAY_ROUTE, SessionRegistry } from './session-registry.service.js';
 
 /**
  * When a backend's tool list changes, tells the clients that see those tools: sessions on /mcp/{backend}, and in
@@ -22,13 +22,13 @@ export class ListChangedNotifier implements OnModuleInit {
       (backend) => backend.on('tools', () => this.notify(this.routesOf(backend.name))),
       (backend) => {
         for (const session of this.sessions.forRoute(backend.name)) void session.server.close().catch(() => undefined);
-        if (!this.config.meta_mcp.enabled) this.notify(['/mcp']);
+        if (!this.config.meta_mcp.enabled) this.notify([GATEWAY_ROUTE]);
       },
     );
   }
 
   private routesOf(name: string): string[] {
-    return this.config.meta_mcp.enabled ? [name] : [name, '/mcp'];
+    return this.config.meta_mcp.enabled ? [name] : [name, GATEWAY_ROUTE];
   }
 
   private notify(routes: string[]): void {
