@@ -3,7 +3,8 @@ import { GatewayConfig } from '@gateway/config';
 import { GatewayMetrics } from '@gateway/metrics';
 import { classifyCallFailure } from '@gateway/resilience';
 import { BackendRegistry } from './backend-registry.service.js';
-import { describe, type Backend } from './backend.js';
+import type { Backend } from './backend.js';
+import { describe } from './backend-errors.js';
 import { classifyFailure } from './failure-classifier.js';
 
 /** Ping timeouts in a row after which a stdio backend is restarted: its process no longer answers at all. */

@@ -28,6 +28,9 @@ const CUSTOM_TRANSPORT = /^[a-z][a-z0-9_-]{0,63}$/;
 export type BackendTransportKind = 'stdio' | HttpTransportKind | 'auto' | (string & {});
 export const SESSION_MODES = ['auto', 'shared', 'per_client'] as const;
 export type SessionModeSetting = (typeof SESSION_MODES)[number];
+/** The MCP protocol era spoken to a backend: detected (`auto`), 2026-07-28 and later (`modern`), or 2025-11-25 (`legacy`). */
+export const BACKEND_PROTOCOLS = ['auto', 'modern', 'legacy'] as const;
+export type BackendProtocolSetting = (typeof BACKEND_PROTOCOLS)[number];
 
 export class BackendConfig {
   /** The executable and its arguments, split like a shell would but never run through one. */
@@ -115,6 +118,14 @@ export class BackendConfig {
    */
   @IsIn(SESSION_MODES)
   session_mode: SessionModeSetting = 'auto';
+
+  /**
+   * `auto`: ask the backend (`server/discover`, falling back to `initialize`) and remember the answer until it
+   * stops holding. `modern`: 2026-07-28 only (no session; sampling, elicitation and roots as `input_required`).
+   * `legacy`: the 2025-11-25 `initialize` handshake only.
+   */
+  @IsIn(BACKEND_PROTOCOLS)
+  protocol: BackendProtocolSetting = 'auto';
 
   /** Client sessions with a connection of their own at once; beyond it a session uses the shared connection. */
   @IsInt()

@@ -647,6 +647,22 @@ describe('invalid configs name the key path', () => {
     onlyProblemAt(problemsOfYaml('backends:\n  a:\n'), 'backends.a');
   });
 
+  it('backends.<name>.protocol: auto by default, modern or legacy; anything else, or modern over sse, named', () => {
+    expect(load('backends:\n  a:\n    command: node\n').backends.a.protocol).toBe('auto');
+    expect(load('backends:\n  a:\n    command: node\n    protocol: modern\n').backends.a.protocol).toBe('modern');
+    expect(
+      onlyProblemAt(problemsOfYaml('backends:\n  a:\n    command: node\n    protocol: 2026\n'), 'backends.a.protocol'),
+    ).toContain('must be one of');
+    expect(
+      onlyProblemAt(
+        problemsOfYaml(
+          'backends:\n  a:\n    http_url: http://127.0.0.1:1/mcp\n    transport: sse\n    protocol: modern\n',
+        ),
+        'backends.a.protocol',
+      ),
+    ).toContain('modern needs streamable_http');
+  });
+
   it('invalid backend name', () => {
     expect(
       onlyProblemAt(problemsOfYaml('backends:\n  "bad name!":\n    command: node\n'), 'backends.bad name!'),

@@ -208,6 +208,9 @@ function crossFieldProblems(backend: BackendConfig, raw: Tree, path: string): st
     ];
   }
   if (backend.options) return [`${path}.options: applies only to a registered connector's transport`];
+  if (backend.protocol === 'modern' && backend.transport === 'sse') {
+    return [`${path}.protocol: modern needs streamable_http; sse is a legacy (2024-11-05) transport`];
+  }
   const wrongSide = backend.command
     ? ['transport', 'headers']
         .filter((key) => key in raw)

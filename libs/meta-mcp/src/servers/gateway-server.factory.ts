@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ErrorCode, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayConfig, gatewayPackage } from '@gateway/config';
-import { wantsOwnConnection } from '@gateway/backends';
 import { AggregatedCatalogService } from '../aggregated/aggregated-catalog.service.js';
 import { AggregatedToolsService } from '../aggregated/aggregated-tools.service.js';
 import { SharedConnectionRouter } from '../sessions/shared-connection.router.js';
@@ -76,8 +75,7 @@ export class GatewayServerFactory {
     }
     const uri = params?.uri as string;
     const backend = await this.catalog.owner(uri, extra, downstream);
-    if (wantsOwnConnection(backend.config.session_mode, downstream))
-      return this.catalog.handle(method, params, extra, downstream);
+    if (backend.wantsOwnConnection(downstream)) return this.catalog.handle(method, params, extra, downstream);
     return method === 'resources/subscribe'
       ? this.shared.subscribe(backend, downstream.sessionId, uri, extra)
       : this.shared.unsubscribe(backend, downstream.sessionId, uri, extra);
