@@ -76,6 +76,7 @@ describe('GET /health', () => {
       tools_cached: expect.any(Number),
       circuit_state: 'closed',
       request_count: expect.any(Number),
+      protocol: '2025-11-25',
     });
     expect(health.backends.everything.state).toBe('ready');
 

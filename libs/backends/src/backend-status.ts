@@ -16,4 +16,6 @@ export interface BackendStatus {
   restarts: number;
   last_error?: string;
   server?: { name: string; version: string };
+  /** The protocol revision spoken with the backend (`2026-07-28` for a modern one), once connected. */
+  protocol?: string;
 }

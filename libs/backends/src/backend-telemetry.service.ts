@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { GatewayMetrics } from '@gateway/metrics';
 import { BackendRegistry } from './backend-registry.service.js';
-import { describe, type Backend } from './backend.js';
+import type { Backend } from './backend.js';
+import { describe } from './backend-errors.js';
 import type { BackendState } from './backend-status.js';
 import type { CallOutcome } from '@gateway/resilience';
 import type { ToolOutcome } from '@gateway/metrics';

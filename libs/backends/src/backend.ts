@@ -1,12 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import {
-  ErrorCode,
   ListToolsResultSchema,
-  McpError,
   ResultSchema,
   ToolListChangedNotificationSchema,
   type Implementation,
@@ -14,13 +10,19 @@ import {
   type ServerCapabilities,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { redactSecretText, type BackendConfig } from '@gateway/config';
+import type { BackendConfig } from '@gateway/config';
 import { isRepeatable, type BackendPolicy, type PolicyCall } from '@gateway/resilience';
 import type { BackendStatus, BackendState } from './backend-status.js';
+import { answeredByBackend, BackendUnavailableError, describe, isExpiredSession } from './backend-errors.js';
+import { ConnectionLifecycle } from './connection-lifecycle.js';
 import { wantsOwnConnection, type DownstreamClient } from './downstream-client.js';
 import { PerClientConnections } from './per-client-connections.js';
 import type { BackendConnector, Connection, TransportActivity } from './transports/backend-connector.js';
 import { ToolCatalog } from './tool-catalog.js';
+import { EraClient } from './era/era-client.js';
+import { bridgeInputRequired } from './era/input-bridge.js';
+import { isInputRequired, MODERN_PROTOCOL_VERSION, type BackendEra } from './era/modern-protocol.js';
+import { ModernSessionState } from './era/modern-session-state.js';
 
 export interface BackendDeps {
   connector: BackendConnector;
@@ -44,28 +46,16 @@ type BackendEvents = {
   clientConnectionFallback: [];
 };
 
-/** A backend request failed for a reason of the backend's (not a JSON-RPC error it answered with). */
-export class BackendUnavailableError extends Error {
-  constructor(
-    readonly backend: string,
-    readonly reason: string,
-  ) {
-    super(`backend "${backend}" is unavailable: ${reason}`);
-    this.name = 'BackendUnavailableError';
-  }
-}
-
 /** One configured MCP server: its connection, state, catalog and counters. Reconnects on next use after a failure. */
 export class Backend extends EventEmitter<BackendEvents> {
   private readonly logger: Logger;
-  private connection?: Connection;
-  private starting?: Promise<Connection>;
-  /** Ends a connect in progress: stopping must not wait out a backend that never finishes its handshake. */
-  private startAbort?: AbortController;
-  private stopping = false;
   private _state: BackendState = 'stopped';
-  private starts = 0;
+  private readonly lifecycle: ConnectionLifecycle;
   private readonly perClient: PerClientConnections;
+  /** A modern backend's stand-in for session state: subscriptions/listen, log level, client capabilities. */
+  private readonly modern: ModernSessionState;
+  /** The era of the previous connection. */
+  private lastEra?: BackendEra;
   readonly catalog: ToolCatalog;
   requestCount = 0;
   errorCount = 0;
@@ -81,6 +71,25 @@ export class Backend extends EventEmitter<BackendEvents> {
     super();
     this.logger = new Logger(`backend:${name}`);
     this.catalog = new ToolCatalog(deps.catalogTtlMs, deps.cacheTools);
+    this.modern = new ModernSessionState(this.logger, (reason) => {
+      // The server at this URL no longer speaks the modern protocol: ask its era again on the next request.
+      this.logger.warn(`subscriptions/listen refused (${reason}); reconnecting`);
+      this.lifecycle.forgetEra();
+      void this.recycle('the backend refused a modern request');
+    });
+    this.lifecycle = new ConnectionLifecycle(
+      {
+        name,
+        config,
+        logger: this.logger,
+        state: () => this._state,
+        setState: (state) => this.setState(state),
+        setLastError: (reason) => (this.lastError = reason),
+        onReady: (connection) => this.onReady(connection),
+        onGone: () => this.modern.detach(),
+      },
+      deps,
+    );
     this.perClient = new PerClientConnections({
       name,
       config,
@@ -90,6 +99,11 @@ export class Backend extends EventEmitter<BackendEvents> {
       logger: this.logger,
       onFallback: () => this.emit('clientConnectionFallback'),
     });
+  }
+
+  /** The shared connection, while open. */
+  private get connection(): Connection | undefined {
+    return this.lifecycle.connection;
   }
 
   get state(): BackendState {
@@ -106,6 +120,21 @@ export class Backend extends EventEmitter<BackendEvents> {
 
   get instructions(): string | undefined {
     return this.connection?.client.getInstructions();
+  }
+
+  /** The era of the open connection: `modern` (2026-07-28, sessionless) or `legacy`; unknown until connected. */
+  get era(): BackendEra | undefined {
+    const client = this.connection?.client;
+    if (!client) return undefined;
+    return client instanceof EraClient ? (client.era ?? 'legacy') : 'legacy';
+  }
+
+  /** The protocol revision spoken with the backend, as /health shows it. */
+  get protocolVersion(): string | undefined {
+    const client = this.connection?.client;
+    if (!client) return undefined;
+    if (this.era === 'modern') return MODERN_PROTOCOL_VERSION;
+    return client instanceof EraClient ? client.negotiatedVersion : undefined;
   }
 
   get pid(): number | undefined {
@@ -137,22 +166,11 @@ export class Backend extends EventEmitter<BackendEvents> {
 
   /** Connects if not connected; concurrent callers share one attempt. */
   start(): Promise<Connection> {
-    if (this.connection && this._state === 'ready') return Promise.resolve(this.connection);
-    this.starting ??= this.connect().finally(() => (this.starting = undefined));
-    return this.starting;
+    return this.lifecycle.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    this.startAbort?.abort(new Error('the gateway is stopping this backend'));
-    const connection = this.connection ?? (await this.starting?.catch(() => undefined));
-    this.connection = undefined;
-    await Promise.all([
-      connection?.close().catch((error: Error) => this.logger.warn(`close failed: ${error.message}`)),
-      this.perClient.closeAll(),
-    ]);
-    this.setState('stopped');
-    this.stopping = false;
+  stop(): Promise<void> {
+    return this.lifecycle.stop(this.perClient.closeAll());
   }
 
   /**
@@ -164,6 +182,24 @@ export class Backend extends EventEmitter<BackendEvents> {
     method: string,
     params: Record<string, unknown> | undefined,
     options: RequestOptions = {},
+    downstream?: DownstreamClient,
+  ): Promise<Result> {
+    const result = await this.requestOnce(method, params, options, downstream);
+    // A modern client answers input_required itself (its retry carries the answers); a legacy one is asked here.
+    if (!isInputRequired(result) || downstream?.era === 'modern' || this.era !== 'modern') return result;
+    return bridgeInputRequired(result, params, {
+      backend: this.name,
+      downstream,
+      signal: options.signal,
+      maxRounds: MAX_INPUT_ROUNDS,
+      retry: (retried) => this.requestOnce(method, retried, options, downstream),
+    });
+  }
+
+  private async requestOnce(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: RequestOptions,
     downstream?: DownstreamClient,
   ): Promise<Result> {
     this.requestCount++;
@@ -195,19 +231,14 @@ export class Backend extends EventEmitter<BackendEvents> {
   }
 
   /** Stops an idle backend's process to free it; the next request starts it again. Never with a request in flight. */
-  async hibernate(): Promise<boolean> {
-    const connection = this.connection;
-    if (!connection || this._state !== 'ready' || this.inFlight > 0) return false;
-    this.connection = undefined;
-    this.setState('hibernating');
-    await connection.close().catch((error: Error) => this.logger.warn(`close failed: ${error.message}`));
-    this.logger.log('idle: stopped until the next request');
-    return true;
+  hibernate(): Promise<boolean> {
+    if (this.inFlight > 0) return Promise.resolve(false);
+    return this.lifecycle.hibernate();
   }
 
   /** Ends a connection that stopped answering, so the registry restarts it with backoff. */
   async recycle(reason: string): Promise<void> {
-    if (this.connection) await this.dropConnection(this.connection, reason);
+    if (this.connection) await this.lifecycle.drop(this.connection, reason);
   }
 
   private policyCall(
@@ -255,10 +286,33 @@ export class Backend extends EventEmitter<BackendEvents> {
     return this.ownConnectionFor(downstream) ? this.fetchTools(downstream) : this.listTools();
   }
 
+  /**
+   * Whether this client's requests go over a connection of its own (see wantsOwnConnection). Never for a modern
+   * backend: sampling, elicitation and roots travel as input_required, so one sessionless connection serves all.
+   */
+  wantsOwnConnection(downstream: DownstreamClient | undefined): boolean {
+    if ((this.era ?? this.lastEra) === 'modern') return false;
+    return wantsOwnConnection(this.config.session_mode, downstream);
+  }
+
   /** The client, when its requests go over a connection of its own (see wantsOwnConnection and the cap). */
   private ownConnectionFor(downstream: DownstreamClient | undefined): DownstreamClient | undefined {
-    if (!downstream || !wantsOwnConnection(this.config.session_mode, downstream)) return undefined;
+    if (!downstream || !this.wantsOwnConnection(downstream)) return undefined;
     return this.perClient.admits(downstream) ? downstream : undefined;
+  }
+
+  /**
+   * Until the era is first known, a client that would get a connection of its own waits for the shared one to tell
+   * it; after that the last era answers (a hibernated legacy backend is not woken just to ask again).
+   */
+  private eraPending(downstream: DownstreamClient | undefined): boolean {
+    return (
+      this.lastEra === undefined &&
+      !this.connection &&
+      this.config.protocol !== 'legacy' &&
+      downstream !== undefined &&
+      wantsOwnConnection(this.config.session_mode, downstream)
+    );
   }
 
   private async fetchTools(downstream?: DownstreamClient): Promise<Tool[]> {
@@ -284,9 +338,10 @@ export class Backend extends EventEmitter<BackendEvents> {
       tools_cached: this.catalog.size,
       request_count: this.requestCount,
       error_count: this.errorCount,
-      restarts: Math.max(0, this.starts - 1),
+      restarts: this.lifecycle.restarts,
       ...(this.lastError ? { last_error: this.lastError } : {}),
       ...(info ? { server: { name: info.name, version: info.version } } : {}),
+      ...(this.protocolVersion ? { protocol: this.protocolVersion } : {}),
     };
   }
 
@@ -297,15 +352,41 @@ export class Backend extends EventEmitter<BackendEvents> {
     mayReinitialize: boolean,
     downstream?: DownstreamClient,
   ): Promise<Result> {
+    if (this.eraPending(downstream)) {
+      return this.opened(this.start()).then(() => this.send(method, params, options, mayReinitialize, downstream));
+    }
     const own = this.ownConnectionFor(downstream);
     if (own) return this.sendOwn(own, method, params, options, mayReinitialize);
     // A ready shared connection is used as it is: no await, so no trip through the microtask queue per call.
     if (this._state === 'ready' && this.connection) {
-      return this.sendOn(this.connection, method, params, options, mayReinitialize);
+      return this.sendShared(this.connection, method, params, options, mayReinitialize, downstream);
     }
     return this.opened(this.start()).then((connection) =>
-      this.sendOn(connection, method, params, options, mayReinitialize),
+      this.sendShared(connection, method, params, options, mayReinitialize, downstream),
     );
+  }
+
+  /**
+   * On the shared connection. To a modern backend the request carries the capabilities of the client it is made for
+   * (what the backend may ask for with input_required); resource subscriptions and the log level, session state
+   * that a modern backend does not keep, become the gateway's subscriptions/listen filter and a `_meta` entry.
+   */
+  private sendShared(
+    connection: Connection,
+    method: string,
+    params: Record<string, unknown> | undefined,
+    options: RequestOptions,
+    mayReinitialize: boolean,
+    downstream?: DownstreamClient,
+  ): Promise<Result> {
+    if (!(connection.client instanceof EraClient) || connection.client.era !== 'modern') {
+      return this.sendOn(connection, method, params, options, mayReinitialize);
+    }
+    const refusal = this.modern.legacyTaskRefusal(this.name, method, params, downstream);
+    if (refusal) return Promise.reject(refusal);
+    const answer = this.modern.answer(method, params);
+    if (answer) return Promise.resolve(answer);
+    return this.sendOn(connection, method, this.modern.paramsFor(params, downstream), options, mayReinitialize);
   }
 
   /** Over the client's own connection, which does not close for idleness while the request runs. */
@@ -340,9 +421,11 @@ export class Backend extends EventEmitter<BackendEvents> {
       });
     } catch (error) {
       if (mayReinitialize && isExpiredSession(error)) {
+        // A "modern" backend refusing like a legacy one was replaced: its era is asked again.
+        if (this.era === 'modern') this.lifecycle.forgetEra();
         this.logger.warn('session expired at the backend; re-initializing');
         if (own) await this.perClient.close(own.sessionId);
-        else await this.dropConnection(connection, 'session expired');
+        else await this.lifecycle.drop(connection, 'session expired');
         return this.send(method, params, options, false, own);
       }
       // A RangeError is the gateway failing to serialize the client's request (see classifyFailure): not the backend's.
@@ -375,44 +458,15 @@ export class Backend extends EventEmitter<BackendEvents> {
     }
   }
 
-  private async connect(): Promise<Connection> {
-    // Waking from hibernation is not a restart.
-    if (this._state !== 'hibernating') this.starts++;
-    this.setState('starting');
-    const clientInfo = this.deps.clientInfo;
-    const abort = new AbortController();
-    this.startAbort = abort;
-    try {
-      const connection = await this.deps.connector.connect({
-        name: this.name,
-        config: this.config,
-        timeoutMs: this.deps.connectTimeoutMs,
-        createClient: () => new Client(clientInfo, { capabilities: {} }),
-        onStderrLine: (line) => this.logger.log(line),
-        signal: abort.signal,
-      });
-      if (this.stopping) {
-        await connection.close();
-        throw new Error('backend is stopping');
-      }
-      this.adopt(connection);
-      return connection;
-    } catch (error) {
-      this.lastError = describe(error);
-      this.setState('failed');
-      this.logger.warn(`failed to start: ${this.lastError}`);
-      throw error;
-    } finally {
-      if (this.startAbort === abort) this.startAbort = undefined;
-    }
-  }
-
-  private adopt(connection: Connection): void {
-    this.connection = connection;
+  /** A new shared connection: its notifications reach clients, its list changes refresh the catalog. */
+  private onReady(connection: Connection): void {
     const { client } = connection;
-    client.onclose = () => void this.onConnectionLost(connection);
-    client.onerror = (error) => this.logger.debug(`transport error: ${error.message}`);
+    // Another era at the same place is another server: what it offers is asked anew.
+    if (this.lastEra !== undefined && this.lastEra !== this.era) this.catalog.invalidate();
+    this.lastEra = this.era;
     client.fallbackNotificationHandler = async (notification) => {
+      // The acknowledgement of the gateway's own subscriptions/listen is not news for clients.
+      if (notification.method.startsWith('notifications/subscriptions/')) return;
       this.emit('notification', notification.method, notification.params);
     };
     if (this.capabilities?.tools?.listChanged) {
@@ -421,30 +475,13 @@ export class Backend extends EventEmitter<BackendEvents> {
         this.refreshTools().catch((error: Error) => this.logger.warn(`tools refresh failed: ${error.message}`));
       });
     }
-    this.lastError = undefined;
-    this.setState('ready');
+    if (this.era === 'modern') this.modern.attach(client);
     const info = this.serverInfo;
-    this.logger.log(`ready via ${connection.kind}${info ? ` (${info.name} ${info.version})` : ''}`);
+    const era = this.protocolVersion ? `, protocol ${this.protocolVersion}` : '';
+    this.logger.log(`ready via ${connection.kind}${info ? ` (${info.name} ${info.version}${era})` : ''}`);
     if (this.capabilities?.tools && !this.catalog.fresh) {
       this.refreshTools().catch((error: Error) => this.logger.warn(`tools/list failed: ${error.message}`));
     }
-  }
-
-  private async onConnectionLost(connection: Connection): Promise<void> {
-    if (this.connection !== connection || this.stopping) return;
-    this.connection = undefined;
-    const exit = 'exitInfo' in connection.transport ? (connection.transport.exitInfo as string | undefined) : undefined;
-    this.lastError = exit ? `process ${exit}` : 'connection closed';
-    this.setState('failed');
-    this.logger.warn(`connection lost: ${this.lastError}; it restarts on next use`);
-    await connection.close().catch(() => undefined);
-  }
-
-  private async dropConnection(connection: Connection, reason: string): Promise<void> {
-    if (this.connection === connection) this.connection = undefined;
-    this.lastError = reason;
-    this.setState('failed');
-    await connection.close().catch(() => undefined);
   }
 
   private setState(state: BackendState): void {
@@ -454,38 +491,5 @@ export class Backend extends EventEmitter<BackendEvents> {
   }
 }
 
-const LOCAL_FAILURES: ReadonlySet<number> = new Set([ErrorCode.ConnectionClosed, ErrorCode.RequestTimeout]);
-
-/**
- * True when the backend itself answered with a JSON-RPC error: the backend is working. False for failures of the
- * connection, timeouts and spawn errors, which the SDK also reports as McpError codes of its own.
- */
-export function answeredByBackend(error: unknown): error is McpError {
-  return error instanceof McpError && !LOCAL_FAILURES.has(error.code);
-}
-
-/**
- * The backend no longer knows our session. The spec says 404; many servers (server-everything among them) answer
- * 400 "No valid session ID". Either way the request was refused unprocessed, so re-initializing and resending is safe.
- */
-function isExpiredSession(error: unknown): boolean {
-  return error instanceof StreamableHTTPError && (error.code === 404 || error.code === 400);
-}
-
-/** A failure in a line: the message without repeated "MCP error <code>:" prefixes, plus the root cause's code. */
-export function describe(error: unknown): string {
-  if (!(error instanceof Error)) return redactSecretText(String(error));
-  const message = error.message.replace(/^(MCP error -?\d+: )+/, '');
-  let cause: unknown = (error as Error & { cause?: unknown }).cause;
-  let innermost: string | undefined;
-  for (let depth = 0; cause instanceof Error && depth < 5; depth++) {
-    const code = (cause as Error & { code?: string }).code;
-    if (code) return redactSecretText(`${message} (${code})`);
-    innermost = cause.message;
-    cause = (cause as Error & { cause?: unknown }).cause;
-  }
-  // "fetch failed" alone says nothing; its cause (say, "bad port") does.
-  const text = innermost && innermost !== message ? `${message} (${innermost})` : message;
-  // An HTTP error body or a server's own message may name a credential (`db password=...`).
-  return redactSecretText(text);
-}
+/** Rounds of client input a modern backend may ask for in one call before it fails. */
+const MAX_INPUT_ROUNDS = 16;

@@ -1,6 +1,6 @@
 import { describe as suite, expect, it } from '@jest/globals';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
-import { describe } from './backend.js';
+import { describe } from './backend-errors.js';
 
 suite('describe(error): a failure in one line a person can act on', () => {
   it('adds the root cause code of a network error', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { BackendUnavailableError } from './backend.js';
+import { BackendUnavailableError } from './backend-errors.js';
 import { classifyFailure } from './failure-classifier.js';
 
 /** What JSON.stringify throws on arguments nested too deep for the stack. */

@@ -1,6 +1,6 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { FailureKind } from '@gateway/resilience';
-import { answeredByBackend, BackendUnavailableError } from './backend.js';
+import { answeredByBackend, BackendUnavailableError } from './backend-errors.js';
 
 /** Errors raised before a request left the gateway: the SDK without a transport, a stdio pipe already closed. */
 const NOT_SENT_MESSAGES: ReadonlySet<string> = new Set(['Not connected', 'backend process is not running']);

@@ -1,4 +1,5 @@
 export * from './backend.js';
+export * from './backend-errors.js';
 export * from './backend-registry.service.js';
 export * from './backend-status.js';
 export * from './backends.module.js';

@@ -145,6 +145,8 @@ export class PerClientConnections {
       name,
       config,
       timeoutMs: connectTimeoutMs,
+      // Only legacy backends get connections per client: a modern one asks for input in its results.
+      protocol: 'legacy',
       createClient: () => {
         const client = new Client(clientInfo, { capabilities });
         client.fallbackRequestHandler = (request, extra) =>

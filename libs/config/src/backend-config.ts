@@ -23,11 +23,14 @@ export const BACKEND_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 export const HTTP_TRANSPORTS = ['streamable_http', 'sse'] as const;
 export type HttpTransportKind = (typeof HTTP_TRANSPORTS)[number];
 /** A transport a host registered (GatewayModule's `connectors`): a lowercase word other than the built-in ones. */
-export const CUSTOM_TRANSPORT = /^[a-z][a-z0-9_-]{0,63}$/;
+const CUSTOM_TRANSPORT = /^[a-z][a-z0-9_-]{0,63}$/;
 // `string & {}` keeps the built-in names as completions while allowing a connector's own kind.
 export type BackendTransportKind = 'stdio' | HttpTransportKind | 'auto' | (string & {});
 export const SESSION_MODES = ['auto', 'shared', 'per_client'] as const;
 export type SessionModeSetting = (typeof SESSION_MODES)[number];
+/** The MCP protocol era spoken to a backend: detected (`auto`), 2026-07-28 and later (`modern`), or 2025-11-25 (`legacy`). */
+export const BACKEND_PROTOCOLS = ['auto', 'modern', 'legacy'] as const;
+export type BackendProtocolSetting = (typeof BACKEND_PROTOCOLS)[number];
 
 export class BackendConfig {
   /** The executable and its arguments, split like a shell would but never run through one. */
@@ -115,6 +118,14 @@ export class BackendConfig {
    */
   @IsIn(SESSION_MODES)
   session_mode: SessionModeSetting = 'auto';
+
+  /**
+   * `auto`: ask the backend (`server/discover`, falling back to `initialize`) and remember the answer until it
+   * stops holding. `modern`: 2026-07-28 only (no session; sampling, elicitation and roots as `input_required`).
+   * `legacy`: the 2025-11-25 `initialize` handshake only.
+   */
+  @IsIn(BACKEND_PROTOCOLS)
+  protocol: BackendProtocolSetting = 'auto';
 
   /** Client sessions with a connection of their own at once; beyond it a session uses the shared connection. */
   @IsInt()

@@ -12,6 +12,8 @@ export interface BackendHealth {
   transport: string;
   tools_cached: number;
   circuit_state: string;
+  /** The protocol revision spoken with the backend once connected: `2026-07-28` (modern) or the legacy one agreed. */
+  protocol?: string;
   request_count: number;
   last_error?: string;
 }
@@ -52,6 +54,7 @@ export class GatewayHealthService {
         tools_cached: status.tools_cached,
         circuit_state: backend.circuitState,
         request_count: status.request_count,
+        ...(status.protocol ? { protocol: status.protocol } : {}),
         ...(status.last_error ? { last_error: this.redactor.redact(status.last_error) } : {}),
       };
     }

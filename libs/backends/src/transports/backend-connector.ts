@@ -1,6 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { BackendConfig } from '@gateway/config';
+import type { BackendConfig, BackendProtocolSetting } from '@gateway/config';
 
 /** The built-in transports, or the kind of a connector a host registered. */
 export type ConnectedKind = 'stdio' | 'streamable_http' | 'sse' | (string & {});
@@ -8,8 +8,15 @@ export type ConnectedKind = 'stdio' | 'streamable_http' | 'sse' | (string & {});
 export interface ConnectRequest {
   name: string;
   config: BackendConfig;
-  /** A fresh SDK client; a connector that falls back to another transport asks for a second one. */
-  createClient: () => Client;
+  /**
+   * A fresh SDK client; a connector that falls back to another transport asks for a second one. With `protocol`
+   * other than `legacy` it probes the backend's era at connect (see EraClient): over `transport: 'stdio'` (the
+   * default) a legacy answer continues with `initialize` on the same connection; over `'http'` the client throws
+   * LegacyBackendError and the connector starts over with a legacy client.
+   */
+  createClient: (options?: { protocol?: BackendProtocolSetting; transport?: 'stdio' | 'http' }) => Client;
+  /** The era to speak, overriding the backend's `protocol` setting (a cached verdict, or `legacy` for per-client connections). */
+  protocol?: BackendProtocolSetting;
   /** Bound on the whole connect, including the MCP initialize handshake. */
   timeoutMs: number;
   onStderrLine: (line: string) => void;

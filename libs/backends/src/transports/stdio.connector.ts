@@ -22,7 +22,7 @@ export class StdioConnector implements BackendConnector {
       onStderrLine: request.onStderrLine,
       request: { command, args, cwd: config.cwd, env: childEnv(config) },
     });
-    const client = request.createClient();
+    const client = request.createClient({ protocol: request.protocol ?? config.protocol, transport: 'stdio' });
     try {
       await connectClient(client, transport, request.timeoutMs, request.signal);
     } catch (error) {

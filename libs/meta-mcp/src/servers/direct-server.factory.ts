@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
-import { BackendUnavailableError, describe, wantsOwnConnection, type Backend } from '@gateway/backends';
+import { BackendUnavailableError, describe, type Backend } from '@gateway/backends';
 import type { SessionDownstream } from '../sessions/session-downstream.js';
 import { SharedConnectionRouter } from '../sessions/shared-connection.router.js';
 import { SchemaValidator } from '../tools/schema-validator.js';
@@ -36,7 +36,7 @@ export class DirectServerFactory {
     server.removeRequestHandler('logging/setLevel');
     server.fallbackRequestHandler = (request, extra) => {
       const params = request.params;
-      if (!wantsOwnConnection(backend.config.session_mode, downstream)) {
+      if (!backend.wantsOwnConnection(downstream)) {
         // On a shared connection these are per-session state the router keeps.
         const id = downstream.sessionId;
         if (request.method === 'logging/setLevel') {

@@ -8,7 +8,6 @@ import {
   type ServerCapabilities,
 } from '@modelcontextprotocol/sdk/types.js';
 import { GatewayConfig, gatewayPackage } from '@gateway/config';
-import { wantsOwnConnection } from '@gateway/backends';
 import { AggregatedCatalogService } from '../aggregated/aggregated-catalog.service.js';
 import { AggregatedToolsService } from '../aggregated/aggregated-tools.service.js';
 import { SharedConnectionRouter } from '../sessions/shared-connection.router.js';
@@ -94,8 +93,7 @@ export class GatewayServerFactory {
     }
     const uri = params?.uri as string;
     const backend = await this.catalog.owner(uri, extra, downstream);
-    if (wantsOwnConnection(backend.config.session_mode, downstream))
-      return this.catalog.handle(method, params, extra, downstream);
+    if (backend.wantsOwnConnection(downstream)) return this.catalog.handle(method, params, extra, downstream);
     return method === 'resources/subscribe'
       ? this.shared.subscribe(backend, downstream.sessionId, uri, extra)
       : this.shared.unsubscribe(backend, downstream.sessionId, uri, extra);
