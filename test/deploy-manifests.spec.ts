@@ -103,16 +103,61 @@ describe('deploy/kubernetes and deploy/Dockerfile', () => {
     expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
   });
 
-  it('the Dockerfile builds in one stage and runs the built gateway in another, as a non-root user', () => {
-    const dockerfile = readFileSync(fromRoot('deploy/Dockerfile'), 'utf8');
-    const stages = dockerfile.split(/^FROM /m).slice(1);
-    expect(stages.length).toBeGreaterThanOrEqual(2);
+  // No Docker engine runs the build here: these checks read deploy/Dockerfile as Docker would (one instruction a line
+  // once continuations are joined).
+  const dockerfile = readFileSync(fromRoot('deploy/Dockerfile'), 'utf8');
+  const stages = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split(/^FROM /m)
+    .slice(1)
+    .map((stage) => {
+      const [from, ...lines] = stage.split('\n');
+      const instructions = lines
+        .map((line) => line.trim())
+        .filter((line) => line && !line.startsWith('#'))
+        .map((line) => ({ op: line.split(/\s+/)[0], args: line.slice(line.split(/\s+/)[0].length).trim() }));
+      return { from, instructions, all: (op: string) => instructions.filter((i) => i.op === op).map((i) => i.args) };
+    });
+
+  it('the Dockerfile builds in one stage (npm ci from the lock file, build, prune to production dependencies)', () => {
+    expect(stages.length).toBe(2);
+    const [build] = stages;
+    expect(build.from).toMatch(/ AS build$/);
+    const runs = build.all('RUN').join(' && ');
+    // The lock file is there before `npm ci` installs exactly it; the build comes after the sources, prune last.
+    expect(build.all('COPY')[0]).toContain('package-lock.json');
+    const order = ['npm ci', 'npm run build', 'npm prune --omit=dev'].map((step) => runs.indexOf(step));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(runs).not.toMatch(/npm install/);
+    // The context leaves out what the build makes or the host has.
+    const ignored = readFileSync(fromRoot('.dockerignore'), 'utf8').split('\n');
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.git']));
+  });
+
+  it('the Dockerfile runs the built gateway in another stage, as the non-root user the pod runs as, under an init', () => {
     const final = stages.at(-1)!;
-    const user = /^USER (\S+)/m.exec(final)?.[1];
-    expect(user).toBeDefined();
-    expect(user!.split(':')[0]).not.toMatch(/^(0|root)$/);
-    expect(final).toContain('bin/mcp-gateway.js');
-    expect(final).toMatch(new RegExp(`^EXPOSE ${config.server.port}$`, 'm'));
-    expect(final).not.toMatch(/npm run build/);
+    // Only what the build stage made: the package's own files (package.json `files`) and its production node_modules.
+    const copies = final.all('COPY');
+    expect(copies.every((copy) => copy.startsWith('--from=build'))).toBe(true);
+    const copied = copies.map((copy) => copy.split(/\s+/).at(-2)!.replace('/app/', ''));
+    const pkg = JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { files: string[] };
+    const needed = pkg.files.filter((f) => f !== 'README.md').map((f) => f.replace(/\/$/, ''));
+    expect(copied).toEqual(expect.arrayContaining([...needed, 'node_modules', 'package.json']));
+    expect(final.all('RUN').join(' ')).not.toMatch(/npm (ci|install|run build)/);
+    // A numeric uid, the one the Deployment runs as (runAsNonRoot can only check a number).
+    const user = final.all('USER').at(-1)!;
+    expect(user.split(':')[0]).toMatch(/^[1-9]\d*$/);
+    expect(Number(user.split(':')[0])).toBe(pod.securityContext.runAsUser);
+    expect(final.all('EXPOSE')).toEqual([String(config.server.port)]);
+    // Exec form under tini (SIGTERM reaches the gateway; orphans of stdio backends are reaped), the built entry.
+    const entrypoint = JSON.parse(final.all('ENTRYPOINT').at(-1)!) as string[];
+    expect(entrypoint).toEqual(['/usr/bin/tini', '--', 'node', 'bin/mcp-gateway.js']);
+    expect(final.all('RUN').join(' ')).toContain('install -y --no-install-recommends tini');
+    // The default config path is where the Deployment mounts the ConfigMap, and what it passes itself.
+    const cmd = JSON.parse(final.all('CMD').at(-1)!) as string[];
+    expect(cmd).toEqual(container.args);
+    const mount = (container.volumeMounts as { name: string; mountPath: string }[]).find((m) => m.name === 'config')!;
+    expect(cmd[1].startsWith(`${mount.mountPath}/`)).toBe(true);
   });
 });

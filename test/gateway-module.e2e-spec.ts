@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Body, Controller, Get, Inject, Injectable, Module, Post, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { ConfigService } from '@nestjs/config';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ConfigModule, ConfigService, registerAs } from '@nestjs/config';
 import {
   CallRefusedError,
   ConfigError,
@@ -22,6 +23,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { InProcessConnector } from '../examples/custom-transport/in-process.connector.js';
 import { connectClient } from './helpers/gateway.js';
+import { waitFor } from './helpers/processes.js';
 import { firstText, writeGatewayConfig } from './helpers/gateway-config.js';
 
 /** GET with a Host header fetch would not send (it always names the URL's host). */
@@ -94,6 +96,7 @@ class HostController {
 }
 
 const config = (server: unknown = 'mem') => ({
+  server: { max_sessions: 42 },
   logging: { level: 'silent' },
   backends: { mem: { transport: 'in_process', options: { server } } },
 });
@@ -127,8 +130,23 @@ async function listen(root: DynamicModule, prefix?: string): Promise<{ app: Nest
   return { app, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
 }
 
-function hostModule(gateway: DynamicModule): DynamicModule {
-  @Module({ imports: [gateway], controllers: [HostController] })
+/** A host route that reads the gateway's config (and the host's own) through @nestjs/config's ConfigService. */
+@Controller('api/settings')
+class SettingsController {
+  constructor(@Inject(ConfigService) private readonly config: ConfigService) {}
+
+  @Get()
+  settings() {
+    return {
+      maxSessions: this.config.get<number>('gateway.server.max_sessions'),
+      backends: Object.keys(this.config.get<object>('gateway.backends') ?? {}),
+      own: this.config.get<string>('host.greeting') ?? null,
+    };
+  }
+}
+
+function hostModule(gateway: DynamicModule, imports: DynamicModule[] = []): DynamicModule {
+  @Module({ imports: [gateway, ...imports], controllers: [HostController, SettingsController] })
   class HostModule {}
   return { module: HostModule };
 }
@@ -168,6 +186,11 @@ describe('GatewayModule.forRoot with a plain config object, under the global pre
   it('serves the host routes beside the gateway', async () => {
     const response = await fetch(`${url}/gw/api/hello`);
     expect(await response.json()).toEqual({ hello: 'host' });
+  });
+
+  it("lets the host's modules read the gateway's validated config through ConfigService", async () => {
+    const response = await fetch(`${url}/gw/api/settings`);
+    expect(await response.json()).toEqual({ maxSessions: 42, backends: ['mem'], own: null });
   });
 
   it("leaves a host route's JSON to Nest: invalid JSON is Nest's 400, valid JSON reaches the handler", async () => {
@@ -246,6 +269,100 @@ describe('GatewayModule.forRoot with a plain config object, under the global pre
   });
 });
 
+describe('GatewayModule with auth under the global prefix gw: route metadata, not URLs', () => {
+  const KEY = 'prefix-key-0123456789abcdef';
+  let release!: () => void;
+  let entered!: () => void;
+  const slowEntered = new Promise<void>((resolve) => (entered = resolve));
+  const slowReleased = new Promise<void>((resolve) => (release = resolve));
+  let app: NestFastifyApplication;
+  let url: string;
+
+  /** The in-process backend plus a tool that stays in flight until the test lets it go. */
+  const withSlowTool = () => {
+    const server = memServer('hello')();
+    server.registerTool('slow', { description: 'Finishes when told' }, async () => {
+      entered();
+      await slowReleased;
+      return { content: [{ type: 'text', text: 'finished' }] };
+    });
+    return server;
+  };
+
+  beforeAll(async () => {
+    ({ app, url } = await listen(
+      hostModule(
+        GatewayModule.forRoot({
+          config: { ...config(), auth: { api_keys: [{ id: 'alice', key: KEY }] } },
+          connectors: [new InProcessConnector({ mem: withSlowTool })],
+        }),
+      ),
+      'gw',
+    ));
+  });
+
+  afterAll(async () => {
+    release();
+    await app?.close().catch(() => undefined);
+  });
+
+  it('keeps the probes public under the prefix', async () => {
+    expect(await rawGet(`${url}/gw/health/live`, 'lb.internal.example')).toBe(200);
+    // Ready once the backend is: public all along (never 401 meanwhile).
+    await waitFor(async () => (await fetch(`${url}/gw/health/ready`)).status === 200, {
+      description: '/gw/health/ready 200 without credentials',
+    });
+  });
+
+  it('refuses the MCP routes without credentials before reading the body (the early check matches by route)', async () => {
+    for (const path of ['/gw/mcp', '/gw/mcp/mem']) {
+      // Invalid JSON: a 401 shows the credential check ran before the JSON-RPC parser (which would answer -32700).
+      const response = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: '{"unterminated',
+      });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer /);
+      expect(await response.json()).toMatchObject({ error: 'unauthorized' });
+    }
+  });
+
+  it('while draining lets the probes answer (terminus: shutting_down) and refuses MCP requests with 503', async () => {
+    const client = new Client({ name: 'prefix-e2e', version: '1.0.0' }, { capabilities: {} });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${url}/gw/mcp/mem`), {
+        requestInit: { headers: { authorization: `Bearer ${KEY}` } },
+      }),
+    );
+    const call = client.callTool({ name: 'slow', arguments: {} });
+    await slowEntered;
+    // The in-flight call holds the drain open: the app closes only once it has finished.
+    const closing = app.close();
+    // Answered by the health controller (terminus: shutting_down), not refused by the drain like other routes.
+    const probe = async (path: string) => {
+      const response = await fetch(`${url}/gw/health/${path}`);
+      return { status: response.status, body: (await response.json()) as { status?: string } };
+    };
+    await waitFor(async () => (await probe('ready')).body.status === 'shutting_down', {
+      description: '/gw/health/ready answering shutting_down',
+    });
+    expect(await probe('live')).toMatchObject({ status: 503, body: { status: 'shutting_down' } });
+    expect(await probe('ready')).toMatchObject({ status: 503, body: { status: 'shutting_down' } });
+    const mcp = await fetch(`${url}/gw/mcp/mem`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(mcp.status).toBe(503);
+    expect(await mcp.json()).toEqual({ error: 'mcp-gateway is shutting down' });
+    release();
+    expect(firstText(await call)).toBe('finished');
+    await closing;
+    await client.close();
+  });
+});
+
 describe('GatewayModule refuses a bad config when the app starts', () => {
   it('lists every bad key of a plain config object, one line each', async () => {
     const bad = {
@@ -303,8 +420,16 @@ describe('GatewayModule.forRootAsync', () => {
         connectors: [new InProcessConnector({ mem: memServer(settings.greeting) })],
       }),
     });
-    const { app, url } = await listen(hostModule(gateway));
+    // The host's own ConfigModule (global, with a namespace of its own) beside the gateway's `gateway` namespace.
+    const own = ConfigModule.forRoot({
+      isGlobal: true,
+      ignoreEnvFile: true,
+      load: [registerAs('host', () => ({ greeting: 'hi' }))],
+    });
+    const { app, url } = await listen(hostModule(gateway, [await own]));
     try {
+      const settings = await fetch(`${url}/api/settings`);
+      expect(await settings.json()).toEqual({ maxSessions: 42, backends: ['mem'], own: 'hi' });
       const client = await connectClient(`${url}/mcp/mem`);
       const result = await client.callTool({ name: 'whoami', arguments: {} });
       expect(firstText(result)).toMatch(/^from an injected service: /);

@@ -154,12 +154,13 @@ describe('gateway logs', () => {
   it('exits on SIGTERM at once with a session still open, leaving no backend behind', async () => {
     const backends = childPids(gateway.child.pid!);
     expect(backends.length).toBeGreaterThanOrEqual(1);
-    const signalled = Date.now();
+    // Within 5 s, far below shutdown_timeout and connect_timeout (30 s each): neither the open session nor the
+    // unfinished handshake was waited out (no wall-clock bound tighter than that: the machine may be loaded).
     expect(await stopProcess(gateway.child, 5_000)).toEqual({ code: 0, signal: null });
-    expect(Date.now() - signalled).toBeLessThan(2_000);
     for (const pid of backends) expect(isAlive(pid)).toBe(false);
     // Its word that it is done, so an operator knows the exit was clean.
     await gateway.closed;
     expect(records().some((record) => /^shutdown complete in \d+ ms$/.test(String(record.msg)))).toBe(true);
+    expect(records().some((record) => /waiting for|shutdown_timeout reached/.test(String(record.msg)))).toBe(false);
   });
 });

@@ -212,12 +212,11 @@ describe('the built gateway as a process', () => {
       description: 'the gateway answering /health/live',
     });
 
-    const signalled = Date.now();
     gateway.child.kill('SIGTERM');
+    // connect_timeout is 30 s: an exit within SHUTDOWN_TIMEOUT_MS means the handshake in progress was ended, not
+    // waited out (no tighter wall-clock bound: the machine may be loaded).
     const exit = await waitForExit(gateway.child, SHUTDOWN_TIMEOUT_MS);
     expect(exit).toEqual({ code: 0, signal: null });
-    // connect_timeout is 30 s: the handshake in progress was ended, not waited out.
-    expect(Date.now() - signalled).toBeLessThan(2_000);
     expect(isAlive(mutePid)).toBe(false);
   });
 });

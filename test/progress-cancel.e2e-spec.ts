@@ -127,12 +127,11 @@ describe('progress resets the timeout only up to server.max_request_duration', (
       CallToolResultSchema,
       { onprogress: (progress) => updates.push(progress), resetTimeoutOnProgress: true, timeout: 10_000 },
     );
-    await expect(call).rejects.toThrow(/timeout|timed out|did not answer/i);
-    const elapsed = Date.now() - started;
-    // Past the 1 s request timeout thanks to progress, but stopped near the 2 s maximum, well before 3.5 s.
-    expect(elapsed).toBeGreaterThanOrEqual(1900);
-    expect(elapsed).toBeLessThan(3400);
+    // Past the 1 s request timeout thanks to progress, ended by the 2 s maximum.
+    await expect(call).rejects.toThrow(/did not answer tools\/call/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
     expect(updates.length).toBeGreaterThanOrEqual(4);
+    // Before its 3.5 s were up: the backend logs `cancelled slow` only for a call cancelled before it finished.
     await waitFor(() => readCallLog(callLog).includes('cancelled slow'), {
       timeoutMs: 5000,
       description: 'the backend to log the cancellation of slow',

@@ -10,6 +10,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import {
   CallToolResultSchema,
   CreateMessageRequestSchema,
+  McpError,
   ToolListChangedNotificationSchema,
   type Progress,
 } from '@modelcontextprotocol/sdk/types.js';
@@ -21,13 +22,24 @@ import { faultStdioCommand } from './helpers/fault.js';
 import { firstText, stdioBackend } from './helpers/gateway-config.js';
 import { childPids } from './helpers/proc-tree.js';
 import { freePort, isAlive, killPid, stopProcess, waitFor } from './helpers/processes.js';
+import { rawRequest, sseEvents } from './helpers/raw-http.js';
+import { openRawSession, RAW_PROTOCOL_VERSION, sessionHeaders } from './helpers/raw-session.js';
 import { deletePrefix, redisUrl, testKeyPrefix } from './helpers/redis.js';
 import { roundRobinProxy, type GetStreams, type Upstream } from './helpers/round-robin-proxy.js';
 
 jest.setTimeout(180_000);
 
 /** Each client of this spec is a principal of its own (auth.api_keys), with this key. */
-const PRINCIPALS = ['flood', 'delete-client', 'sampling-client', 'session-client', 'alice', 'bob'];
+const PRINCIPALS = [
+  'flood',
+  'delete-client',
+  'sampling-client',
+  'session-client',
+  'alice',
+  'bob',
+  'levels-client',
+  'held-client',
+];
 const key = (principal: string) => `${principal}-key-0123456789abcdef`;
 
 interface Replica extends Upstream {
@@ -40,7 +52,7 @@ describe('three replicas, one Redis (store.redis)', () => {
   let dir: string;
   let proxy: Server;
   let proxyUrl: string;
-  const gets: GetStreams<Replica> = { lastEventIds: [], events: [] };
+  const gets: GetStreams<Replica> = { lastEventIds: [], events: [], posts: [], resumes: [] };
 
   beforeAll(async () => {
     await ensureGatewayBuilt();
@@ -53,7 +65,7 @@ describe('three replicas, one Redis (store.redis)', () => {
         stringify({
           server: { port, rate_limit: { enabled: true, requests_per_second: 20, burst: 20 } },
           logging: { level: 'info', format: 'json' },
-          store: { redis: { url: redisUrl, key_prefix: prefix, timeout: '2s' } },
+          store: { redis: { url: redisUrl, key_prefix: prefix, timeout: '2s', liveness_ttl: '2s' } },
           auth: { api_keys: PRINCIPALS.map((id) => ({ id, key: key(id) })) },
           backends: { fault: stdioBackend(faultStdioCommand()), everything: stdioBackend(everythingStdioCommand()) },
         }),
@@ -226,7 +238,116 @@ describe('three replicas, one Redis (store.redis)', () => {
     await client.close();
   });
 
-  it('one session survives SIGKILL of two replicas out of three: same id, calls with progress, GET stream resumed with every notification once', async () => {
+  it('a logging level set through one replica holds at once on the replicas already holding the session', async () => {
+    const auth = { authorization: `Bearer ${key('levels-client')}` };
+    const transport = new StreamableHTTPClientTransport(new URL(`${proxyUrl}/mcp/fault`), {
+      requestInit: { headers: auth },
+    });
+    const client = new Client({ name: 'replicas-levels', version: '1.0.0' });
+    await client.connect(transport);
+    const sessionId = transport.sessionId!;
+    let id = 100;
+    const post = (replica: Replica, method: string, params: object) =>
+      rawRequest(`http://127.0.0.1:${replica.port}/mcp/fault`, {
+        headers: sessionHeaders(sessionId, auth),
+        body: JSON.stringify({ jsonrpc: '2.0', id: id++, method, params }),
+      });
+    // Every replica holds the session from here on.
+    for (const replica of replicas) expect((await post(replica, 'tools/list', {})).status).toBe(200);
+    // On each replica, a call logging two info-level messages: those its client gets come on the call's stream.
+    const floodEverywhere = async () => {
+      const heard: number[] = [];
+      for (const replica of replicas) {
+        const answer = await post(replica, 'tools/call', { name: 'flood', arguments: { count: 2 } });
+        expect(answer.text).toContain('flooded 2');
+        heard.push(answer.text.split('"notifications/message"').length - 1);
+      }
+      return heard;
+    };
+    const changes = new Redis(redisUrl);
+    try {
+      const published: string[] = [];
+      changes.on('message', (_channel: string, message: string) => published.push(message));
+      await changes.subscribe(`${prefix}session-changed`);
+      const setLevel = async (replica: Replica, level: string) => {
+        expect((await post(replica, 'logging/setLevel', { level })).status).toBe(200);
+        // Published to every replica (this subscriber among them) before the next request.
+        await waitFor(() => published.some((m) => m.includes(sessionId) && m.includes(`"level":"${level}"`)), {
+          timeoutMs: 10_000,
+          description: `the change to ${level} published`,
+        });
+      };
+      await setLevel(replicas[0], 'debug');
+      expect(await floodEverywhere()).toEqual([2, 2, 2]);
+      // Set through replica 1: replicas 0 and 2, which hold the session already, follow it.
+      await setLevel(replicas[1], 'error');
+      expect(await floodEverywhere()).toEqual([0, 0, 0]);
+      // And back, through replica 2.
+      await setLevel(replicas[2], 'info');
+      expect(await floodEverywhere()).toEqual([2, 2, 2]);
+    } finally {
+      changes.disconnect();
+    }
+    await transport.terminateSession();
+    await client.close();
+  });
+
+  it('a message raised before any GET stream is open reaches the GET opened later on another replica, once', async () => {
+    const auth = { authorization: `Bearer ${key('held-client')}` };
+    const url = (replica: Replica) => `http://127.0.0.1:${replica.port}/mcp/fault`;
+    const sessionId = await openRawSession(url(replicas[0]), auth);
+    const toggle = (replica: Replica, n: number) =>
+      rawRequest(url(replica), {
+        headers: sessionHeaders(sessionId, auth),
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: n,
+          method: 'tools/call',
+          params: { name: 'toggle_extra_tool', arguments: {} },
+        }),
+      });
+    // A tool list change raised on replica 0 while the session has no GET stream anywhere: stored for the GET stream.
+    expect((await toggle(replicas[0], 1)).status).toBe(200);
+    const redis = new Redis(redisUrl);
+    try {
+      await waitFor(async () => (await redis.xlen(`${prefix}events:${sessionId}:_GET_stream`)) > 0, {
+        timeoutMs: 10_000,
+        description: 'the message stored for the GET stream',
+      });
+    } finally {
+      redis.disconnect();
+    }
+    const openGet = async (replica: Replica) => {
+      const abort = new AbortController();
+      const res = await fetch(url(replica), {
+        headers: {
+          ...auth,
+          accept: 'text/event-stream',
+          'mcp-session-id': sessionId,
+          'mcp-protocol-version': RAW_PROTOCOL_VERSION,
+        },
+        signal: abort.signal,
+      });
+      expect(res.status).toBe(200);
+      return { events: sseEvents(res.body!), close: () => abort.abort() };
+    };
+    // The client's first GET reaches replica 1, which never saw the message raised.
+    const first = await openGet(replicas[1]);
+    const held = (await first.events.next()).value!;
+    expect(held.data).toContain('"notifications/tools/list_changed"');
+    expect(held.id).toBeDefined();
+    first.close();
+    // A later GET (on replica 0, which raised it) does not get it again: the first event there is a new change.
+    const second = await openGet(replicas[0]);
+    expect((await toggle(replicas[2], 2)).status).toBe(200);
+    const next = (await second.events.next()).value!;
+    expect(next.data).toContain('"notifications/tools/list_changed"');
+    expect(next.id).not.toBe(held.id);
+    second.close();
+    await rawRequest(url(replicas[0]), { method: 'DELETE', headers: sessionHeaders(sessionId, auth) });
+  });
+
+  it('one session survives SIGKILL of two replicas out of three: the call in flight fails with an error naming the replica; same id, calls with progress, GET stream resumed with every notification once', async () => {
     const transport = new StreamableHTTPClientTransport(new URL(`${proxyUrl}/mcp/fault`), {
       requestInit: { headers: { authorization: `Bearer ${key('session-client')}` } },
     });
@@ -271,20 +392,50 @@ describe('three replicas, one Redis (store.redis)', () => {
       description: 'three tools/list_changed on the GET stream',
     });
 
-    // The replica holding the GET stream dies; changes raised meanwhile are replayed on the stream's reconnection.
+    // 1. A slow call is in flight (progress arriving) when its replica is SIGKILLed: a surviving replica answers it
+    // with an error on the client's resumption of the call's stream (GET with Last-Event-ID), once the dead
+    // replica's liveness key has expired; the client does not wait for its own timeout.
+    const progress: Progress[] = [];
+    const inFlight = client
+      .request(
+        { method: 'tools/call', params: { name: 'slow', arguments: { ms: 90_000, progress_every_ms: 200 } } },
+        CallToolResultSchema,
+        { onprogress: (update) => progress.push(update), timeout: 120_000 },
+      )
+      .then(
+        () => new Error('the call on the killed replica succeeded'),
+        (error: unknown) => error,
+      );
+    await waitFor(() => progress.length > 0, { timeoutMs: 20_000, description: 'progress of the slow call' });
+    const runner = gets.posts!.findLast((post) => post.body.includes('"ms":90000'))!.replica;
+    const resumesBefore = gets.resumes!.length;
+    kill(runner);
+    const failure = await inFlight;
+    expect(failure).toBeInstanceOf(McpError);
+    expect((failure as McpError).message).toMatch(
+      /replica \S+ handling this request stopped; the call's outcome is unknown/,
+    );
+    // It came on a GET resuming the call's stream, answered by a replica still alive.
+    const resumed = gets.resumes!.slice(resumesBefore);
+    expect(resumed.some((resume) => resume.status === 200 && resume.replica !== runner)).toBe(true);
+    await call('in-flight replica killed');
+
+    // 2. The replica holding the GET stream dies; changes raised meanwhile are replayed on the stream's reconnection.
+    await waitFor(() => gets.open !== undefined && gets.open.alive, {
+      timeoutMs: 30_000,
+      description: 'the GET stream open on a live replica',
+    });
     const holder = gets.open!;
     kill(holder);
     await toggle(2);
     await call('GET stream holder killed');
     await waitFor(() => gets.open !== undefined && gets.open !== holder, {
       timeoutMs: 30_000,
-      description: 'the GET stream to reconnect to another replica',
+      description: 'the GET stream to reconnect to the last replica',
     });
     expect(gets.lastEventIds.at(-1)).toBeDefined();
     await waitFor(() => listChanged >= 5, { timeoutMs: 20_000, description: 'the two missed tools/list_changed' });
-
-    kill(replicas.find((replica) => replica.alive && replica !== gets.open)!);
-    await call('second replica killed');
+    await call('two replicas killed');
     await toggle(1);
     await waitFor(() => listChanged >= 6, { timeoutMs: 20_000, description: 'a sixth tools/list_changed' });
     // This session's tools/list_changed events as the GET streams carried them (the proxy sees every session's).

@@ -114,7 +114,6 @@ describe('circuit breaker', () => {
     const callsBefore = readCallLog(callLog).length;
     const rejected = await invoke(client, 'fault', 'echo', { message: 'anyone?' });
     expect(rejected.isError).toBe(true);
-    expect(rejected.ms).toBeLessThan(150);
     expect(rejected.text).toMatch(
       /^Server fault is unavailable: its circuit breaker opened after 3 consecutive failures \(last: did not answer tools\/call within 300ms; the request was cancelled at the server\); the gateway tries it again in \d+ms \(at \d{4}-\d\d-\d\dT[\d:.]+Z\)\. Use another server meanwhile\.$/,
     );
@@ -137,6 +136,14 @@ describe('circuit breaker', () => {
         backend: 'fault',
         tool: 'echo',
         outcome: 'rejected',
+      }),
+    ).toBe(2);
+    // Refused by the breaker without waiting on the backend (no wall-clock bound: the machine may be loaded).
+    expect(
+      sampleValue(metrics, 'mcp_gateway_backend_requests_total', {
+        backend: 'fault',
+        method: 'tools/call',
+        outcome: 'circuit_open',
       }),
     ).toBe(2);
   });

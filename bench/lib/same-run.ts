@@ -33,8 +33,19 @@ export function sameRunFlags(): { sessions: number; runs: number; windowMs: numb
   return { sessions: Number(values.sessions), runs: Number(values.runs), windowMs: Number(values['window-ms']) };
 }
 
-/** Prints each window, then the median calls/s, p50 and CPU per call of each target. */
-export async function alternateWindows(pool: LoadPool, targets: SameRunTarget[], options: SameRunOptions) {
+/** Median calls/s, p50 (ms) and CPU per call (ms) of one target. */
+export interface SameRunMedians {
+  throughput: number;
+  p50: number;
+  cpu: number;
+}
+
+/** Prints each window, then the median calls/s, p50 and CPU per call of each target; returns them by label. */
+export async function alternateWindows(
+  pool: LoadPool,
+  targets: SameRunTarget[],
+  options: SameRunOptions,
+): Promise<Map<string, SameRunMedians>> {
   const { runs, sessions, windowMs, calls } = options;
   const width = Math.max(...targets.map((target) => target.label.length));
   const seen = new Map<string, { throughput: number[]; p50: number[]; cpu: number[] }>();
@@ -55,10 +66,14 @@ export async function alternateWindows(pool: LoadPool, targets: SameRunTarget[],
       );
     }
   }
+  const medians = new Map<string, SameRunMedians>();
   for (const [label, row] of seen) {
+    const m = { throughput: median(row.throughput), p50: median(row.p50), cpu: median(row.cpu) };
+    medians.set(label, m);
     console.log(
-      `median ${label.padEnd(width)} ${median(row.throughput).toFixed(0)}/s p50 ${median(row.p50).toFixed(2)} ms ` +
-        `CPU ${median(row.cpu).toFixed(3)} ms/call`,
+      `median ${label.padEnd(width)} ${m.throughput.toFixed(0)}/s p50 ${m.p50.toFixed(2)} ms ` +
+        `CPU ${m.cpu.toFixed(3)} ms/call`,
     );
   }
+  return medians;
 }

@@ -1,4 +1,6 @@
 // Proves the shared fixtures speak real MCP, with the SDK's own Client over every transport they offer.
+// The catalog fixtures read ../shared/datasets/livemcpbench (beside the repository, not in it); without it those
+// cases fail naming the missing file (readShared, catalog-server).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';

@@ -18,6 +18,10 @@ export interface GetStreams<T extends Upstream = Upstream> {
   lastEventIds: (string | undefined)[];
   /** Every whole event the GET streams carried, in order, with the session it was for. */
   events: { sessionId: string; id: string; data: string }[];
+  /** Each POST's body and the replica it went to, when given. */
+  posts?: { replica: T; body: string }[];
+  /** Each GET resuming a request's stream (Last-Event-ID of a POST's SSE stream): where it went, and its status. */
+  resumes?: { replica: T; lastEventId: string; status: number }[];
 }
 
 /** Round robin over the live replicas; a replica that refuses the connection is skipped (as a balancer would). */
@@ -39,7 +43,12 @@ export function roundRobinProxy<T extends Upstream>(
           (answer) => {
             replica.served++;
             res.writeHead(answer.statusCode ?? 502, answer.headers);
-            if (req.method === 'GET' && answer.statusCode === 200) {
+            if (req.method === 'POST') gets.posts?.push({ replica, body: body.toString() });
+            // A GET stream's event ids end with its stream id, `_GET_stream`; others resume a POST's stream.
+            const lastEventId = req.headers['last-event-id'] as string | undefined;
+            const resume = req.method === 'GET' && lastEventId !== undefined && !lastEventId.endsWith('._GET_stream');
+            if (resume) gets.resumes?.push({ replica, lastEventId, status: answer.statusCode ?? 502 });
+            if (req.method === 'GET' && answer.statusCode === 200 && !resume) {
               gets.open = replica;
               gets.lastEventIds.push(req.headers['last-event-id'] as string | undefined);
               // Whole events only: one cut short by a kill never reached the client either.

@@ -1,5 +1,5 @@
 // The package root (@mcp-gateway/gateway): what a host Nest app imports to embed the gateway.
-export { GatewayModule, resolveGatewayConfig } from './gateway.module.js';
+export { GatewayModule, GATEWAY_CONFIG_NAMESPACE, resolveGatewayConfig } from './gateway.module.js';
 export {
   GATEWAY_MODULE_OPTIONS,
   type GatewayModuleOptions,
@@ -7,7 +7,7 @@ export {
   GATEWAY_ASYNC_OPTIONS_TYPE,
 } from './gateway.module-definition.js';
 export { startGateway, type StartOptions } from './bootstrap.js';
-export { AppModule, GATEWAY_CONFIG_NAMESPACE } from './app.module.js';
+export { AppModule } from './app.module.js';
 export { ConfigReloader } from './lifecycle/config-reloader.service.js';
 export type { BackendChanges } from '@gateway/backends';
 export {

@@ -1,10 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoInstance } from 'pino';
+import { gatewayRouteOf } from '@gateway/config';
 import type { GatewayLogger } from './gateway-logger.js';
-
-/** Health probes and metric scrapes get no access line. */
-const UNLOGGED = /^\/(health|metrics)(\/|\?|$)/;
 
 /**
  * Every request runs in its own logging context, so each line logged while serving it carries the request (with its
@@ -17,7 +15,9 @@ export function installRequestLogging(fastify: FastifyInstance, logger: GatewayL
     req.id = request.id;
     logger.runInContext(
       () => {
-        if (!UNLOGGED.test(req.url ?? '')) logWhenDone(logger.logger, reply.raw);
+        // Health probes and metric scrapes get no access line (by route metadata, under any prefix).
+        const route = gatewayRouteOf(request);
+        if (route !== 'probe' && route !== 'metrics') logWhenDone(logger.logger, reply.raw);
         done();
       },
       { req },

@@ -3,7 +3,7 @@ import type { RoleConfig } from '@gateway/config';
 /** What a capability is, as rules name it: `backend/tool`, `backend/prompt:NAME`, `backend/resource:URI`. */
 export type CapabilityKind = 'tool' | 'prompt' | 'resource';
 
-export function capabilityTarget(backend: string, kind: CapabilityKind, name: string): string {
+function capabilityTarget(backend: string, kind: CapabilityKind, name: string): string {
   return kind === 'tool' ? `${backend}/${name}` : `${backend}/${kind}:${name}`;
 }
 
@@ -16,7 +16,7 @@ export interface Access {
 }
 
 export const ALLOW_ALL: Access = { allows: () => true, mayUse: () => true };
-export const ALLOW_NONE: Access = { allows: () => false, mayUse: () => false };
+const ALLOW_NONE: Access = { allows: () => false, mayUse: () => false };
 
 /** `*` matches any run of characters (slashes included), `?` one character; everything else is literal. */
 export function globToRegExp(glob: string): RegExp {

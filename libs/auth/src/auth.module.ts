@@ -5,7 +5,7 @@ import { MetricsModule } from '@gateway/metrics';
 import { AuditLog } from './audit-log.service.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthPrecheckHook } from './auth-precheck.hook.js';
-import { AuthMetrics } from './auth-metrics.service.js';
+import { AUTH_METRIC_PROVIDERS, AuthMetrics } from './auth-metrics.service.js';
 import { Authenticator } from './authenticator.service.js';
 import { CallGates } from './call-gates.service.js';
 import { PrincipalLimits } from './principal-limits.js';
@@ -21,6 +21,7 @@ import { ProtectedResourceController } from './protected-resource.controller.js'
   controllers: [ProtectedResourceController],
   providers: [
     Authenticator,
+    ...AUTH_METRIC_PROVIDERS,
     AuthMetrics,
     AuditLog,
     CallGates,

@@ -6,7 +6,7 @@ import { JwtVerifier } from './jwt.verifier.js';
 import { ANONYMOUS_ID, type Principal } from './principal.js';
 
 /** Longer Authorization headers are refused unread. */
-export const MAX_AUTHORIZATION_BYTES = 8 * 1024;
+const MAX_AUTHORIZATION_BYTES = 8 * 1024;
 const BEARER = /^Bearer +(\S+) *$/i;
 const JWT_SHAPE = /^[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
 

@@ -13,7 +13,7 @@ export interface GatedCall {
 }
 
 /** The capability a request names, when it names one. */
-export function targetOf(method: string, params: Record<string, unknown> | undefined) {
+function targetOf(method: string, params: Record<string, unknown> | undefined) {
   const text = (value: unknown) => (typeof value === 'string' ? value : '');
   const name = (key: string) => text(params?.[key]);
   switch (method) {

@@ -4,11 +4,22 @@ import type { AuthFailure } from './auth-errors.js';
 
 export const PROTECTED_RESOURCE_PATH = '/.well-known/oauth-protected-resource';
 
-/** `/mcp` and `/mcp/{backend}` have metadata of their own (path-suffixed, RFC 9728 section 3.1). */
-export function mcpPathOf(url: string): string {
+/**
+ * `/mcp` and `/mcp/{backend}` have metadata of their own (path-suffixed, RFC 9728 section 3.1), served under the
+ * host's global prefix like every gateway route: `/gw/mcp/x` -> `/gw` + `/.well-known/oauth-protected-resource` +
+ * `/mcp/x`.
+ */
+export function mcpPathOf(url: string): { prefix: string; path: string } {
   const path = url.split('?')[0];
-  const match = /^\/mcp(\/[^/]+)?\/?$/.exec(path);
-  return match ? `/mcp${match[1] ?? ''}` : '';
+  const match = /^((?:\/[^/]+)*?)\/mcp(\/[^/]+)?\/?$/.exec(path);
+  return match ? { prefix: match[1], path: `/mcp${match[2] ?? ''}` } : { prefix: '', path: '' };
+}
+
+/** The global prefix before a protected-resource metadata route: `/gw/.well-known/oauth-protected-resource/mcp` -> `/gw`. */
+export function prefixBefore(url: string, route: string): string {
+  const path = url.split('?')[0];
+  const at = path.indexOf(route);
+  return at > 0 ? path.slice(0, at) : '';
 }
 
 export function originOf(req: FastifyRequest): string {
@@ -25,7 +36,8 @@ export function refusalBody(failure: AuthFailure): { error: string; error_descri
 export function challenge(req: FastifyRequest, failure: AuthFailure, oauth: OAuthConfig | undefined): string {
   const params: string[] = [];
   if (oauth) {
-    params.push(`resource_metadata="${originOf(req)}${PROTECTED_RESOURCE_PATH}${mcpPathOf(req.url)}"`);
+    const { prefix, path } = mcpPathOf(req.url);
+    params.push(`resource_metadata="${originOf(req)}${prefix}${PROTECTED_RESOURCE_PATH}${path}"`);
     if (oauth.required_scopes.length) params.push(`scope="${oauth.required_scopes.join(' ')}"`);
   } else {
     params.push('realm="mcp-gateway"');

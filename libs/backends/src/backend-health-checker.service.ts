@@ -1,10 +1,11 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
 import { GatewayMetrics } from '@gateway/metrics';
-import { CircuitOpenError, RequestTimeoutError } from '@gateway/resilience';
+import { classifyCallFailure } from '@gateway/resilience';
 import { BackendRegistry } from './backend-registry.service.js';
 import type { Backend } from './backend.js';
 import { describe } from './backend-errors.js';
+import { classifyFailure } from './failure-classifier.js';
 
 /** Ping timeouts in a row after which a stdio backend is restarted: its process no longer answers at all. */
 const STUCK_AFTER_TIMEOUTS = 2;
@@ -60,15 +61,16 @@ export class BackendHealthChecker implements OnApplicationBootstrap, OnApplicati
       this.timeouts.delete(backend.name);
       return this.record(backend, 'ok');
     } catch (error) {
-      // An open circuit rejects the ping unsent: nothing was learnt.
-      if (error instanceof CircuitOpenError) return this.record(backend, 'skipped');
-      if (error instanceof RequestTimeoutError && (backend.activity?.lastReceivedAt ?? 0) >= sentAt) {
+      const failure = classifyCallFailure(error, classifyFailure);
+      // A policy (the open circuit) refused the ping unsent: nothing was learnt.
+      if (failure.kind === 'refused') return this.record(backend, 'skipped');
+      if (failure.kind === 'timeout' && (backend.activity?.lastReceivedAt ?? 0) >= sentAt) {
         this.timeouts.delete(backend.name);
         return this.record(backend, 'ok');
       }
       this.metrics.recordHealthCheck(backend.name, 'failure');
       this.logger.warn(`backend ${backend.name}: health check failed: ${describe(error)}`);
-      await this.restartIfStuck(backend, error);
+      if (failure.kind === 'timeout') await this.restartIfStuck(backend);
       return 'failure';
     }
   }
@@ -78,8 +80,8 @@ export class BackendHealthChecker implements OnApplicationBootstrap, OnApplicati
     return outcome;
   }
 
-  private async restartIfStuck(backend: Backend, error: unknown): Promise<void> {
-    if (!(error instanceof RequestTimeoutError) || backend.config.kind !== 'stdio') return;
+  private async restartIfStuck(backend: Backend): Promise<void> {
+    if (backend.config.kind !== 'stdio') return;
     const count = (this.timeouts.get(backend.name) ?? 0) + 1;
     this.timeouts.set(backend.name, count);
     if (count < STUCK_AFTER_TIMEOUTS) return;

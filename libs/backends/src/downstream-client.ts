@@ -1,4 +1,5 @@
 import type { ClientCapabilities, Result } from '@modelcontextprotocol/sdk/types.js';
+import type { SessionModeSetting } from '@gateway/config';
 
 /**
  * The client session on whose behalf a backend request is made. Implemented by the MCP surface (one per
@@ -25,7 +26,8 @@ export interface DownstreamClient {
   onClose(listener: () => void): void;
 }
 
-export type SessionMode = 'auto' | 'shared' | 'per_client';
+/** One definition: the config's (backends.<name>.session_mode). */
+export type SessionMode = SessionModeSetting;
 
 /** The client capabilities a backend may use to call back into the client; only these are ever advertised. */
 export function callbackCapabilities(capabilities: ClientCapabilities): ClientCapabilities {

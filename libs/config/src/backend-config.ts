@@ -23,7 +23,7 @@ export const BACKEND_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 export const HTTP_TRANSPORTS = ['streamable_http', 'sse'] as const;
 export type HttpTransportKind = (typeof HTTP_TRANSPORTS)[number];
 /** A transport a host registered (GatewayModule's `connectors`): a lowercase word other than the built-in ones. */
-export const CUSTOM_TRANSPORT = /^[a-z][a-z0-9_-]{0,63}$/;
+const CUSTOM_TRANSPORT = /^[a-z][a-z0-9_-]{0,63}$/;
 // `string & {}` keeps the built-in names as completions while allowing a connector's own kind.
 export type BackendTransportKind = 'stdio' | HttpTransportKind | 'auto' | (string & {});
 export const SESSION_MODES = ['auto', 'shared', 'per_client'] as const;

@@ -551,6 +551,9 @@ describe('invalid configs name the key path', () => {
       url: 'redis://127.0.0.1:6379/0',
       key_prefix: 'mcp-gateway:',
       timeout: 500,
+      max_events: 100_000,
+      max_bytes: 64 * 1024 * 1024,
+      liveness_ttl: 5_000,
     });
     const base = 'store:\n  redis:\n';
     onlyProblemAt(problemsOfYaml(`${base}    key_prefix: a\n`), 'store.redis.url');
@@ -558,6 +561,12 @@ describe('invalid configs name the key path', () => {
     onlyProblemAt(problemsOfYaml(`${base}    url: redis://h:6379\n    key_prefix: ''\n`), 'store.redis.key_prefix');
     onlyProblemAt(problemsOfYaml(`${base}    url: redis://h:6379\n    timeout: soon\n`), 'store.redis.timeout');
     onlyProblemAt(problemsOfYaml(`${base}    url: redis://h:6379\n    session_ttl: 1ms\n`), 'store.redis.session_ttl');
+    onlyProblemAt(problemsOfYaml(`${base}    url: redis://h:6379\n    max_events: 0\n`), 'store.redis.max_events');
+    onlyProblemAt(problemsOfYaml(`${base}    url: redis://h:6379\n    max_bytes: 1b\n`), 'store.redis.max_bytes');
+    onlyProblemAt(
+      problemsOfYaml(`${base}    url: redis://h:6379\n    liveness_ttl: 10ms\n`),
+      'store.redis.liveness_ttl',
+    );
     const config = load(`${base}    url: redis://:s3cret-pw@h:6379\n    session_ttl: 10m\n`);
     expect(config.store.redis?.session_ttl).toBe(600_000);
     expect(SecretRedactor.forConfig(config).redact('AUTH s3cret-pw failed')).not.toContain('s3cret-pw');

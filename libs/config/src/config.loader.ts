@@ -30,7 +30,7 @@ const VALIDATE = {
   forbidUnknownValues: true,
   stopAtFirstError: true,
 } as const;
-export const DEFAULT_CONFIG_PATH = 'config/gateway.yaml';
+const DEFAULT_CONFIG_PATH = 'config/gateway.yaml';
 
 /** YAML file -> `${VAR}` substitution -> env and CLI overlays -> validation -> one typed GatewayConfig. */
 export function loadGatewayConfig(options: LoadConfigOptions = {}): GatewayConfig {
@@ -88,7 +88,7 @@ function validateConfigTree(raw: Tree, { env, flags, configDir }: TreeContext, s
   return config;
 }
 
-export function resolveConfigPath(flags: CliFlags, env: NodeJS.ProcessEnv, cwd: string): string {
+function resolveConfigPath(flags: CliFlags, env: NodeJS.ProcessEnv, cwd: string): string {
   const chosen = flags.config ?? env.MCP_GATEWAY_CONFIG;
   if (chosen) {
     const path = resolve(cwd, chosen);

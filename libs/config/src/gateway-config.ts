@@ -301,6 +301,20 @@ export class RedisStoreConfig {
   @IsDuration()
   @Min(1000)
   session_ttl?: number;
+
+  /** SSE events kept in Redis across all sessions and replicas (each stream keeps server.event_store.max_events_per_stream at most); the oldest go first. */
+  @Min(1)
+  @IsInt()
+  max_events = 100_000;
+
+  /** Size those events may take in Redis (their JSON text and id plus 64 bytes each); the oldest go first. */
+  @IsByteSize(1024, 16 * 1024 ** 3)
+  max_bytes = 64 * 1024 ** 2;
+
+  /** A replica whose liveness key in Redis is this old is taken as dead: its calls in flight fail at their clients. */
+  @IsDuration()
+  @Min(500)
+  liveness_ttl = 5_000;
 }
 
 export class StoreConfig {

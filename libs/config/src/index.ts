@@ -9,6 +9,7 @@ export * from './config.loader.js';
 export * from './config.module.js';
 export * from './duration.js';
 export * from './gateway-config.js';
+export * from './gateway-route.js';
 export * from './loopback.js';
 export * from './origin-pattern.js';
 export * from './package-root.js';

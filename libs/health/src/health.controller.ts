@@ -2,6 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '@gateway/auth';
+import { GatewayRoute } from '@gateway/config';
 import type { FastifyReply } from 'fastify';
 import { BackendsHealthIndicator } from './backends.health-indicator.js';
 import { GatewayHealthService, type GatewayHealth } from './gateway-health.service.js';
@@ -17,6 +18,7 @@ export class HealthController {
   ) {}
 
   @Get()
+  @GatewayRoute('probe')
   summary(@Res({ passthrough: true }) reply: FastifyReply): GatewayHealth {
     const summary = this.health.summary();
     if (summary.status === 'unhealthy') void reply.status(503);
@@ -25,6 +27,7 @@ export class HealthController {
 
   /** The process is up and serving HTTP. */
   @Get('live')
+  @GatewayRoute('probe')
   @Public()
   @HealthCheck()
   live() {
@@ -33,6 +36,7 @@ export class HealthController {
 
   /** Config loaded, listening, and at least one backend ready. */
   @Get('ready')
+  @GatewayRoute('probe')
   @Public()
   @HealthCheck()
   ready() {

@@ -1,4 +1,4 @@
-import type { JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
 
 /** A message kept for replay, as the JSON it was sent as, under the SSE event id it was sent with. */
 export interface ReplayableEvent {
@@ -15,9 +15,10 @@ export interface Replay {
 export interface SessionEvents {
   /**
    * Keeps a message sent on a stream, as its JSON text (none: the priming event that only hands the client an id),
-   * and returns its event id. Synchronous, so that events keep the order they were sent in.
+   * and returns its event id. Synchronous, so that events keep the order they were sent in. `requestId`: with the
+   * priming event of a request's stream, the request it answers (a shared store answers it if this replica dies).
    */
-  store(streamId: string, json: string | undefined): string;
+  store(streamId: string, json: string | undefined, requestId?: RequestId): string;
   /**
    * The stream an event id of this session names, and the messages sent on it after that event; else undefined.
    * A shared store answers from another replica's events asynchronously.
@@ -27,6 +28,12 @@ export interface SessionEvents {
   delivered(streamId: string): void;
   /** Forgets every event of the session; called when the session closes. */
   close(): void;
+  /**
+   * A shared store: what a GET stream opened without Last-Event-ID starts with. The messages raised for the stream
+   * `streamId` before the session's first GET stream on any replica, if this is that first one; else none.
+   * Undefined (or a promise of it) when the store cannot tell: the transport sends what it held itself.
+   */
+  firstOpen?(streamId: string): Promise<ReplayableEvent[] | undefined>;
 }
 
 /**
@@ -63,6 +70,8 @@ export interface SharedSessions {
   forget(id: string): void;
   remove(id: string): void;
   onRemoved(listener: (id: string) => void): void;
+  /** Told of each change (logging level, subscriptions) made to a session on another replica. */
+  onChanged(listener: (id: string, request: JSONRPCRequest) => void): void;
   /** Sends a session's message to every replica. */
   relay(id: string, message: SessionRelayMessage): void;
   onRelay(listener: (id: string, message: SessionRelayMessage) => void): void;

@@ -2,6 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { FastifyReply } from 'fastify';
+import { GatewayRoute } from '@gateway/config';
 import { GatewayMetrics } from './gateway-metrics.service.js';
 
 /** GET /metrics (the path is set by PrometheusModule): the gateway's own registry, not prom-client's global one. */
@@ -14,6 +15,7 @@ export class MetricsController extends PrometheusController {
   }
 
   @Get()
+  @GatewayRoute('metrics')
   override async index(@Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     void reply.header('content-type', this.metrics.registry.contentType);
     return this.metrics.registry.metrics();

@@ -1,23 +1,22 @@
 import { EventEmitter } from 'node:events';
 import { ConcurrencyLimit } from './bulkhead.policy.js';
+import { CircuitBreaker, type CircuitBreakerSettings } from './circuit-breaker.policy.js';
 import {
-  CircuitBreaker,
-  type CircuitBreakerSettings,
+  classifyCallFailure,
+  isClassified,
+  type CallOutcome,
   type CircuitStateName,
-  type Verdict,
-} from './circuit-breaker.policy.js';
-import type { FailureClassifier } from './failure-kind.js';
+  type FailureClass,
+  type FailureClassifier,
+} from './failure-kind.js';
 import { FairRateLimit } from './fair-rate-limit.policy.js';
 import {
   CallCancelledError,
-  CircuitOpenError,
-  ConcurrencyLimitError,
   errorText,
   NotRetriedError,
   RateLimitedError,
   RequestRejectedError,
   RequestTimeoutError,
-  ResilienceError,
 } from './resilience-errors.js';
 import { RetryPolicy, type RetrySettings } from './retry.policy.js';
 import { Deadline, DeadlineStop } from './timeout.policy.js';
@@ -54,9 +53,6 @@ export interface PolicyCall {
 
 /** One try at the backend: its signal, and its timeout when the call's deadline leaves less than its own. */
 export type Attempt<T> = (signal: AbortSignal | undefined, timeoutMs: number | undefined) => Promise<T>;
-
-export type CallOutcome =
-  'ok' | 'error' | 'failure' | 'timeout' | 'cancelled' | 'circuit_open' | 'rate_limited' | 'concurrency_limited';
 
 export interface CallRecord {
   method: string;
@@ -102,7 +98,7 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
   ) {
     super();
     if (settings.breaker) {
-      this.breaker = new CircuitBreaker(backend, settings.breaker, (error) => this.verdict(error));
+      this.breaker = new CircuitBreaker(backend, settings.breaker, (error) => this.failureOf(error).breaker, now);
       this.breaker.on('transition', (from, to) => this.emit('circuit', from, to));
     }
     if (settings.rateLimit) {
@@ -147,7 +143,7 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
       return result;
     } catch (error) {
       failure = this.explain(error, call);
-      outcome = this.outcomeOf(failure);
+      outcome = this.failureOf(failure).outcome;
       throw failure;
     } finally {
       const seconds = (performance.now() - started) / 1000;
@@ -170,7 +166,7 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
         // The SDK reports an aborted request as a RequestTimeout of its own; say which abort it was.
         if (signal?.aborted) throw this.stopped(call, 'caller', error);
         // Named here already, so the breaker's last failure reads as well as the caller's error.
-        if (this.classify(error) === 'timeout') {
+        if (this.failureOf(error).kind === 'timeout') {
           if (shortened !== undefined || deadline?.passed) throw this.stopped(call, 'deadline', error);
           throw new RequestTimeoutError(this.backend, call.method, call.timeoutMs, error);
         }
@@ -185,7 +181,8 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
       return await once();
     } catch (error) {
       // The retry machinery is set up only for a call whose first attempt failed: most never need it.
-      const retryable = (e: unknown) => !signal?.aborted && !deadline?.passed && this.retryable(e, call);
+      const retryable = (e: unknown) =>
+        !signal?.aborted && !deadline?.passed && this.failureOf(e, call.repeatable).retryable;
       if (!retryable(error)) throw error;
       // The retry policy counts the failure it is handed as its first attempt, and backs off before the next.
       let replayed = false;
@@ -200,19 +197,9 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
     }
   }
 
-  private retryable(error: unknown, call: PolicyCall): boolean {
-    if (error instanceof ResilienceError || error instanceof CallCancelledError) return false;
-    const kind = this.classify(error);
-    return kind === 'unsent' || (kind === 'failed' && call.repeatable);
-  }
-
-  private verdict(error: unknown): Verdict {
-    if (error instanceof CallCancelledError) return 'neutral';
-    if (error instanceof RequestTimeoutError) return 'failure';
-    if (error instanceof ResilienceError) return 'neutral';
-    const kind = this.classify(error);
-    if (kind === 'rejected') return 'neutral';
-    return kind === 'answered' ? 'success' : 'failure';
+  /** The one classification of a failure (see classifyCallFailure). */
+  private failureOf(error: unknown, repeatable = false): FailureClass {
+    return classifyCallFailure(error, this.classify, repeatable);
   }
 
   private stopped(call: PolicyCall, by: 'caller' | 'deadline', cause?: unknown): Error {
@@ -223,10 +210,11 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
   /** The error the caller gets: the backend's own, or one that says what the gateway did and why. */
   private explain(error: unknown, call: PolicyCall): unknown {
     if (error instanceof DeadlineStop) return this.stopped(call, error.by);
-    if (error instanceof ResilienceError || error instanceof CallCancelledError) return error;
+    // The policies' own errors say what happened already.
+    if (isClassified(error)) return error;
     // Whatever the last attempt reported (a queue slot given up, the SDK's own abort error), the caller left.
     if (call.signal?.aborted) return this.stopped(call, 'caller');
-    switch (this.classify(error)) {
+    switch (this.failureOf(error).kind) {
       case 'timeout':
         return new RequestTimeoutError(this.backend, call.method, call.timeoutMs, error);
       case 'failed':
@@ -236,18 +224,9 @@ export class BackendPolicy extends EventEmitter<PolicyEvents> {
         return new RequestRejectedError(this.backend, call.method, error);
       case 'answered':
       case 'unsent':
+      case 'cancelled':
+      case 'refused':
         return error;
     }
-  }
-
-  private outcomeOf(error: unknown): CallOutcome {
-    if (error instanceof CircuitOpenError) return 'circuit_open';
-    if (error instanceof RateLimitedError) return 'rate_limited';
-    if (error instanceof ConcurrencyLimitError) return 'concurrency_limited';
-    if (error instanceof RequestTimeoutError) return 'timeout';
-    if (error instanceof CallCancelledError) return 'cancelled';
-    if (error instanceof RequestRejectedError) return 'error';
-    if (error instanceof ResilienceError) return 'failure';
-    return this.classify(error) === 'answered' ? 'error' : 'failure';
   }
 }

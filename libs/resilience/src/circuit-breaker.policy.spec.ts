@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { CircuitBreaker, type CircuitStateName, type Verdict } from './circuit-breaker.policy.js';
+import { CircuitBreaker } from './circuit-breaker.policy.js';
+import type { CircuitStateName, Verdict } from './failure-kind.js';
 import { CircuitOpenError } from './resilience-errors.js';
 
 class Fault extends Error {
@@ -10,9 +11,16 @@ class Fault extends Error {
 
 const RESET_MS = 60;
 
+/** The breaker's clock: moved by the tests, never by waiting. */
+let clock = 1_000_000;
+const passes = (ms: number) => (clock += ms);
+
 function breaker(failureThreshold = 3, successThreshold = 2) {
-  const cb = new CircuitBreaker('alpha', { failureThreshold, successThreshold, resetTimeoutMs: RESET_MS }, (error) =>
-    error instanceof Fault ? error.verdict : 'failure',
+  const cb = new CircuitBreaker(
+    'alpha',
+    { failureThreshold, successThreshold, resetTimeoutMs: RESET_MS },
+    (error) => (error instanceof Fault ? error.verdict : 'failure'),
+    () => clock,
   );
   const transitions: string[] = [];
   cb.on('transition', (from: CircuitStateName, to: CircuitStateName) => transitions.push(`${from}->${to}`));
@@ -24,7 +32,6 @@ const fail =
   (verdict: Verdict = 'failure') =>
   () =>
     Promise.reject(new Fault(verdict));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function failTimes(cb: CircuitBreaker, n: number, verdict: Verdict = 'failure') {
   for (let i = 0; i < n; i++) await expect(cb.execute(fail(verdict))).rejects.toBeInstanceOf(Fault);
@@ -52,8 +59,10 @@ describe('CircuitBreaker', () => {
     );
     expect(error.message).toContain('(last: fault (failure))');
     expect(error.message).toMatch(/tries it again in \d+ms \(at \d{4}-\d\d-\d\dT/);
-    expect(error.retryAfterMs).toBeGreaterThan(0);
-    expect(error.retryAfterMs).toBeLessThanOrEqual(RESET_MS);
+    expect(error.retryAfterMs).toBe(RESET_MS);
+    passes(RESET_MS - 1);
+    expect(cb.retryAfterMs).toBe(1);
+    await expect(cb.execute(ok)).rejects.toBeInstanceOf(CircuitOpenError); // 1 ms early: still open
     expect(error.data).toMatchObject({ backend: 'alpha', retry_after_ms: error.retryAfterMs });
   });
 
@@ -73,7 +82,7 @@ describe('CircuitBreaker', () => {
   it('half-opens after reset_timeout and closes after success_threshold successes', async () => {
     const { cb, transitions } = breaker(2, 3);
     await failTimes(cb, 2);
-    await sleep(RESET_MS + 10);
+    passes(RESET_MS);
     expect(cb.state).toBe('open'); // half-opening happens with the next call
     await expect(cb.execute(ok)).resolves.toBe('ok');
     expect(cb.state).toBe('half_open');
@@ -87,12 +96,12 @@ describe('CircuitBreaker', () => {
   it('any failure while half-open reopens it, whether on the probe or on a later call', async () => {
     const { cb, transitions } = breaker(1, 2);
     await failTimes(cb, 1);
-    await sleep(RESET_MS + 10);
+    passes(RESET_MS);
     await failTimes(cb, 1); // the probe fails
     expect(cb.state).toBe('open');
     await expect(cb.execute(ok)).rejects.toThrow(/reopened when a trial request failed/);
 
-    await sleep(RESET_MS + 10);
+    passes(RESET_MS);
     await cb.execute(ok); // probe succeeds: still half-open, one success owed
     expect(cb.state).toBe('half_open');
     await failTimes(cb, 1);
@@ -109,7 +118,7 @@ describe('CircuitBreaker', () => {
   it('success_threshold 1 closes on the probe', async () => {
     const { cb } = breaker(1, 1);
     await failTimes(cb, 1);
-    await sleep(RESET_MS + 10);
+    passes(RESET_MS);
     await cb.execute(ok);
     expect(cb.state).toBe('closed');
   });

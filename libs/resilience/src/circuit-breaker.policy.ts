@@ -5,14 +5,12 @@ import {
   CircuitState,
   circuitBreaker,
   handleWhen,
+  type IBackoff,
   type IBreaker,
+  type IHalfOpenAfterBackoffContext,
 } from 'cockatiel';
+import type { CircuitStateName, Verdict } from './failure-kind.js';
 import { CircuitOpenError, errorText } from './resilience-errors.js';
-
-export type CircuitStateName = 'closed' | 'open' | 'half_open';
-
-/** How the breaker counts an error: against the backend, not at all, or as the backend working. */
-export type Verdict = 'failure' | 'neutral' | 'success';
 
 export interface CircuitBreakerSettings {
   failureThreshold: number;
@@ -29,6 +27,10 @@ type CircuitEvents = { transition: [from: CircuitStateName, to: CircuitStateName
  * cockatiel runs the state machine. Its half-open state admits one probe and closes on the probe's success, so
  * the successes after the first are counted here: until they are in, the circuit is reported half-open and the
  * first failure reopens it.
+ *
+ * Time is read from `now` (injectable like the token bucket's clock, so tests can move it): when the circuit opened,
+ * how long until it half-opens, and when it may. cockatiel measures its half-open wait with Date.now(), so the wait
+ * it is given (ResetOnClock) asks this clock instead.
  */
 export class CircuitBreaker extends EventEmitter<CircuitEvents> {
   private readonly counter: ThresholdBreaker;
@@ -41,16 +43,17 @@ export class CircuitBreaker extends EventEmitter<CircuitEvents> {
     readonly backend: string,
     private readonly settings: CircuitBreakerSettings,
     private readonly judge: (error: unknown) => Verdict,
+    private readonly now: () => number = Date.now,
   ) {
     super();
     this.counter = new ThresholdBreaker(settings.failureThreshold, settings.successThreshold, () => this.report());
     this.policy = circuitBreaker(
       handleWhen((error) => judge(error) === 'failure'),
-      { halfOpenAfter: settings.resetTimeoutMs, breaker: this.counter },
+      { halfOpenAfter: new ResetOnClock(() => this.untilHalfOpenMs()), breaker: this.counter },
     );
     this.policy.onHalfOpen(() => this.counter.startProbation());
     this.policy.onBreak(() => {
-      this.openedAt = Date.now();
+      this.openedAt = this.now();
       this.openedBecause = this.counter.takeOpenReason();
     });
     this.policy.onStateChange(() => this.report());
@@ -71,7 +74,11 @@ export class CircuitBreaker extends EventEmitter<CircuitEvents> {
   /** Milliseconds until an open circuit lets a probe through (0 when not open). */
   get retryAfterMs(): number {
     if (this.state !== 'open') return 0;
-    return Math.max(0, this.openedAt + this.settings.resetTimeoutMs - Date.now());
+    return this.untilHalfOpenMs();
+  }
+
+  private untilHalfOpenMs(): number {
+    return Math.max(0, this.openedAt + this.settings.resetTimeoutMs - this.now());
   }
 
   /**
@@ -110,6 +117,22 @@ export class CircuitBreaker extends EventEmitter<CircuitEvents> {
     const previous = this.reported;
     this.reported = next;
     this.emit('transition', previous, next);
+  }
+}
+
+/**
+ * cockatiel's half-open wait, on the breaker's clock. cockatiel keeps the circuit open while `Date.now() - openedAt <
+ * duration`; this duration reads as forever until the clock says the reset timeout has passed, then as 0.
+ */
+class ResetOnClock implements IBackoff<IHalfOpenAfterBackoffContext> {
+  constructor(private readonly remainingMs: () => number) {}
+
+  get duration(): number {
+    return this.remainingMs() > 0 ? Number.POSITIVE_INFINITY : 0;
+  }
+
+  next(): ResetOnClock {
+    return this;
   }
 }
 

@@ -1,10 +1,22 @@
+import type { ClassifiedError, FailureClass } from './failure-kind.js';
+
+/** A refusal by a policy before anything was sent: never retried here, never counted against the backend. */
+const refused = (outcome: FailureClass['outcome']): FailureClass => ({
+  kind: 'refused',
+  retryable: false,
+  outcome,
+  breaker: 'neutral',
+});
+
 /**
  * Errors the resilience policies raise instead of (or around) a backend's own failure. Each names the backend and,
  * where it helps, when to try again. `reason` reads after a server name: `Server x ${reason}`.
  */
-export abstract class ResilienceError extends Error {
+export abstract class ResilienceError extends Error implements ClassifiedError {
   /** JSON-RPC `data` for direct routes, so clients can act on it without parsing the message. */
   readonly data: Record<string, unknown>;
+  /** What it is to the policies and metrics (see classifyCallFailure). */
+  abstract readonly failureClass: FailureClass;
 
   protected constructor(
     readonly backend: string,
@@ -19,6 +31,8 @@ export abstract class ResilienceError extends Error {
 
 /** The breaker is open: the call was not sent. */
 export class CircuitOpenError extends ResilienceError {
+  readonly failureClass = refused('circuit_open');
+
   constructor(
     backend: string,
     readonly retryAfterMs: number,
@@ -38,6 +52,8 @@ export class CircuitOpenError extends ResilienceError {
 
 /** Over the backend's requests_per_second: the call was not sent. */
 export class RateLimitedError extends ResilienceError {
+  readonly failureClass = refused('rate_limited');
+
   constructor(
     backend: string,
     readonly retryAfterMs: number,
@@ -55,6 +71,8 @@ export class RateLimitedError extends ResilienceError {
 
 /** Every slot and queue place is taken: the call was not sent. */
 export class ConcurrencyLimitError extends ResilienceError {
+  readonly failureClass = refused('concurrency_limited');
+
   constructor(backend: string, maxConcurrency: number, maxQueue: number) {
     super(
       backend,
@@ -66,6 +84,9 @@ export class ConcurrencyLimitError extends ResilienceError {
 
 /** No answer in time; the backend request was cancelled (notifications/cancelled). */
 export class RequestTimeoutError extends ResilienceError {
+  // Counts against the backend: it did not answer in time.
+  readonly failureClass: FailureClass = { kind: 'timeout', retryable: false, outcome: 'timeout', breaker: 'failure' };
+
   constructor(backend: string, method: string, timeoutMs: number, cause?: unknown) {
     super(backend, `did not answer ${method} within ${formatMs(timeoutMs)}; the request was cancelled at the server.`, {
       timeout_ms: timeoutMs,
@@ -76,6 +97,9 @@ export class RequestTimeoutError extends ResilienceError {
 
 /** A transport failure after the request may have reached the backend, on a request that is not safe to repeat. */
 export class NotRetriedError extends ResilienceError {
+  // Raised after the breaker has counted the failure itself.
+  readonly failureClass: FailureClass = { kind: 'failed', retryable: false, outcome: 'failure', breaker: 'neutral' };
+
   constructor(backend: string, method: string, failure: string, cause: unknown, tool?: string) {
     const what = tool
       ? `tool ${tool} may have run at the server (it is not annotated readOnlyHint or idempotentHint); ` +
@@ -94,6 +118,7 @@ export class NotRetriedError extends ResilienceError {
  * a JSON-RPC -32602 on direct routes, and never a failure of the backend.
  */
 export class RequestRejectedError extends ResilienceError {
+  readonly failureClass: FailureClass = { kind: 'rejected', retryable: false, outcome: 'error', breaker: 'neutral' };
   /** The JSON-RPC error code the SDK answers with. */
   readonly code = -32602;
 
@@ -108,7 +133,14 @@ export class RequestRejectedError extends ResilienceError {
 }
 
 /** The caller cancelled; never a backend failure. */
-export class CallCancelledError extends Error {
+export class CallCancelledError extends Error implements ClassifiedError {
+  readonly failureClass: FailureClass = {
+    kind: 'cancelled',
+    retryable: false,
+    outcome: 'cancelled',
+    breaker: 'neutral',
+  };
+
   constructor(
     readonly backend: string,
     method: string,
@@ -118,7 +150,7 @@ export class CallCancelledError extends Error {
   }
 }
 
-export function formatMs(ms: number): string {
+function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
 }

@@ -4,6 +4,7 @@ import { deletePrefix, redisUrl, testKeyPrefix } from '../../../test/helpers/red
 import { waitFor } from '../../../test/helpers/processes.js';
 import { RedisConnection } from './redis.connection.js';
 import { RedisSessionDirectory } from './redis-session-directory.js';
+import { ReplicaLiveness } from './replica-liveness.js';
 
 const prefix = testKeyPrefix('directory');
 
@@ -26,7 +27,7 @@ describe('RedisSessionDirectory (real Redis)', () => {
     const redis = new RedisConnection(config, SecretRedactor.forConfig(config));
     connections.push(redis);
     await waitFor(() => redis.healthy, { timeoutMs: 10_000, description: 'Redis' });
-    return new RedisSessionDirectory(redis, config);
+    return new RedisSessionDirectory(redis, config, new ReplicaLiveness(redis, config));
   }
 
   it('a record saved on one replica loads on another with the changes every replica appended, in order', async () => {

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { GatewayConfig } from '@gateway/config';
 import { RedisConnection } from './redis.connection.js';
+import { ReplicaLiveness } from './replica-liveness.js';
 
 const CLOSED_CHANNEL = 'session-closed';
 const RELAY_CHANNEL = 'session-relay';
+const CHANGED_CHANNEL = 'session-changed';
 
 /** What another replica needs to serve a session: opaque to the store, JSON. */
 export type SessionRecord = Record<string, unknown>;
@@ -22,6 +24,7 @@ export class RedisSessionDirectory {
   constructor(
     private readonly redis: RedisConnection,
     config: GatewayConfig,
+    private readonly liveness: ReplicaLiveness,
   ) {
     this.ttlMs = config.store?.redis?.session_ttl ?? config.server.session_idle_timeout;
   }
@@ -34,7 +37,7 @@ export class RedisSessionDirectory {
 
   /**
    * Appends to the session's changes: a list of its own, so that replicas changing one session at once never
-   * overwrite each other's (at most the latest 256 are kept).
+   * overwrite each other's (at most the latest 256 are kept); and tells the other replicas holding the session.
    */
   change(id: string, change: object): void {
     const key = this.redis.key('session', id, 'changes');
@@ -42,6 +45,15 @@ export class RedisSessionDirectory {
     this.redis.write('RPUSH session change', (redis) =>
       redis.multi().rpush(key, json).ltrim(key, -256, -1).pexpire(key, this.ttlMs).exec(),
     );
+    this.redis.publish(CHANGED_CHANNEL, JSON.stringify({ id, change, from: this.liveness.id }));
+  }
+
+  /** Told of each change made to a session on another replica. */
+  onChanged<T>(listener: (id: string, change: T) => void): void {
+    this.redis.subscribe(CHANGED_CHANNEL, (text) => {
+      const { id, change, from } = JSON.parse(text) as { id: string; change: T; from: string };
+      if (from !== this.liveness.id) listener(id, change);
+    });
   }
 
   /**
@@ -75,6 +87,8 @@ export class RedisSessionDirectory {
         .pexpire(this.redis.key('session', id), this.ttlMs)
         .pexpire(this.redis.key('session', id, 'changes'), this.ttlMs)
         .pexpire(this.redis.key('events', id), this.ttlMs)
+        .pexpire(this.redis.key('events', id, 'requests'), this.ttlMs)
+        .pexpire(this.redis.key('events', id, 'opened'), this.ttlMs)
         .exec(),
     );
   }
@@ -91,7 +105,14 @@ export class RedisSessionDirectory {
       const streamsKey = this.redis.key('events', id);
       const streams = await redis.smembers(streamsKey);
       const keys = streams.map((stream) => this.redis.key('events', id, stream));
-      await redis.del(this.redis.key('session', id), this.redis.key('session', id, 'changes'), streamsKey, ...keys);
+      await redis.del(
+        this.redis.key('session', id),
+        this.redis.key('session', id, 'changes'),
+        this.redis.key('events', id, 'requests'),
+        this.redis.key('events', id, 'opened'),
+        streamsKey,
+        ...keys,
+      );
     });
     this.redis.publish(CLOSED_CHANNEL, id);
   }

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { GatewayConfig, SecretRedactor, type RedisStoreConfig } from '@gateway/config';
 
 /** Reconnect backoff: 100 ms doubling to 5 s, forever; a replica keeps serving from local state meanwhile. */
-export function reconnectDelay(attempt: number): number {
+function reconnectDelay(attempt: number): number {
   return Math.min(5_000, 100 * 2 ** Math.min(attempt - 1, 6));
 }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { GatewayConfig } from '@gateway/config';
+import { GatewayConfig, gatewayRouteOf } from '@gateway/config';
 import { GatewayHealthService } from '@gateway/health';
 
 /**
@@ -25,7 +25,8 @@ export class GracefulShutdown implements OnApplicationBootstrap, BeforeApplicati
   onApplicationBootstrap(): void {
     const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
     fastify?.addHook('onRequest', (request, reply, done) => {
-      if (this.draining && !request.url.startsWith('/health')) {
+      // Probes still answer (by route metadata, under any prefix): live 200, ready 503 while draining.
+      if (this.draining && gatewayRouteOf(request) !== 'probe') {
         void reply.code(503).header('connection', 'close').send({ error: 'mcp-gateway is shutting down' });
         return;
       }

@@ -11,7 +11,7 @@ export interface SpawnRequest {
 }
 
 /** Set in every backend's environment (a random value per process): whatever inherits it belongs to that backend. */
-export const BACKEND_TAG_VAR = 'MCP_GATEWAY_BACKEND_TAG';
+const BACKEND_TAG_VAR = 'MCP_GATEWAY_BACKEND_TAG';
 
 interface Spawned {
   leader: ProcessRef;

@@ -54,7 +54,7 @@ export class AggregatedCatalogService {
         return this.complete(params, extra, downstream);
       default: {
         // resources/read, resources/subscribe, resources/unsubscribe
-        const backend = await this.resourceOwner(params?.uri as string, extra, downstream);
+        const backend = await this.owner(params?.uri as string, extra, downstream);
         return forwardRequest(backend, method, params, extra, downstream);
       }
     }
@@ -139,16 +139,12 @@ export class AggregatedCatalogService {
         downstream,
       );
     }
-    const backend = await this.resourceOwner(ref.uri as string, extra, downstream);
+    const backend = await this.owner(ref.uri as string, extra, downstream);
     return forwardRequest(backend, 'completion/complete', params, extra, downstream);
   }
 
-  owner(uri: string, extra: HandlerExtra, downstream: SessionDownstream): Promise<Backend> {
-    return this.resourceOwner(uri, extra, downstream);
-  }
-
   /** The backend that listed a URI, else the one whose template matches, else the only backend with resources. */
-  private async resourceOwner(uri: string, extra: HandlerExtra, downstream: SessionDownstream): Promise<Backend> {
+  async owner(uri: string, extra: HandlerExtra, downstream: SessionDownstream): Promise<Backend> {
     if (typeof uri !== 'string') throw protocolError(ErrorCode.InvalidParams, 'params.uri must be a string');
     if (!this.resourceOwners.has(uri) && this.templates.size === 0) {
       await this.listAll('resources/list', extra, downstream);

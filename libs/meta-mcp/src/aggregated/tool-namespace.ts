@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-export const NAMESPACE_SEPARATOR = '__';
+const NAMESPACE_SEPARATOR = '__';
 const MAX_TOOL_NAME = 128;
 const HASH_LENGTH = 8;
 

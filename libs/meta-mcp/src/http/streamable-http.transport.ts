@@ -8,7 +8,7 @@ import {
   type MessageExtraInfo,
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
-import type { Replay, SessionEvents } from '../meta-mcp.tokens.js';
+import type { Replay, ReplayableEvent, SessionEvents } from '../meta-mcp.tokens.js';
 import { JsonRpcCode, sendJsonRpcError } from './json-rpc-reply.js';
 import { jsonRpcKind } from '@gateway/backends';
 
@@ -103,6 +103,7 @@ export class StreamableHttpTransport implements Transport {
   private readonly restoring = new Map<RequestId, () => void>();
   /** Ids of the requests this replica sent the client and awaits answers to (others came from another replica). */
   private readonly awaiting = new Set<RequestId>();
+  private applied = 0;
 
   constructor(private readonly options: StreamableHttpTransportOptions) {
     this.sessionId = options.sessionId;
@@ -196,8 +197,23 @@ export class StreamableHttpTransport implements Transport {
       const text = 'Conflict: Only one SSE stream is allowed per session';
       return sendJsonRpcError(res, 409, JsonRpcCode.TransportRefused, text);
     }
+    // A shared store knows what was raised for the GET stream on any replica before the session's first one.
+    const first = this.events?.firstOpen?.(STANDALONE);
+    if (!first) return this.openStandalone(res);
+    first.then(
+      (events) => this.openStandalone(res, events),
+      () => this.openStandalone(res),
+    );
+  }
+
+  private openStandalone(res: ServerResponse, shared?: ReplayableEvent[]): void {
+    if (!live(res)) return;
+    if (this.standalone && live(this.standalone.res)) {
+      const text = 'Conflict: Only one SSE stream is allowed per session';
+      return sendJsonRpcError(res, 409, JsonRpcCode.TransportRefused, text);
+    }
     res.writeHead(200, this.sseHeaders);
-    const held = this.held?.join('') ?? '';
+    const held = shared ? shared.map(({ id, json }) => sseEvent(json, id)).join('') : (this.held?.join('') ?? '');
     this.held = undefined;
     if (held) res.write(held);
     else res.flushHeaders();
@@ -219,7 +235,10 @@ export class StreamableHttpTransport implements Transport {
 
   private replayFound(found: Replay | undefined, res: ServerResponse): void {
     if (!live(res)) return;
-    if (!found) return sendJsonRpcError(res, 400, JsonRpcCode.TransportRefused, 'Invalid event ID format');
+    if (!found) {
+      const text = 'Bad Request: no stream to resume at this event ID (unknown, or its stream has ended)';
+      return sendJsonRpcError(res, 400, JsonRpcCode.TransportRefused, text);
+    }
     const { streamId, events } = found;
     const request = streamId === STANDALONE ? undefined : this.streamById(streamId);
     const current = streamId === STANDALONE ? this.standalone?.res : request?.res;
@@ -244,15 +263,18 @@ export class StreamableHttpTransport implements Transport {
    */
   async restore(initialize: JSONRPCRequest, changes: readonly JSONRPCRequest[]): Promise<void> {
     this.initialized = true;
-    const handle = (request: JSONRPCRequest, n: number) =>
-      new Promise<void>((resolve) => {
-        const id = `gateway-restore-${n}`;
-        this.restoring.set(id, resolve);
-        this.onmessage?.({ ...request, id });
-      });
-    await handle(initialize, 0);
+    await this.apply(initialize);
     this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    for (const [n, change] of changes.entries()) await handle(change, n + 1);
+    for (const change of changes) await this.apply(change);
+  }
+
+  /** Handles a request the client sent another replica (a session change, or one restore() replays), answer dropped. */
+  apply(request: JSONRPCRequest): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const id = `gateway-restore-${this.applied++}`;
+      this.restoring.set(id, resolve);
+      this.onmessage?.({ ...request, id });
+    });
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
@@ -339,7 +361,9 @@ export class StreamableHttpTransport implements Transport {
     if (stream.open || !res || !live(res)) return;
     clearTimeout(stream.timer);
     stream.open = true;
-    const priming = stream.resumable ? `id: ${this.events!.store(stream.id, undefined)}\ndata: \n\n` : '';
+    const priming = stream.resumable
+      ? `id: ${this.events!.store(stream.id, undefined, stream.requestId)}\ndata: \n\n`
+      : '';
     res.writeHead(200, this.sseHeaders);
     if (priming || first) res.write(priming + first);
     else res.flushHeaders();

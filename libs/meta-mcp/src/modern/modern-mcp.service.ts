@@ -290,7 +290,8 @@ export class ModernMcpService {
       return;
     }
     if (error instanceof BackendUnavailableError) {
-      exchange.error(-32603, error.message);
+      // As for a legacy session that cannot open: 503 naming the backend (a streamed answer has said 200 already).
+      exchange.error(-32603, error.message, undefined, 503);
       return;
     }
     this.logger.error(`modern request failed: ${describe(error)}`);

@@ -135,6 +135,15 @@ export class SessionScope implements SessionEvents {
     return { streamId: last.streamId, events };
   }
 
+  /** Every message kept for a stream, oldest first. */
+  kept(streamId: StreamId): ReplayableEvent[] {
+    const events: ReplayableEvent[] = [];
+    for (const event of this.streams.get(streamId)?.values() ?? []) {
+      if (event.json !== undefined) events.push({ id: event.id, json: event.json });
+    }
+    return events;
+  }
+
   close(): void {
     this.closed = true;
     for (const stream of this.streams.values()) this.events.forget(stream.values());

@@ -1,7 +1,9 @@
 import { Bm25Index } from './bm25.js';
 import { gloss, hasHan, loadGlossary, loadedGlossary, type Glossary } from './cjk-gloss.js';
 import { FuzzyTerms } from './fuzzy-terms.js';
+import { asksForTextFile, loadFileTypes } from './output-files.js';
 import { linkSiblings, type LinkDoc } from './producer-links.js';
+import { loadRelatedWords, relatedTerms } from './related-words.js';
 import { analyze, identifierWords, isActionWord, isQueryFiller } from './tokenize.js';
 
 export interface SearchableTool {
@@ -63,6 +65,15 @@ export interface RankingOptions {
    */
   nameCover: number;
   nameCoverPower: number;
+  /**
+   * When no word of a request is in any tool, its words' general-English relatives (related-words.ts) that tools use
+   * stand in for them, before near spellings: "remember" finds the memory server. A request with a catalog word is
+   * ranked by its own words alone: a relative of its other words ("notes" ~ "observations") must not outrank what it
+   * names ("read /tmp/notes/today.md" is read_file). false leaves the word list unloaded.
+   */
+  relatedWords: boolean;
+  /** Weight of "write file" added to a request that asks for its answer in a text file (output-files.ts). */
+  writeFileWeight: number;
 }
 
 export type SearchField = 'name' | 'title' | 'summary' | 'description' | 'params' | 'server' | 'gloss';
@@ -80,6 +91,8 @@ export const DEFAULT_RANKING: RankingOptions = {
   queryGlossWeight: 0.5,
   nameCover: 0.25,
   nameCoverPower: 2,
+  relatedWords: true,
+  writeFileWeight: 2,
 };
 
 interface ToolDoc extends Record<SearchField, string>, LinkDoc {
@@ -163,6 +176,8 @@ export class ToolSearchIndex {
   /** Replace the whole catalog of one server (incremental: only that server's documents change). */
   setServer(server: string, serverDescription: string | undefined, tools: SearchableTool[]): void {
     this.removeServer(server);
+    if (this.options.relatedWords) loadRelatedWords();
+    if (this.options.writeFileWeight > 0) loadFileTypes();
     const dict = this.glossaryFor(serverDescription, tools);
     const glossOf = (text: string) => (dict ? analyze(gloss(text, dict)) : []);
     const head = analyze(`${server} ${serverDescription ?? ''}`);
@@ -274,8 +289,10 @@ export class ToolSearchIndex {
       const doc = this.docs[id]!;
       return (only === undefined || doc.serverName === only) && (!allow || allow(doc.serverName, doc.tool));
     };
-    let hits = this.score(this.weigh(terms), only, keep);
-    let partial = false;
+    // Partial: no word of the request is in any tool; what matched stands in for its words (general-English
+    // relatives first, then near spellings).
+    let partial = ![...terms.keys()].some((t) => this.serverDf.has(t));
+    let hits = this.score(this.weigh(partial ? this.withRelated(terms) : terms), only, keep);
     if (hits.length === 0 && this.options.fuzzyWeight > 0) {
       // Nothing matched: the nearest spellings of its words, however far, rather than an empty answer.
       hits = this.score(this.weigh(this.nearSpellings(terms, FUZZY_MIN)), only, keep);
@@ -314,6 +331,12 @@ export class ToolSearchIndex {
       }
     };
     add(analyze(query), 1);
+    if (this.options.writeFileWeight > 0 && asksForTextFile(query)) {
+      for (const term of analyze('write file')) {
+        const w = this.options.writeFileWeight * (isActionWord(term) ? actionWeight : 1);
+        weights.set(term, Math.max(weights.get(term) ?? 0, w));
+      }
+    }
     if (queryGlossWeight > 0 && hasHan(query)) {
       // The dictionary is loaded by index builds, never by a request: until a catalog needed it, or a load started
       // here has finished, a Chinese query matches by its characters alone.
@@ -322,6 +345,21 @@ export class ToolSearchIndex {
       else setImmediate(loadGlossary);
     }
     return weights;
+  }
+
+  /** Each word (none of which a tool uses), joined by its general-English relatives that some tool uses. */
+  private withRelated(terms: Map<string, number>): Map<string, number> {
+    if (!this.options.relatedWords) return terms;
+    let out: Map<string, number> | undefined;
+    for (const [term, w] of terms) {
+      if (this.serverDf.has(term)) continue;
+      for (const [r, strength] of relatedTerms(term)) {
+        if (!this.serverDf.has(r)) continue;
+        out ??= new Map(terms);
+        out.set(r, Math.max(out.get(r) ?? 0, w * strength));
+      }
+    }
+    return out ?? terms;
   }
 
   /** The dictionary, loaded when this catalog has Chinese text and the ranking uses glosses. */

@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { BackendRegistry } from '@gateway/backends';
 import { GatewayConfig } from '@gateway/config';
 import { ListenHub } from '../modern/listen-hub.service.js';
-import { SessionRegistry } from './session-registry.service.js';
+import { GATEWAY_ROUTE, SessionRegistry } from './session-registry.service.js';
 
 /**
  * When a backend's tool list changes, tells the clients that see those tools: sessions on /mcp/{backend}, and in
@@ -24,13 +24,13 @@ export class ListChangedNotifier implements OnModuleInit {
       (backend) => backend.on('tools', () => this.notify(this.routesOf(backend.name), backend.name)),
       (backend) => {
         for (const session of this.sessions.forRoute(backend.name)) void session.server.close().catch(() => undefined);
-        if (!this.config.meta_mcp.enabled) this.notify(['/mcp'], backend.name);
+        if (!this.config.meta_mcp.enabled) this.notify([GATEWAY_ROUTE], backend.name);
       },
     );
   }
 
   private routesOf(name: string): string[] {
-    return this.config.meta_mcp.enabled ? [name] : [name, '/mcp'];
+    return this.config.meta_mcp.enabled ? [name] : [name, GATEWAY_ROUTE];
   }
 
   private notify(routes: string[], backend: string): void {

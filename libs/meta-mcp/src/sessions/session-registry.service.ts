@@ -89,6 +89,8 @@ export class SessionRegistry implements BeforeApplicationShutdown, OnApplication
       this.sessions.delete(id);
       void session.server.close().catch(() => undefined);
     });
+    // A logging level or subscription set through another replica: this replica's copy follows it.
+    shared?.onChanged((id, request) => void this.sessions.get(id)?.transport.apply(request));
     // Messages another replica could not deliver: a GET stream or a pending server request of ours.
     shared?.onRelay((id, message) => {
       const transport = this.sessions.get(id)?.transport;

@@ -1,7 +1,7 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 
 /** The longest gateway_search_tools query (characters): a task description, not a document to scan. */
-export const MAX_SEARCH_QUERY_LENGTH = 1000;
+const MAX_SEARCH_QUERY_LENGTH = 1000;
 
 /** Written to be short: an agent pays for these four definitions in every turn. */
 export const META_TOOLS: Tool[] = [

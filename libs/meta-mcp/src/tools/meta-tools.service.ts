@@ -50,7 +50,7 @@ export class MetaToolsService {
       case 'gateway_list_servers':
         return this.listServers(access);
       case 'gateway_list_tools':
-        return this.listTools(args.server as string, access);
+        return this.listTools(args.server as string, access, downstream);
       case 'gateway_search_tools':
         return this.search(
           args.query as string,
@@ -86,11 +86,13 @@ export class MetaToolsService {
     return structured({ servers });
   }
 
-  private async listTools(server: string, access: Access): Promise<CallToolResult> {
+  /** The tools as this client's calls would find them: on its own backend connection when it has one. */
+  private async listTools(server: string, access: Access, downstream?: SessionDownstream): Promise<CallToolResult> {
     const backend = this.registry.find(server);
     if (!backend || !access.mayUse(server)) return toolError(this.unknownServer(server, access));
     try {
-      const listed = (await backend.listTools()).filter((tool) => access.allows(server, 'tool', tool.name));
+      const offered = await backend.toolsFor(downstream?.forBackend());
+      const listed = offered.filter((tool) => access.allows(server, 'tool', tool.name));
       const tools = listed.map(({ name, description, inputSchema, annotations }) => ({
         name,
         description,

@@ -1,0 +1,79 @@
+import { describe, expect, it } from '@jest/globals';
+import { asksForTextFile } from './output-files.js';
+import { ToolSearchIndex, type SearchableTool } from './tool-search.index.js';
+
+const tool = (name: string, description: string): SearchableTool => ({
+  name,
+  description,
+  inputSchema: { type: 'object', properties: {} },
+});
+
+describe('asksForTextFile', () => {
+  it('is true for a write verb shortly before a path to a text file', () => {
+    expect(asksForTextFile('Summarize the news and save it to /root/notes/today.md')).toBe(true);
+    expect(asksForTextFile('write the summary into ./out.txt.')).toBe(true);
+    expect(asksForTextFile('generate a report at ~/reports/daily.json')).toBe(true);
+    expect(asksForTextFile('Summarize the page and save it (to "/root/notes/page.md").')).toBe(true);
+    // An extension the MIME database does not know is source text (a .py script).
+    expect(asksForTextFile('Write a CNN example and save it to /root/code/cnn.py')).toBe(true);
+  });
+
+  it('is false for binary documents, input paths, URLs and requests without a path', () => {
+    expect(asksForTextFile('Convert /root/a.docx and save the result as /root/b.pdf')).toBe(false);
+    expect(asksForTextFile('plot it and save it in /root/figs/sales.png')).toBe(false);
+    expect(asksForTextFile('generate a chart from /root/data.csv')).toBe(false);
+    expect(asksForTextFile('Read /root/notes/x.md and tell me what it says')).toBe(false);
+    expect(asksForTextFile('save what https://example.org/docs/a.md says')).toBe(false);
+    expect(asksForTextFile('save a note about the meeting')).toBe(false);
+    // The verb belongs to another sentence.
+    expect(asksForTextFile('Save nothing. Look at /root/notes/x.md')).toBe(false);
+  });
+
+  it('takes linear time on a pasted blob', () => {
+    const blob = `save it to ${'+/'.repeat(50_000)} and to /root/a.md`;
+    const start = process.cpuUsage();
+    expect(asksForTextFile(blob)).toBe(true);
+    const used = process.cpuUsage(start);
+    // Generous: a quadratic scan of this blob takes seconds.
+    expect((used.user + used.system) / 1000).toBeLessThan(500);
+  });
+});
+
+describe('a request for its answer in a text file', () => {
+  const build = (writeFileWeight?: number) => {
+    const index = new ToolSearchIndex(writeFileWeight === undefined ? {} : { writeFileWeight });
+    index.setServer('news', 'World news', [
+      tool('get_headlines', 'Latest news headlines'),
+      tool('search_news', 'Search news articles by keyword'),
+      tool('get_article', 'Full text of a news article'),
+    ]);
+    index.setServer('files', 'Local files', [
+      tool('read_file', 'Read the complete contents of a file'),
+      tool('write_file', 'Create a new file or overwrite an existing file with new content'),
+      tool('list_directory', 'List the entries of a directory'),
+    ]);
+    index.setServer('charts', 'Charts', [tool('generate_bar_chart', 'Generate a bar chart as a PNG image')]);
+    return index;
+  };
+  const query = "Get today's news headlines and save a summary to /root/notes/news.md";
+
+  it('finds the tool that writes files beside the tools that find the content', () => {
+    const ranked = build()
+      .search(query, { limit: 3 })
+      .matches.map((m) => m.tool);
+    expect(ranked).toContain('write_file');
+    expect(ranked).toContain('get_headlines');
+    expect(
+      build(0)
+        .search(query, { limit: 3 })
+        .matches.map((m) => m.tool),
+    ).not.toContain('write_file');
+  });
+
+  it('leaves a binary output to the tools that make it', () => {
+    const ranked = build()
+      .search('Chart the headlines and save it as /root/figs/news.png', { limit: 3 })
+      .matches.map((m) => m.tool);
+    expect(ranked).not.toContain('write_file');
+  });
+});
