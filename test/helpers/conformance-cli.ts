@@ -12,6 +12,7 @@ import { stringify } from 'yaml';
 import { builtEntry, cleanEnv, spawnGateway, type GatewayProcess } from './built-gateway.js';
 import {
   CLIENT_SCENARIOS,
+  KNOWN_CLIENT_FAILURES,
   CONFORMANCE_GATEWAY_CONFIG,
   KNOWN_GATEWAY_FAILURES,
   REVISIONS,
@@ -130,10 +131,20 @@ async function main(): Promise<number> {
   fixture = gateway = configDir = undefined;
   process.stdout.write(`\nclient scenarios (the gateway's backend client against the suite's test server):\n`);
   const clientFailures: string[] = [];
-  for (const scenario of CLIENT_SCENARIOS) {
-    const run = await runClientScenario(scenario);
-    process.stdout.write(`  ${scenario.padEnd(14)}${run.ok ? '✓' : '✗'} ${run.result}\n`);
-    if (!run.ok) clientFailures.push(scenario);
+  for (const revision of REVISIONS) {
+    for (const scenario of CLIENT_SCENARIOS[revision]) {
+      const run = await runClientScenario(scenario, revision);
+      const name = `${revision} ${scenario}`;
+      const known = KNOWN_CLIENT_FAILURES[name];
+      process.stdout.write(
+        `  ${name.padEnd(42)}${run.ok ? '✓' : '✗'} ${run.result}${known && !run.ok ? ' (known)' : ''}\n`,
+      );
+      if (!run.ok && !known) clientFailures.push(name);
+    }
+  }
+  const knownClient = Object.entries(KNOWN_CLIENT_FAILURES).map(([name, cause]) => `${name}: ${cause}`);
+  if (knownClient.length) {
+    process.stdout.write(`\nknown client scenario failures:\n  ${knownClient.join('\n  ')}\n`);
   }
 
   const known = [...runs].flatMap(([revision, [direct, viaGateway]]) =>
