@@ -31,6 +31,7 @@ const transportDefaults = {
   stream_buffer: 1024 * 1024,
   max_sessions: 10_000,
   session_idle_timeout: 1_800_000,
+  input_required_timeout: 300_000,
   event_store: { max_events_per_stream: 1000, max_events: 100_000, max_bytes: 64 * 1024 * 1024 },
 };
 

@@ -130,6 +130,14 @@ export class ServerConfig {
   @Min(1000)
   session_idle_timeout = 30 * 60_000;
 
+  /**
+   * A modern (2026-07-28) client answers a legacy backend's sampling, elicitation or roots request by retrying its
+   * call with `inputResponses`; the backend's request waits this long for that retry, then fails (a human may be asked).
+   */
+  @IsDuration()
+  @Min(100)
+  input_required_timeout = 5 * 60_000;
+
   @ValidateNested()
   @Type(() => EventStoreConfig)
   event_store = new EventStoreConfig();

@@ -10,6 +10,10 @@ import { AggregatedToolsService } from './aggregated/aggregated-tools.service.js
 import { BodySizeHook } from './http/body-size.hook.js';
 import { JsonBodyParser } from './http/json-body.parser.js';
 import { McpController } from './http/mcp.controller.js';
+import { InMemoryInputRequiredStore, InputRequiredStore } from './modern/input-required.store.js';
+import { ListenHub } from './modern/listen-hub.service.js';
+import { ModernMcpService } from './modern/modern-mcp.service.js';
+import { ModernSlots } from './modern/modern-slots.js';
 import { McpMetricsHook } from './http/mcp-metrics.hook.js';
 import { McpRequestValidator } from './http/mcp-request.validator.js';
 import { OriginCheckHook } from './http/origin-check.hook.js';
@@ -62,6 +66,13 @@ import { ToolIndexService } from './tools/tool-index.service.js';
     ListChangedNotifier,
     SharedConnectionRouter,
     McpMetricsHook,
+    // Modern (2026-07-28) clients: calls waiting for an input_required retry live in this process unless a shared
+    // store is bound instead.
+    InMemoryInputRequiredStore,
+    { provide: InputRequiredStore, useExisting: InMemoryInputRequiredStore },
+    ListenHub,
+    ModernSlots,
+    ModernMcpService,
   ],
   exports: [SessionRegistry, ToolIndexService],
 })

@@ -3,7 +3,9 @@ import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CallGates, principalOf, type Principal } from '@gateway/auth';
-import { BackendRegistry, BackendUnavailableError, describe } from '@gateway/backends';
+import { BackendRegistry, BackendUnavailableError, describe, type Backend } from '@gateway/backends';
+import { classify } from '../modern/modern-envelope.js';
+import { ModernMcpService } from '../modern/modern-mcp.service.js';
 import { DirectServerFactory } from '../servers/direct-server.factory.js';
 import { GatewayServerFactory } from '../servers/gateway-server.factory.js';
 import type { SessionDownstream } from '../sessions/session-downstream.js';
@@ -26,6 +28,7 @@ export class McpController {
     private readonly directServers: DirectServerFactory,
     private readonly validator: McpRequestValidator,
     private readonly gates: CallGates,
+    private readonly modern: ModernMcpService,
   ) {}
 
   @All()
@@ -65,7 +68,7 @@ export class McpController {
       );
       return Promise.resolve();
     }
-    return this.handle(name, req, reply, (downstream) => this.directServers.create(backend, downstream));
+    return this.handle(name, req, reply, (downstream) => this.directServers.create(backend, downstream), backend);
   }
 
   /** Anything deeper than /mcp/{backend}: an MCP client gets its 404 as a JSON-RPC error, not Nest's default body. */
@@ -88,6 +91,7 @@ export class McpController {
     req: FastifyRequest,
     reply: FastifyReply,
     newServer: (downstream: SessionDownstream) => Promise<Server>,
+    backend?: Backend,
   ): Promise<void> {
     reply.hijack();
     const res = reply.raw;
@@ -102,6 +106,14 @@ export class McpController {
     if (refusal) {
       sendJsonRpcError(res, refusal.status, refusal.code, refusal.message, refusal.id, refusal.headers);
       return;
+    }
+    // The dual-era rule: a POST without a session whose body claims the 2026-07-28 envelope is served statelessly.
+    if (req.method === 'POST' && req.headers['mcp-session-id'] === undefined) {
+      const classified = classify(req.method, req.headers, body);
+      if (classified.kind !== 'legacy') {
+        await this.modern.serve(classified, { route, backend, principal: principalOf(req) }, res, body);
+        return;
+      }
     }
     try {
       const sessionId = req.headers['mcp-session-id'];

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { BackendRegistry } from '@gateway/backends';
 import { GatewayConfig } from '@gateway/config';
+import { ListenHub } from '../modern/listen-hub.service.js';
 import { GATEWAY_ROUTE, SessionRegistry } from './session-registry.service.js';
 
 /**
@@ -15,14 +16,15 @@ export class ListChangedNotifier implements OnModuleInit {
     private readonly registry: BackendRegistry,
     private readonly sessions: SessionRegistry,
     private readonly config: GatewayConfig,
+    private readonly listen: ListenHub,
   ) {}
 
   onModuleInit(): void {
     this.registry.watch(
-      (backend) => backend.on('tools', () => this.notify(this.routesOf(backend.name))),
+      (backend) => backend.on('tools', () => this.notify(this.routesOf(backend.name), backend.name)),
       (backend) => {
         for (const session of this.sessions.forRoute(backend.name)) void session.server.close().catch(() => undefined);
-        if (!this.config.meta_mcp.enabled) this.notify([GATEWAY_ROUTE]);
+        if (!this.config.meta_mcp.enabled) this.notify([GATEWAY_ROUTE], backend.name);
       },
     );
   }
@@ -31,7 +33,8 @@ export class ListChangedNotifier implements OnModuleInit {
     return this.config.meta_mcp.enabled ? [name] : [name, GATEWAY_ROUTE];
   }
 
-  private notify(routes: string[]): void {
+  private notify(routes: string[], backend: string): void {
+    this.listen.toolsChanged(routes, backend);
     for (const route of routes) {
       for (const session of this.sessions.forRoute(route))
         void session.server.sendToolListChanged().catch(() => undefined);

@@ -50,7 +50,7 @@ export class MetaToolsService {
       case 'gateway_list_servers':
         return this.listServers(access);
       case 'gateway_list_tools':
-        return this.listTools(args.server as string, access);
+        return this.listTools(args.server as string, access, downstream);
       case 'gateway_search_tools':
         return this.search(
           args.query as string,
@@ -59,7 +59,7 @@ export class MetaToolsService {
           access,
         );
       default:
-        return this.invoke(args, params._meta as Record<string, unknown> | undefined, extra, downstream, access);
+        return this.invoke(args, passedOn(params), extra, downstream, access);
     }
   }
 
@@ -86,11 +86,13 @@ export class MetaToolsService {
     return structured({ servers });
   }
 
-  private async listTools(server: string, access: Access): Promise<CallToolResult> {
+  /** The tools as this client's calls would find them: on its own backend connection when it has one. */
+  private async listTools(server: string, access: Access, downstream?: SessionDownstream): Promise<CallToolResult> {
     const backend = this.registry.find(server);
     if (!backend || !access.mayUse(server)) return toolError(this.unknownServer(server, access));
     try {
-      const listed = (await backend.listTools()).filter((tool) => access.allows(server, 'tool', tool.name));
+      const offered = await backend.toolsFor(downstream?.forBackend());
+      const listed = offered.filter((tool) => access.allows(server, 'tool', tool.name));
       const tools = listed.map(({ name, description, inputSchema, annotations }) => ({
         name,
         description,
@@ -127,7 +129,7 @@ export class MetaToolsService {
 
   private async invoke(
     args: Record<string, unknown>,
-    meta: Record<string, unknown> | undefined,
+    passed: Record<string, unknown>,
     extra: HandlerExtra,
     downstream: SessionDownstream | undefined,
     access: Access,
@@ -166,7 +168,7 @@ export class MetaToolsService {
       return await forwardRequest(
         backend,
         'tools/call',
-        { name: toolName, arguments: toolArgs, ...(meta ? { _meta: meta } : {}) },
+        { name: toolName, arguments: toolArgs, ...passed },
         extra,
         downstream,
       );
@@ -203,4 +205,18 @@ export class MetaToolsService {
       'The gateway reconnects in the background and on the next call; try again shortly or use another server.',
     );
   }
+}
+
+/**
+ * What of the gateway_invoke call itself the backend's call carries: `_meta` (progress token, trace context) and a
+ * modern client's retry of an `input_required` result (`inputResponses`, `requestState`), so that the backend's own
+ * multi round-trip request passes through gateway_invoke.
+ */
+function passedOn(params: Record<string, unknown>): Record<string, unknown> {
+  const { _meta, inputResponses, requestState } = params;
+  return {
+    ...(_meta ? { _meta } : {}),
+    ...(inputResponses !== undefined ? { inputResponses } : {}),
+    ...(requestState !== undefined ? { requestState } : {}),
+  };
 }
