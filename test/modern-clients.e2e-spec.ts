@@ -7,6 +7,7 @@ import { Client as ModernClient, StreamableHTTPClientTransport } from '@modelcon
 import { BackendRegistry } from '@gateway/backends';
 import { everythingStdioCommand } from './helpers/everything-server.js';
 import { faultStdioCommand } from './helpers/fault.js';
+import { modernStdioCommand } from './helpers/modern-server.js';
 import { connectClient, startTestGateway, type TestGateway } from './helpers/gateway.js';
 import { firstText, stdioBackend } from './helpers/gateway-config.js';
 import { waitFor } from './helpers/processes.js';
@@ -488,5 +489,44 @@ describe('modern clients with auth on: the same principal, policy and audit as l
       bearer(KEYS.reader),
     );
     expect(firstText(allowed.body.result)).toBe('reader ok');
+  });
+});
+
+describe('modern clients and a modern-only backend: input_required passes through, nothing kept per client', () => {
+  let gateway: TestGateway;
+  const clients: ModernClient[] = [];
+
+  beforeAll(async () => {
+    gateway = await startTestGateway(
+      { backends: { modern: stdioBackend(modernStdioCommand()) } },
+      { ready: ['modern'] },
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
+    await gateway?.close();
+  });
+
+  it("the backend's own input_required reaches the client on /mcp/{backend} and through gateway_invoke", async () => {
+    const direct = await modernClient(`${gateway.baseUrl}/mcp/modern`, { sampling: {} });
+    const meta = await modernClient(`${gateway.baseUrl}/mcp`, { elicitation: { form: {} } });
+    clients.push(direct, meta);
+    direct.setRequestHandler('sampling/createMessage', async () => ({
+      role: 'assistant',
+      model: 'm',
+      content: { type: 'text', text: 'passed through' },
+    }));
+    meta.setRequestHandler('elicitation/create', async () => ({ action: 'accept', content: { answer: 'via invoke' } }));
+    expect(firstText(await direct.callTool({ name: 'sample', arguments: { prompt: 'hi' } }))).toBe(
+      'sampled: passed through',
+    );
+    const invoked = await meta.callTool({
+      name: 'gateway_invoke',
+      arguments: { server: 'modern', tool: 'elicit', arguments: { message: 'q' } },
+    });
+    expect(firstText(invoked)).toContain('via invoke');
+    // A modern backend needs no connection per client.
+    expect(gateway.app.get(BackendRegistry).get('modern').clientConnections).toBe(0);
   });
 });

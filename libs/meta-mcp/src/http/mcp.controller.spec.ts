@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { CallGates, PRINCIPAL, type Principal } from '@gateway/auth';
 import { BackendRegistry, BackendUnavailableError } from '@gateway/backends';
 import { GatewayConfig, loadGatewayConfigFromObject } from '@gateway/config';
+import { ModernMcpService } from '../modern/modern-mcp.service.js';
 import { DirectServerFactory } from '../servers/direct-server.factory.js';
 import { GatewayServerFactory } from '../servers/gateway-server.factory.js';
 import { SessionLimitError, SessionRegistry } from '../sessions/session-registry.service.js';
@@ -55,6 +56,33 @@ const gates = {
   refusedBackend: (principal: Principal, name: string) => refusals.push(`${principal.id}:${name}`),
 };
 
+/** The stateless 2026-07-28 surface: answers with what the controller handed it. */
+const served: Array<{ kind: string; route: string; backend?: string }> = [];
+const modern = {
+  serve: (
+    classified: { kind: string },
+    request: { route: string; backend?: { name: string } },
+    res: ServerResponse,
+  ): Promise<void> => {
+    served.push({ kind: classified.kind, route: request.route, backend: request.backend?.name });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ modern: classified.kind }));
+    return Promise.resolve();
+  },
+};
+const MODERN_LIST = {
+  jsonrpc: '2.0',
+  id: 3,
+  method: 'tools/list',
+  params: {
+    _meta: {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientInfo': { name: 'spec', version: '1' },
+      'io.modelcontextprotocol/clientCapabilities': {},
+    },
+  },
+};
+const MODERN_HEADERS = { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/list' };
+
 describe('McpController (TestingModule, Fastify, fake sessions and backends)', () => {
   let app: NestFastifyApplication;
 
@@ -69,6 +97,7 @@ describe('McpController (TestingModule, Fastify, fake sessions and backends)', (
         { provide: CallGates, useValue: gates },
         { provide: GatewayServerFactory, useValue: { create: () => ({}) } },
         { provide: DirectServerFactory, useValue: { create: () => Promise.resolve({}) } },
+        { provide: ModernMcpService, useValue: modern },
       ],
     }).compile();
     app = module.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
@@ -95,6 +124,7 @@ describe('McpController (TestingModule, Fastify, fake sessions and backends)', (
     opening = (route) => Promise.resolve(session(route));
     opened.length = 0;
     refusals.length = 0;
+    served.length = 0;
   });
 
   const send = async (url: string, body: unknown, headers: Record<string, string> = {}, method = 'POST') => {
@@ -125,6 +155,23 @@ describe('McpController (TestingModule, Fastify, fake sessions and backends)', (
     // A session of /mcp is not one of /mcp/mem.
     expect((await send('/mcp/mem', PING, { 'mcp-session-id': 'known' })).status).toBe(404);
     expect(opened).toEqual([]);
+  });
+
+  it('serves a POST without a session whose body carries the 2026-07-28 envelope statelessly, on its route', async () => {
+    expect(await send('/mcp/mem', MODERN_LIST, MODERN_HEADERS)).toMatchObject({
+      status: 200,
+      body: { modern: 'modern-request' },
+    });
+    expect(await send('/mcp', MODERN_LIST, MODERN_HEADERS)).toMatchObject({ body: { modern: 'modern-request' } });
+    expect(served).toEqual([
+      { kind: 'modern-request', route: 'mem', backend: 'mem' },
+      { kind: 'modern-request', route: '/mcp', backend: undefined },
+    ]);
+    // initialize and session requests stay on the legacy path.
+    await send('/mcp', INITIALIZE);
+    await send('/mcp', PING, { 'mcp-session-id': 'known' });
+    expect(served).toHaveLength(2);
+    expect(opened).toEqual([{ route: '/mcp', principal: undefined }]);
   });
 
   it('asks for initialize first when a request has no session', async () => {

@@ -20,6 +20,7 @@ import {
   ModernErrorCode,
   withoutEnvelope,
   type Classified,
+  type Envelope,
 } from './modern-envelope.js';
 import { ModernExchange } from './modern-exchange.js';
 import { ModernSlots } from './modern-slots.js';
@@ -63,6 +64,8 @@ export class ModernMcpService {
   private readonly waitMs: number;
   /** Calls in flight by principal, route and JSON-RPC id, for notifications/cancelled. */
   private readonly inFlight = new Map<string, ModernCall>();
+  /** Calls that want a shared backend connection's log messages, by backend (one listener each). */
+  private readonly logging = new WeakMap<Backend, Set<ModernCall>>();
 
   constructor(
     config: GatewayConfig,
@@ -138,13 +141,18 @@ export class ModernMcpService {
           : this.gateway.serve(message.method, forwarded, extra, call.downstream),
       message.id,
     );
-    if (backend) this.passLogs(backend, call);
-    const key = this.key(request, message.id);
+    if (backend) this.passLogs(backend, call, envelopeOf(message.params));
+    this.track(call, request, message.id);
+    await this.drive(call, message, request, exchange);
+  }
+
+  /** Known by the id of its latest request, for a notifications/cancelled naming it. */
+  private track(call: ModernCall, request: Request, id: string | number): void {
+    const key = this.key(request, id);
     this.inFlight.set(key, call);
     call.downstream.onClose(() => {
       if (this.inFlight.get(key) === call) this.inFlight.delete(key);
     });
-    await this.drive(call, message, request, exchange);
   }
 
   /** The backend behind a resource URI of /mcp, found as a resources/read would find it. */
@@ -158,11 +166,18 @@ export class ModernMcpService {
    * On a shared backend connection the backend's log messages cannot be told apart by request: while the call runs
    * it gets them as a legacy session on this route does (at its own `_meta` log level, none without one).
    */
-  private passLogs(backend: Backend, call: ModernCall): void {
-    if (wantsOwnConnection(backend.config.session_mode, call.downstream)) return;
-    const listener = (method: string, params: Record<string, unknown> | undefined) => call.notify(method, params);
-    backend.on('notification', listener);
-    call.downstream.onClose(() => backend.off('notification', listener));
+  private passLogs(backend: Backend, call: ModernCall, envelope: Envelope): void {
+    if (!envelope.logLevel || wantsOwnConnection(backend.config.session_mode, call.downstream)) return;
+    let calls = this.logging.get(backend);
+    if (!calls) {
+      const listening = new Set<ModernCall>();
+      backend.on('notification', (method, params) => {
+        if (method === 'notifications/message') for (const each of listening) each.notify(method, params);
+      });
+      this.logging.set(backend, (calls = listening));
+    }
+    calls.add(call);
+    call.downstream.onClose(() => calls.delete(call));
   }
 
   private newCall(message: JSONRPCRequest, request: Request): ModernCall {
@@ -212,6 +227,7 @@ export class ModernMcpService {
     }
     if (this.store.take(id) !== call) return exchange.error(ModernErrorCode.InvalidParams, 'requestState expired');
     call.answer(responses as Record<string, unknown>);
+    this.track(call, request, message.id);
     await this.drive(call, message, request, exchange);
   }
 
