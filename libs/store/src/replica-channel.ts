@@ -31,8 +31,16 @@ export class ReplicaChannel {
     return receivers === undefined ? undefined : receivers > 0;
   }
 
-  /** Messages sent to this replica on `topic`. */
+  /** Messages sent to this replica on `topic` (one that is not JSON is dropped: a stray publisher cannot crash it). */
   on<T>(topic: string, listener: (message: T) => void): void {
-    this.redis.subscribe(`${topic}:${this.id}`, (text) => listener(JSON.parse(text) as T));
+    this.redis.subscribe(`${topic}:${this.id}`, (text) => {
+      let message: T;
+      try {
+        message = JSON.parse(text) as T;
+      } catch {
+        return;
+      }
+      listener(message);
+    });
   }
 }
