@@ -7,19 +7,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Client as ModernClient, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { cleanEnv, ensureGatewayBuilt, spawnGateway, type GatewayProcess } from './helpers/built-gateway.js';
 import { everythingStdioCommand } from './helpers/everything-server.js';
 import { stdioBackend } from './helpers/gateway-config.js';
 import { childPids } from './helpers/proc-tree.js';
 import { freePort, isAlive, killPid, stopProcess, waitFor } from './helpers/processes.js';
+import { mcpPostHeaders, rawRequest } from './helpers/raw-http.js';
 import { deletePrefix, redisUrl, testKeyPrefix } from './helpers/redis.js';
 import { roundRobinProxy, type GetStreams, type Upstream } from './helpers/round-robin-proxy.js';
 
 jest.setTimeout(180_000);
 
 const MODERN = '2026-07-28';
-const PRINCIPALS = ['mrtr-client', 'mrtr-killed'];
+const PRINCIPALS = ['mrtr-client', 'mrtr-killed', 'mrtr-raw'];
 const key = (principal: string) => `${principal}-key-0123456789abcdef`;
 
 interface Replica extends Upstream {
@@ -132,6 +134,67 @@ describe('three replicas, one Redis: input_required retries of modern clients', 
       expect(requestStateOf(retry.body)).toMatch(/^mcp-gateway\.1\.[\w-]+\./);
       expect(retry.replica).not.toBe(first.replica);
     }
+  });
+
+  it('a retry reaching the replica holding its call costs no Redis; one reaching another is published to the owner', async () => {
+    let id = 0;
+    const post = async (replica: Replica, extra: Record<string, unknown> = {}) => {
+      const params = {
+        name: 'trigger-sampling-request',
+        arguments: { prompt: 'raw', maxTokens: 5 },
+        ...extra,
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': MODERN,
+          'io.modelcontextprotocol/clientInfo': { name: 'mrtr-raw', version: '1' },
+          'io.modelcontextprotocol/clientCapabilities': { sampling: {} },
+        },
+      };
+      const answer = await rawRequest(`http://127.0.0.1:${replica.port}/mcp/everything`, {
+        headers: mcpPostHeaders({
+          'mcp-protocol-version': MODERN,
+          'mcp-method': 'tools/call',
+          'mcp-name': 'trigger-sampling-request',
+          authorization: `Bearer ${key('mrtr-raw')}`,
+        }),
+        body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method: 'tools/call', params }),
+      });
+      const data = answer.text.startsWith('event:')
+        ? answer.text
+            .split('\n')
+            .filter((line) => line.startsWith('data: '))
+            .at(-1)!
+            .slice(6)
+        : answer.text;
+      return (JSON.parse(data) as { result: Record<string, unknown> }).result;
+    };
+    const sampled = { role: 'assistant', model: 'm', content: { type: 'text', text: 'raw answer' } };
+    const roundTrip = async (first: Replica, second: Replica) => {
+      const asked = await post(first);
+      expect(asked.resultType).toBe('input_required');
+      const [inputKey] = Object.keys(asked.inputRequests as object);
+      const lines: string[] = [];
+      const monitor = await new Redis(redisUrl).monitor();
+      monitor.on('monitor', (_time: string, args: string[]) => {
+        if (args.some((arg) => arg.startsWith(prefix))) lines.push(args.join(' '));
+      });
+      try {
+        // Monitoring is on once monitor() resolves.
+        const done = await post(second, {
+          requestState: asked.requestState,
+          inputResponses: { [inputKey]: sampled },
+        });
+        expect(done.resultType).toBe('complete');
+        expect(JSON.stringify(done.content)).toContain('raw answer');
+      } finally {
+        monitor.disconnect();
+      }
+      return lines.filter((line) => /input-required|EXISTS/i.test(line));
+    };
+    // On the owner: nothing about the parked call goes to Redis.
+    expect(await roundTrip(replicas[0], replicas[0])).toEqual([]);
+    // On another replica: published to the owner's channel, and the owner's answer published back.
+    const relayed = await roundTrip(replicas[0], replicas[1]);
+    expect(relayed.filter((line) => /^publish \S+input-required:/i.test(line)).length).toBeGreaterThanOrEqual(2);
   });
 
   it("a retry after the owner replica was SIGKILLed gets a JSON-RPC error saying the call's outcome is unknown, not a hang", async () => {
