@@ -210,8 +210,10 @@ export class ModernMcpService {
     const call = this.store.peek<ModernCall>(id);
     // Parked on another replica (store.redis): served there, answered here.
     const owner = call ? undefined : this.relay.ownerOf(id);
-    if (owner)
-      return this.relay.forward(owner, id, message, { route: request.route, principal: request.principal }, exchange);
+    if (owner) {
+      const relayed = { route: request.route, principal: request.principal };
+      return this.relay.forward(owner, id, message, relayed, exchange);
+    }
     if (!call || call.owner !== request.principal?.id || call.route !== request.route) {
       const text =
         `Invalid params: requestState names no request waiting for input here: it expired (answers must come ` +
