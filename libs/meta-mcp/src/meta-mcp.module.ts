@@ -10,6 +10,7 @@ import { AggregatedToolsService } from './aggregated/aggregated-tools.service.js
 import { BodySizeHook } from './http/body-size.hook.js';
 import { JsonBodyParser } from './http/json-body.parser.js';
 import { McpController } from './http/mcp.controller.js';
+import { InputRequiredRelay } from './modern/input-required.relay.js';
 import { InMemoryInputRequiredStore, InputRequiredStore } from './modern/input-required.store.js';
 import { ListenHub } from './modern/listen-hub.service.js';
 import { ModernMcpService } from './modern/modern-mcp.service.js';
@@ -67,9 +68,10 @@ import { ToolIndexService } from './tools/tool-index.service.js';
     SharedConnectionRouter,
     McpMetricsHook,
     // Modern (2026-07-28) clients: calls waiting for an input_required retry live in this process unless a shared
-    // store is bound instead.
+    // store is bound instead; with store.redis a retry reaching another replica is relayed to this one.
     InMemoryInputRequiredStore,
     { provide: InputRequiredStore, useExisting: InMemoryInputRequiredStore },
+    InputRequiredRelay,
     ListenHub,
     ModernSlots,
     ModernMcpService,

@@ -36,6 +36,12 @@ export class ReplicaLiveness implements OnModuleInit, OnApplicationShutdown {
     return this.redis.key('replica', replica);
   }
 
+  /** Whether `replica` still renews its key; undefined when Redis cannot say (down or slow). */
+  async alive(replica: string): Promise<boolean | undefined> {
+    const found = await this.redis.run('EXISTS replica', (redis) => redis.exists(this.key(replica)));
+    return found === undefined ? undefined : found === 1;
+  }
+
   onApplicationShutdown(): void {
     clearInterval(this.timer);
   }

@@ -14,8 +14,8 @@ export interface ParkedCall {
 }
 
 /**
- * Where parked calls wait between a client's request and its retry. Bound to the in-memory store; a shared one
- * (Redis) can replace it: it would keep which replica holds the call and relay the retry there.
+ * Where parked calls wait between a client's request and its retry: in the process running the call (and its
+ * backend connection). With several replicas, a retry reaching another one is relayed here (InputRequiredRelay).
  */
 export interface InputRequiredStore {
   /** Keeps `call` until take() or until `ttlMs` passes, when `onExpired` runs (and take() finds nothing). */

@@ -10,7 +10,7 @@ import type { HandlerExtra } from '../servers/request-forwarder.js';
 import { SessionDownstream, type CallContext } from '../sessions/session-downstream.js';
 import type { ParkedCall } from './input-required.store.js';
 import type { Envelope } from './modern-envelope.js';
-import type { ModernExchange } from './modern-exchange.js';
+import type { Exchange } from './modern-exchange.js';
 import type { ModernSlot, ModernSlots, SlotHolder } from './modern-slots.js';
 
 /** Marks a requestState the gateway issued; any other requestState belongs to a modern backend and is passed on. */
@@ -86,7 +86,7 @@ export class ModernCall implements ParkedCall, SlotHolder {
   private readonly slot?: ModernSlot;
   private readonly pending = new Map<string, Pending>();
   private counter = 0;
-  private exchange?: ModernExchange;
+  private exchange?: Exchange;
   private readonly abort = new AbortController();
   private outcome?: Promise<Step>;
   private wake?: () => void;
@@ -128,7 +128,7 @@ export class ModernCall implements ParkedCall, SlotHolder {
   }
 
   /** Runs until the call's result, or until it needs the client's input (answered on `exchange`). */
-  async step(exchange: ModernExchange): Promise<Step> {
+  async step(exchange: Exchange): Promise<Step> {
     this.exchange = exchange;
     const input = new Promise<Step>((resolve) => {
       // Requests raised together go out in one input_required result.

@@ -5,12 +5,23 @@ type Id = string | number | null;
 /** HTTP statuses 2026-07-28 gives JSON-RPC errors of a served request: method not found, missing client capability. */
 const STATUS_OF: Record<number, number> = { [-32601]: 404, [-32021]: 400 };
 
+/** Where a modern request's answer goes: its client's HTTP response, or another replica's that relayed the request. */
+export interface Exchange {
+  readonly id: Id;
+  /** Aborted when the client goes away before the answer. */
+  readonly signal: AbortSignal;
+  readonly finished: boolean;
+  notify(method: string, params: Record<string, unknown> | undefined): void;
+  result(result: Record<string, unknown>): void;
+  error(code: number, message: string, data?: unknown, status?: number): void;
+}
+
 /**
  * The HTTP answer to one modern request: a JSON body, or an SSE stream once something has to reach the client before
  * the result (progress, log messages, a subscriptions/listen stream). Closing the connection before the answer is
  * the client cancelling the request (`signal`).
  */
-export class ModernExchange {
+export class ModernExchange implements Exchange {
   private sse = false;
   private done = false;
   private readonly abort = new AbortController();

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { SERVER_INFO_META_KEY } from '@modelcontextprotocol/server';
@@ -11,6 +10,7 @@ import { forwardRequest, type HandlerExtra } from '../servers/request-forwarder.
 import { AggregatedCatalogService } from '../aggregated/aggregated-catalog.service.js';
 import { GatewayServerFactory, gatewayInfo } from '../servers/gateway-server.factory.js';
 import { GATEWAY_ROUTE } from '../sessions/session-registry.service.js';
+import { InputRequiredRelay } from './input-required.relay.js';
 import { InputRequiredStore } from './input-required.store.js';
 import { ListenHub } from './listen-hub.service.js';
 import { ModernCall, REQUEST_STATE_PREFIX, type Step } from './modern-call.js';
@@ -22,7 +22,7 @@ import {
   type Classified,
   type Envelope,
 } from './modern-envelope.js';
-import { ModernExchange } from './modern-exchange.js';
+import { ModernExchange, type Exchange } from './modern-exchange.js';
 import { ModernSlots } from './modern-slots.js';
 
 /** Results a client may cache: each carries ttlMs and cacheScope (2026-07-28 caching). */
@@ -75,9 +75,14 @@ export class ModernMcpService {
     private readonly catalog: AggregatedCatalogService,
     private readonly slots: ModernSlots,
     @Inject(InputRequiredStore) private readonly store: InputRequiredStore,
+    private readonly relay: InputRequiredRelay,
     @Optional() @Inject(CALL_INTERCEPTORS) private readonly interceptors: readonly CallInterceptor[] = [],
   ) {
     this.waitMs = config.server.input_required_timeout;
+    // A retry that reached another replica, for a call parked here.
+    relay.serve((id, message, request, exchange) =>
+      this.resume(id, message, request, exchange).catch((error: unknown) => this.fail(exchange, error)),
+    );
   }
 
   async serve(
@@ -182,7 +187,7 @@ export class ModernMcpService {
 
   private newCall(message: JSONRPCRequest, request: Request): ModernCall {
     const { route, principal } = request;
-    const id = randomUUID();
+    const id = this.relay.callId();
     // Its audit lines name the call as they name a session.
     const gate = this.gates.forSession(principal, `modern-${id}`, route);
     const chain = orderChain([...(gate ? [accessCheck(gate)] : []), ...(this.interceptors ?? [])]);
@@ -200,9 +205,15 @@ export class ModernMcpService {
   }
 
   /** A retry carrying the gateway's requestState: its inputResponses answer the parked backend requests. */
-  private async resume(id: string, message: JSONRPCRequest, request: Request, exchange: ModernExchange) {
+  private async resume(id: string, message: JSONRPCRequest, request: Request, exchange: Exchange) {
     const params = (message.params ?? {}) as Record<string, unknown>;
     const call = this.store.peek<ModernCall>(id);
+    // Parked on another replica (store.redis): served there, answered here.
+    const owner = call ? undefined : this.relay.ownerOf(id);
+    if (owner) {
+      const relayed = { route: request.route, principal: request.principal };
+      return this.relay.forward(owner, id, message, relayed, exchange);
+    }
     if (!call || call.owner !== request.principal?.id || call.route !== request.route) {
       const text =
         `Invalid params: requestState names no request waiting for input here: it expired (answers must come ` +
@@ -232,7 +243,7 @@ export class ModernMcpService {
   }
 
   /** Answers `exchange` with the call's next step: its result, or input_required (the call then waits, bounded). */
-  private async drive(call: ModernCall, message: JSONRPCRequest, request: Request, exchange: ModernExchange) {
+  private async drive(call: ModernCall, message: JSONRPCRequest, request: Request, exchange: Exchange) {
     const cancel = () => call.cancel('the client closed the request');
     exchange.signal.addEventListener('abort', cancel, { once: true });
     let step: Step;
@@ -299,7 +310,7 @@ export class ModernMcpService {
     return out;
   }
 
-  private fail(exchange: ModernExchange, error: unknown): void {
+  private fail(exchange: Exchange, error: unknown): void {
     const { code, message, data } = error as { code?: unknown; message?: unknown; data?: unknown };
     if (typeof code === 'number' && Number.isInteger(code)) {
       exchange.error(code, typeof message === 'string' ? message : 'Error', data);
