@@ -1,22 +1,16 @@
 // Issue 16: a modern (2026-07-28) client's input_required retry lands on another replica than the one holding the
 // parked backend call (three built gateways, one Redis, a round-robin proxy): it is relayed to the owner and the
 // call completes; once the owner was SIGKILLed, the retry gets a clear error instead of hanging.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Client as ModernClient, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Redis } from 'ioredis';
-import { stringify } from 'yaml';
-import { cleanEnv, ensureGatewayBuilt, spawnGateway, type GatewayProcess } from './helpers/built-gateway.js';
+import { ensureGatewayBuilt } from './helpers/built-gateway.js';
 import { everythingStdioCommand } from './helpers/everything-server.js';
 import { stdioBackend } from './helpers/gateway-config.js';
-import { childPids } from './helpers/proc-tree.js';
-import { freePort, isAlive, killPid, stopProcess, waitFor } from './helpers/processes.js';
 import { mcpPostHeaders, rawRequest } from './helpers/raw-http.js';
-import { deletePrefix, redisUrl, testKeyPrefix } from './helpers/redis.js';
-import { roundRobinProxy, type GetStreams, type Upstream } from './helpers/round-robin-proxy.js';
+import { redisUrl, testKeyPrefix } from './helpers/redis.js';
+import { type GetStreams } from './helpers/round-robin-proxy.js';
+import { killReplica, startFleet, type Fleet, type Replica } from './helpers/replica-fleet.js';
 
 jest.setTimeout(180_000);
 
@@ -24,67 +18,30 @@ const MODERN = '2026-07-28';
 const PRINCIPALS = ['mrtr-client', 'mrtr-killed', 'mrtr-raw'];
 const key = (principal: string) => `${principal}-key-0123456789abcdef`;
 
-interface Replica extends Upstream {
-  gateway: GatewayProcess;
-}
-
 describe('three replicas, one Redis: input_required retries of modern clients', () => {
   const prefix = testKeyPrefix('replicas-mrtr');
   const replicas: Replica[] = [];
-  let dir: string;
-  let proxy: Server;
+  let fleet: Fleet | undefined;
   let proxyUrl: string;
   const gets: GetStreams<Replica> = { lastEventIds: [], events: [], posts: [] };
   const clients: ModernClient[] = [];
 
   beforeAll(async () => {
     await ensureGatewayBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'replicas-mrtr-'));
-    for (let n = 0; n < 3; n++) {
-      const port = await freePort();
-      const config = join(dir, `gateway-${n}.yaml`);
-      writeFileSync(
-        config,
-        stringify({
-          server: { port },
-          logging: { level: 'info', format: 'json' },
-          store: { redis: { url: redisUrl, key_prefix: prefix, timeout: '2s', liveness_ttl: '2s' } },
-          auth: { api_keys: PRINCIPALS.map((id) => ({ id, key: key(id) })) },
-          backends: { everything: stdioBackend(everythingStdioCommand()) },
-        }),
-      );
-      replicas.push({ port, gateway: spawnGateway(['--config', config], { env: cleanEnv() }), alive: true, served: 0 });
-    }
-    for (const replica of replicas) {
-      await waitFor(
-        async () => {
-          const health = await fetch(`http://127.0.0.1:${replica.port}/health`, {
-            headers: { authorization: `Bearer ${key('mrtr-client')}` },
-          }).catch(() => undefined);
-          const body = (await health?.json().catch(() => undefined)) as { components?: { store?: { status: string } } };
-          return body?.components?.store?.status === 'up';
-        },
-        { timeoutMs: 60_000, description: `replica on ${replica.port} to report the store up` },
-      );
-    }
-    proxy = roundRobinProxy(replicas, gets);
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const address = proxy.address();
-    proxyUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    fleet = await startFleet({
+      name: 'replicas-mrtr',
+      prefix,
+      keys: Object.fromEntries(PRINCIPALS.map((id) => [id, key(id)])),
+      backends: { everything: stdioBackend(everythingStdioCommand()) },
+      gets,
+    });
+    replicas.push(...fleet.replicas);
+    proxyUrl = fleet.proxyUrl;
   });
 
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close().catch(() => undefined)));
-    proxy?.closeAllConnections();
-    proxy?.close();
-    for (const replica of replicas) {
-      if (!replica.alive) continue;
-      const leftovers = childPids(replica.gateway.pid);
-      await stopProcess(replica.gateway.child);
-      for (const pid of leftovers) if (isAlive(pid)) killPid(pid);
-    }
-    await deletePrefix(prefix);
-    rmSync(dir, { recursive: true, force: true });
+    await fleet?.stop();
   });
 
   /** An SDK 2.x client pinned to 2026-07-28 that can answer sampling, through the proxy, as `principal`. */
@@ -204,10 +161,7 @@ describe('three replicas, one Redis: input_required retries of modern clients', 
     client.setRequestHandler('sampling/createMessage', async () => {
       // The replica that got the call holds the backend's request: it dies before the client answers.
       const owner = samplingPosts(from)[0].replica;
-      const leftovers = childPids(owner.gateway.pid);
-      owner.alive = false;
-      killPid(owner.gateway.pid);
-      for (const pid of leftovers) if (isAlive(pid)) killPid(pid);
+      killReplica(owner);
       await owner.gateway.closed;
       killed = owner;
       return { role: 'assistant', model: 'm', content: { type: 'text', text: 'too late' } };

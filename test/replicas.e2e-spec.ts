@@ -1,9 +1,5 @@
 // Three built gateways sharing one Redis behind a round-robin proxy: consecutive requests of one session land on
 // different replicas, and replicas die (SIGKILL) one by one while the client goes on with the same session.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -15,17 +11,16 @@ import {
   type Progress,
 } from '@modelcontextprotocol/sdk/types.js';
 import { Redis } from 'ioredis';
-import { stringify } from 'yaml';
-import { cleanEnv, ensureGatewayBuilt, spawnGateway, type GatewayProcess } from './helpers/built-gateway.js';
+import { ensureGatewayBuilt } from './helpers/built-gateway.js';
 import { everythingStdioCommand } from './helpers/everything-server.js';
 import { faultStdioCommand } from './helpers/fault.js';
 import { firstText, stdioBackend } from './helpers/gateway-config.js';
-import { childPids } from './helpers/proc-tree.js';
-import { freePort, isAlive, killPid, stopProcess, waitFor } from './helpers/processes.js';
+import { waitFor } from './helpers/processes.js';
 import { rawRequest, sseEvents } from './helpers/raw-http.js';
 import { openRawSession, RAW_PROTOCOL_VERSION, sessionHeaders } from './helpers/raw-session.js';
-import { deletePrefix, redisUrl, testKeyPrefix } from './helpers/redis.js';
-import { roundRobinProxy, type GetStreams, type Upstream } from './helpers/round-robin-proxy.js';
+import { redisUrl, testKeyPrefix } from './helpers/redis.js';
+import { type GetStreams } from './helpers/round-robin-proxy.js';
+import { killReplica, startFleet, type Fleet, type Replica } from './helpers/replica-fleet.js';
 
 jest.setTimeout(180_000);
 
@@ -42,73 +37,32 @@ const PRINCIPALS = [
 ];
 const key = (principal: string) => `${principal}-key-0123456789abcdef`;
 
-interface Replica extends Upstream {
-  gateway: GatewayProcess;
-}
-
 describe('three replicas, one Redis (store.redis)', () => {
   const prefix = testKeyPrefix('replicas');
   const replicas: Replica[] = [];
-  let dir: string;
-  let proxy: Server;
+  let fleet: Fleet | undefined;
   let proxyUrl: string;
   const gets: GetStreams<Replica> = { lastEventIds: [], events: [], posts: [], resumes: [] };
 
   beforeAll(async () => {
     await ensureGatewayBuilt();
-    dir = mkdtempSync(join(tmpdir(), 'replicas-'));
-    for (let n = 0; n < 3; n++) {
-      const port = await freePort();
-      const config = join(dir, `gateway-${n}.yaml`);
-      writeFileSync(
-        config,
-        stringify({
-          server: { port, rate_limit: { enabled: true, requests_per_second: 20, burst: 20 } },
-          logging: { level: 'info', format: 'json' },
-          store: { redis: { url: redisUrl, key_prefix: prefix, timeout: '2s', liveness_ttl: '2s' } },
-          auth: { api_keys: PRINCIPALS.map((id) => ({ id, key: key(id) })) },
-          backends: { fault: stdioBackend(faultStdioCommand()), everything: stdioBackend(everythingStdioCommand()) },
-        }),
-      );
-      replicas.push({ port, gateway: spawnGateway(['--config', config], { env: cleanEnv() }), alive: true, served: 0 });
-    }
-    for (const replica of replicas) {
-      await waitFor(
-        async () => {
-          const health = await fetch(`http://127.0.0.1:${replica.port}/health`, {
-            headers: { authorization: `Bearer ${key('alice')}` },
-          }).catch(() => undefined);
-          const body = (await health?.json().catch(() => undefined)) as { components?: { store?: { status: string } } };
-          return body?.components?.store?.status === 'up';
-        },
-        { timeoutMs: 60_000, description: `replica on ${replica.port} to report the store up` },
-      );
-    }
-    proxy = roundRobinProxy(replicas, gets);
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const address = proxy.address();
-    proxyUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    fleet = await startFleet({
+      name: 'replicas',
+      prefix,
+      keys: Object.fromEntries(PRINCIPALS.map((id) => [id, key(id)])),
+      server: { rate_limit: { enabled: true, requests_per_second: 20, burst: 20 } },
+      backends: { fault: stdioBackend(faultStdioCommand()), everything: stdioBackend(everythingStdioCommand()) },
+      gets,
+    });
+    replicas.push(...fleet.replicas);
+    proxyUrl = fleet.proxyUrl;
   });
 
   afterAll(async () => {
-    proxy?.closeAllConnections();
-    proxy?.close();
-    for (const replica of replicas) {
-      if (!replica.alive) continue;
-      const leftovers = childPids(replica.gateway.pid);
-      await stopProcess(replica.gateway.child);
-      for (const pid of leftovers) if (isAlive(pid)) killPid(pid);
-    }
-    await deletePrefix(prefix);
-    rmSync(dir, { recursive: true, force: true });
+    await fleet?.stop();
   });
 
-  const kill = (replica: Replica) => {
-    const leftovers = childPids(replica.gateway.pid);
-    replica.alive = false;
-    killPid(replica.gateway.pid);
-    for (const pid of leftovers) if (isAlive(pid)) killPid(pid);
-  };
+  const kill = killReplica;
 
   it('the inbound rate limit of one principal holds across the three replicas together', async () => {
     // 60 requests at once from one principal (API key), spread over three replicas: 20 (one burst) pass, plus what refills.
