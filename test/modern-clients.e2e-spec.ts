@@ -1,5 +1,5 @@
 // Issue 15: what a 2026-07-28 ("modern") client sees on /mcp and /mcp/{backend}, next to legacy sessions.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
@@ -136,6 +136,19 @@ describe('modern (2026-07-28) clients through the gateway', () => {
     );
     expect(firstText(result)).toBe('done after 600ms');
     expect(progress.length).toBeGreaterThan(0);
+  });
+
+  it('a call that has answered is not cancelled at the backend afterwards', async () => {
+    const client = track(await modernClient(`${gateway.baseUrl}/mcp/fault`));
+    const read = () => (existsSync(callLog) ? readFileSync(callLog, 'utf8') : '');
+    const logged = read().length;
+    for (const message of ['one', 'two', 'three']) {
+      expect(firstText(await client.callTool({ name: 'echo', arguments: { message } }))).toBe(message);
+    }
+    // One stdio pipe, in order: a cancellation sent after the first two answers would be logged before the third call.
+    const since = read().slice(logged);
+    expect(since.split('\n').filter((line) => line === 'echo')).toHaveLength(3);
+    expect(since).not.toContain('notified cancelled');
   });
 
   it('list and read results carry resultType, ttlMs and cacheScope', async () => {

@@ -43,6 +43,10 @@ class RecordingExchange implements Exchange {
   get finished() {
     return this.done || this.abort.signal.aborted;
   }
+  whileOpen(cancel: () => void) {
+    this.abort.signal.addEventListener('abort', cancel, { once: true });
+    return () => this.abort.signal.removeEventListener('abort', cancel);
+  }
   notify(method: string, params?: Record<string, unknown>) {
     this.sent.push(['notify', method, params]);
   }

@@ -86,8 +86,7 @@ export class InputRequiredRelay {
       else if (reply.kind === 'error') exchange.error(reply.code, reply.message, reply.data, reply.status);
       answered();
     });
-    const cancel = () => void this.channel.send(owner, TOPIC, { kind: 'cancel', relay });
-    exchange.signal.addEventListener('abort', cancel, { once: true });
+    const stopWatching = exchange.whileOpen(() => void this.channel.send(owner, TOPIC, { kind: 'cancel', relay }));
     const pollMs = Math.max(50, this.channel.liveness.ttlMs / 4);
     const retry: Message = { kind: 'retry', relay, from: this.channel.id, id, message, request };
     try {
@@ -110,7 +109,7 @@ export class InputRequiredRelay {
         if (this.answeredGone(owner, exchange, alive, unknownSince)) return;
       }
     } finally {
-      exchange.signal.removeEventListener('abort', cancel);
+      stopWatching();
       this.waiting.delete(relay);
     }
   }
@@ -193,6 +192,11 @@ class RelayedExchange implements Exchange {
 
   get finished(): boolean {
     return this.done;
+  }
+
+  whileOpen(cancel: () => void): () => void {
+    this.abort.signal.addEventListener('abort', cancel, { once: true });
+    return () => this.abort.signal.removeEventListener('abort', cancel);
   }
 
   /** The client went away from the replica holding its request. */

@@ -91,6 +91,8 @@ export class ModernCall implements ParkedCall, SlotHolder {
   private outcome?: Promise<Step>;
   private wake?: () => void;
   private ended = false;
+  /** The backend request has answered (or failed): nothing is left to cancel. */
+  private settled = false;
 
   constructor(
     readonly id: string,
@@ -122,8 +124,14 @@ export class ModernCall implements ParkedCall, SlotHolder {
       sendRequest: () => Promise.reject(new Error('a modern client is asked through input_required results')),
     } as unknown as HandlerExtra;
     this.outcome = run(extra).then(
-      (result): Step => ({ kind: 'result', result }),
-      (error: unknown): Step => ({ kind: 'error', error }),
+      (result): Step => {
+        this.settled = true;
+        return { kind: 'result', result };
+      },
+      (error: unknown): Step => {
+        this.settled = true;
+        return { kind: 'error', error };
+      },
     );
   }
 
@@ -211,12 +219,16 @@ export class ModernCall implements ParkedCall, SlotHolder {
   }
 
   /** The call is over: parked requests fail, the backend request is cancelled, a connection of its own closes. */
-  end(reason: Error = new Error('the request ended')): void {
+  end(reason?: Error): void {
     if (this.ended) return;
     this.ended = true;
-    for (const pending of this.pending.values()) pending.reject(reason);
+    // The reason is made only when something is told of it: an Error's stack trace costs more than the rest of end().
+    if (this.pending.size > 0 || !this.settled) reason ??= new Error('the request ended');
+    for (const pending of this.pending.values()) pending.reject(reason!);
     this.pending.clear();
-    this.abort.abort(reason);
+    // Only a request still running is cancelled: aborting after its answer would send the backend a
+    // notifications/cancelled for a request it has finished (the SDK keeps its abort listener after the response).
+    if (!this.settled) this.abort.abort(reason);
     if (this.slot) this.slots?.give(this.slot, this);
     this.downstream.closed();
   }

@@ -50,6 +50,45 @@ describe('classify (dual-era rule)', () => {
   });
 });
 
+describe('classify: a known envelope', () => {
+  it('answers every request as the SDK did before the envelope was known', () => {
+    let client = 0;
+    // A client name of its own per case: the first classification of each case meets an envelope never seen.
+    const variants: Array<(meta: Record<string, unknown>) => [Record<string, string | undefined>, unknown]> = [
+      (meta) => [HEADERS, call(meta)],
+      (meta) => [{ ...HEADERS, 'mcp-name': 'other' }, call(meta)],
+      (meta) => [{ ...HEADERS, 'mcp-method': undefined }, call(meta)],
+      (meta) => [{ ...HEADERS, 'mcp-method': 'tools/list' }, call(meta)],
+      (meta) => [{ ...HEADERS, 'mcp-protocol-version': '2025-11-25' }, call(meta)],
+      (meta) => [{ ...HEADERS, 'mcp-protocol-version': ' 2026-07-28\t' }, call(meta)],
+      (meta) => [HEADERS, { ...call(meta), extra: true }],
+      (meta) => [HEADERS, { ...call(meta), id: 1.5 }],
+      (meta) => [HEADERS, { ...call(meta), jsonrpc: '1.0' }],
+      (meta) => [HEADERS, call({ ...meta, progressToken: {} })],
+      (meta) => [HEADERS, call({ ...meta, progressToken: 'p-1' })],
+      (meta) => [HEADERS, call({ ...meta, 'io.modelcontextprotocol/related-task': { taskId: 7 } })],
+      (meta) => [HEADERS, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { _meta: meta } }],
+      (meta) => [HEADERS, { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1, _meta: meta } }],
+    ];
+    for (const variant of variants) {
+      const meta = { ...META, 'io.modelcontextprotocol/clientInfo': { name: `client-${++client}`, version: '1' } };
+      const [headers, body] = variant(meta);
+      const unknown = classify('POST', headers, body);
+      expect(classify('POST', HEADERS, call(meta)).kind).toBe('modern-request');
+      expect(classify('POST', headers, body)).toEqual(unknown);
+    }
+  });
+
+  it('never takes an envelope the SDK refused for a known one', () => {
+    const refused = { ...META, 'io.modelcontextprotocol/clientCapabilities': 'all' };
+    const first = classify('POST', HEADERS, call(refused));
+    expect(first).toMatchObject({ kind: 'reject', status: 400 });
+    expect(classify('POST', HEADERS, call(refused))).toEqual(first);
+    const noCapabilities = { ...META, 'io.modelcontextprotocol/clientCapabilities': undefined };
+    expect(classify('POST', HEADERS, call(noCapabilities))).toMatchObject({ kind: 'reject' });
+  });
+});
+
 describe('withoutEnvelope', () => {
   it("keeps trace context, the progress token, the client's capabilities and log level; drops its version and info", () => {
     const params = {

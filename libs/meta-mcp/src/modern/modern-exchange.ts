@@ -11,6 +11,8 @@ export interface Exchange {
   /** Aborted when the client goes away before the answer. */
   readonly signal: AbortSignal;
   readonly finished: boolean;
+  /** Calls `cancel` if the client goes away before the answer, until the returned function is called. */
+  whileOpen(cancel: () => void): () => void;
   notify(method: string, params: Record<string, unknown> | undefined): void;
   result(result: Record<string, unknown>): void;
   error(code: number, message: string, data?: unknown, status?: number): void;
@@ -24,20 +26,42 @@ export interface Exchange {
 export class ModernExchange implements Exchange {
   private sse = false;
   private done = false;
-  private readonly abort = new AbortController();
+  /** Made on first use: most requests never need one (see whileOpen). */
+  private abort?: AbortController;
+  private gone = false;
+  private onGone?: () => void;
 
   constructor(
     private readonly res: ServerResponse,
     readonly id: Id,
   ) {
     res.once('close', () => {
-      if (!this.done) this.abort.abort(new Error('the client closed the request'));
+      if (this.done) return;
+      this.gone = true;
+      this.abort?.abort(new Error('the client closed the request'));
+      this.onGone?.();
     });
   }
 
   /** Aborted when the client goes away before the answer. */
   get signal(): AbortSignal {
+    if (!this.abort) {
+      this.abort = new AbortController();
+      if (this.gone) this.abort.abort(new Error('the client closed the request'));
+    }
     return this.abort.signal;
+  }
+
+  /**
+   * Calls `cancel` if the client goes away before the answer, until the returned function is called: the signal's
+   * listener without an AbortController and an event listener per request. Like a listener added to an aborted
+   * signal, it is not called for a client already gone.
+   */
+  whileOpen(cancel: () => void): () => void {
+    this.onGone = cancel;
+    return () => {
+      if (this.onGone === cancel) this.onGone = undefined;
+    };
   }
 
   get finished(): boolean {

@@ -244,13 +244,12 @@ export class ModernMcpService {
 
   /** Answers `exchange` with the call's next step: its result, or input_required (the call then waits, bounded). */
   private async drive(call: ModernCall, message: JSONRPCRequest, request: Request, exchange: Exchange) {
-    const cancel = () => call.cancel('the client closed the request');
-    exchange.signal.addEventListener('abort', cancel, { once: true });
+    const done = exchange.whileOpen(() => call.cancel('the client closed the request'));
     let step: Step;
     try {
       step = await call.step(exchange);
     } finally {
-      exchange.signal.removeEventListener('abort', cancel);
+      done();
     }
     switch (step.kind) {
       case 'result':
