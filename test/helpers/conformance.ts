@@ -19,12 +19,7 @@ export const CLIENT_SCENARIOS = {
 } as const;
 
 /** Client scenarios known to fail, each with its cause; the run fails on any other failure (and reports these). */
-export const KNOWN_CLIENT_FAILURES: Record<string, string> = {
-  '2026-07-28 request-metadata':
-    "the gateway cannot open the scenario's test server as a backend: the answer it gets fails validation as an " +
-    'InitializeResult (no protocolVersion, capabilities, serverInfo), so it reports the backend unavailable and the ' +
-    "scenario's later requests never come (the era probe's handling of this server)",
-};
+export const KNOWN_CLIENT_FAILURES: Record<string, string> = {};
 export const conformanceCli: string = fromRoot('node_modules/@modelcontextprotocol/conformance/dist/index.js');
 /**
  * The suite needs Node 22+. Not a devDependency: its `node` bin would shadow the machine's Node in every npm script.
