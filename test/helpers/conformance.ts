@@ -15,7 +15,14 @@ export const conformanceFixture = 'test/fixtures/conformance-server.ts';
  */
 export const CLIENT_SCENARIOS = {
   '2025-11-25': ['initialize', 'tools_call', 'sse-retry'],
-  '2026-07-28': ['tools_call', 'http-standard-headers', 'sep-2322-client-request-state', 'request-metadata'],
+  '2026-07-28': [
+    'tools_call',
+    'http-standard-headers',
+    'sep-2322-client-request-state',
+    'request-metadata',
+    'json-schema-ref-no-deref',
+    'json-schema-2020-12-preservation',
+  ],
 } as const;
 
 /** Client scenarios known to fail, each with its cause; the run fails on any other failure (and reports these). */
