@@ -11,20 +11,24 @@ import { fromRoot, repoRoot, spawnTs, stopProcess, tsCommand, type SpawnedProces
 export const conformanceFixture = 'test/fixtures/conformance-server.ts';
 /**
  * The client scenarios that apply to the gateway's backend client, by the revision they run at (the auth ones do not
- * apply: no OAuth to backends yet).
+ * apply: no OAuth to backends yet). Not yet listed for 2026-07-28: http-custom-headers and http-invalid-tool-headers
+ * (SEP-2243: send tool arguments whose schema property carries `x-mcp-header` as HTTP headers, encoded, and
+ * never call a tool whose `x-mcp-header` is invalid; the backend client does neither yet: 3/6 and 1/12 checks pass).
  */
 export const CLIENT_SCENARIOS = {
   '2025-11-25': ['initialize', 'tools_call', 'sse-retry'],
-  '2026-07-28': ['tools_call', 'http-standard-headers', 'sep-2322-client-request-state', 'request-metadata'],
+  '2026-07-28': [
+    'tools_call',
+    'http-standard-headers',
+    'sep-2322-client-request-state',
+    'request-metadata',
+    'json-schema-ref-no-deref',
+    'json-schema-2020-12-preservation',
+  ],
 } as const;
 
 /** Client scenarios known to fail, each with its cause; the run fails on any other failure (and reports these). */
-export const KNOWN_CLIENT_FAILURES: Record<string, string> = {
-  '2026-07-28 request-metadata':
-    "the gateway cannot open the scenario's test server as a backend: the answer it gets fails validation as an " +
-    'InitializeResult (no protocolVersion, capabilities, serverInfo), so it reports the backend unavailable and the ' +
-    "scenario's later requests never come (the era probe's handling of this server)",
-};
+export const KNOWN_CLIENT_FAILURES: Record<string, string> = {};
 export const conformanceCli: string = fromRoot('node_modules/@modelcontextprotocol/conformance/dist/index.js');
 /**
  * The suite needs Node 22+. Not a devDependency: its `node` bin would shadow the machine's Node in every npm script.

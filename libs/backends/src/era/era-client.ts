@@ -114,8 +114,12 @@ export class EraClient extends Client {
     await Protocol.prototype.connect.call(this, transport);
     const outcome = await this.probe(options);
     const verdict = probeVerdict(outcome, this.eraOptions.transport);
-    if (verdict === 'modern') return;
     const detail = describeOutcome(outcome);
+    if (verdict === 'modern') {
+      if (this._era === 'modern') return;
+      // Modern evidence without a discover result to adopt (capabilities, identity): not a backend we can serve.
+      throw new Error(`backend "${backend}" speaks ${MODERN_PROTOCOL_VERSION} but refused server/discover: ${detail}`);
+    }
     if (verdict === 'unavailable') throw new Error(`server/discover: ${detail}`);
     if (verdict === 'respawn') throw new ProbeClosedError(backend);
     if (protocol === 'modern' || this.eraOptions.transport !== 'stdio') throw new LegacyBackendError(backend, detail);
@@ -166,8 +170,12 @@ export class EraClient extends Client {
       : undefined;
   }
 
-  /** `server/discover`; a modern answer is adopted at once (capabilities, identity, instructions). */
-  private async probe(options?: RequestOptions): Promise<ProbeOutcome> {
+  /**
+   * `server/discover`; a modern answer is adopted at once (capabilities, identity, instructions). A -32022 that names
+   * our revision among the supported ones is a modern server: the specification says to retry with a mutually
+   * supported version rather than fall back, so the probe is sent once more (ours is the only modern one we speak).
+   */
+  private async probe(options?: RequestOptions, retried = false): Promise<ProbeOutcome> {
     try {
       const result = await super.request(
         { method: 'server/discover', params: withEnvelope(undefined, this.info, this.clientCapabilities) },
@@ -180,7 +188,11 @@ export class EraClient extends Client {
     } catch (error) {
       const outcome = probeOutcomeOf(error);
       if (!outcome) throw error;
-      return outcome;
+      const refusedOurs =
+        outcome.kind === 'error' &&
+        outcome.code === UNSUPPORTED_PROTOCOL_VERSION &&
+        supportedVersionsOf(outcome.data).includes(MODERN_PROTOCOL_VERSION);
+      return refusedOurs && !retried ? this.probe(options, true) : outcome;
     }
   }
 
@@ -233,8 +245,11 @@ function describeOutcome(outcome: ProbeOutcome): string {
   switch (outcome.kind) {
     case 'result':
       return `server/discover offered ${outcome.supportedVersions.join(', ') || 'no version'}`;
-    case 'error':
-      return `server/discover answered error ${outcome.code}`;
+    case 'error': {
+      const supported = supportedVersionsOf(outcome.data);
+      const naming = supported.length ? ` (supported: ${supported.join(', ')})` : '';
+      return `server/discover answered error ${outcome.code}${naming}`;
+    }
     case 'http':
       return `server/discover answered HTTP ${outcome.status}`;
     case 'timeout':
