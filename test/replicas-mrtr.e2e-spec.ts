@@ -3,12 +3,11 @@
 // call completes; once the owner was SIGKILLed, the retry gets a clear error instead of hanging.
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Client as ModernClient, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { Redis } from 'ioredis';
 import { ensureGatewayBuilt } from './helpers/built-gateway.js';
 import { everythingStdioCommand } from './helpers/everything-server.js';
 import { stdioBackend } from './helpers/gateway-config.js';
 import { mcpPostHeaders, rawRequest } from './helpers/raw-http.js';
-import { redisUrl, testKeyPrefix } from './helpers/redis.js';
+import { monitorRedis, testKeyPrefix } from './helpers/redis.js';
 import { type GetStreams } from './helpers/round-robin-proxy.js';
 import { killReplica, startFleet, type Fleet, type Replica } from './helpers/replica-fleet.js';
 
@@ -129,13 +128,9 @@ describe('three replicas, one Redis: input_required retries of modern clients', 
       const asked = await post(first);
       expect(asked.resultType).toBe('input_required');
       const [inputKey] = Object.keys(asked.inputRequests as object);
-      const lines: string[] = [];
-      const monitor = await new Redis(redisUrl).monitor();
-      monitor.on('monitor', (_time: string, args: string[]) => {
-        if (args.some((arg) => arg.startsWith(prefix))) lines.push(args.join(' '));
-      });
+      const monitor = await monitorRedis();
       try {
-        // Monitoring is on once monitor() resolves.
+        // Monitoring is on once monitorRedis() resolves.
         const done = await post(second, {
           requestState: asked.requestState,
           inputResponses: { [inputKey]: sampled },
@@ -143,9 +138,11 @@ describe('three replicas, one Redis: input_required retries of modern clients', 
         expect(done.resultType).toBe('complete');
         expect(JSON.stringify(done.content)).toContain('raw answer');
       } finally {
-        monitor.disconnect();
+        monitor.stop();
       }
-      return lines.filter((line) => /input-required|EXISTS/i.test(line));
+      return monitor.lines
+        .filter((line) => line.includes(prefix))
+        .filter((line) => /input-required|EXISTS/i.test(line));
     };
     // On the owner: nothing about the parked call goes to Redis.
     expect(await roundTrip(replicas[0], replicas[0])).toEqual([]);

@@ -2,6 +2,7 @@
 // parallel runs never see each other's keys. Nothing here flushes anything: a run deletes only its own prefix.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createConnection } from 'node:net';
 import { Redis } from 'ioredis';
 import { freePort, killPid, waitFor } from './processes.js';
 
@@ -67,4 +68,44 @@ export async function startOwnRedis(port?: number): Promise<OwnRedis> {
       await exited;
     },
   };
+}
+
+/** Commands Redis executes while it runs, as MONITOR prints them, each as its words joined by spaces. */
+export interface RedisMonitor {
+  readonly lines: string[];
+  stop(): void;
+}
+
+/**
+ * MONITOR on a plain socket: ioredis' monitor() can fail with "Command queue state error" when another client's
+ * command arrives in the same packet as MONITOR's +OK (other suites use this Redis at the same time).
+ * Resolves once monitoring is on.
+ */
+export function monitorRedis(url: string = redisUrl): Promise<RedisMonitor> {
+  const { hostname, port } = new URL(url);
+  const socket = createConnection({ host: hostname || '127.0.0.1', port: Number(port || 6379) });
+  const lines: string[] = [];
+  let buffered = '';
+  return new Promise((resolve, reject) => {
+    let on = false;
+    socket.once('error', reject);
+    socket.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      let end: number;
+      while ((end = buffered.indexOf('\r\n')) >= 0) {
+        const line = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        if (!on) {
+          if (line !== '+OK') return reject(new Error(`MONITOR answered ${line}`));
+          on = true;
+          resolve({ lines, stop: () => socket.destroy() });
+          continue;
+        }
+        // +1796154722.572538 [0 127.0.0.1:33384] "publish" "key" "value with \"quotes\""
+        const words = [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) => match[1].replace(/\\(.)/g, '$1'));
+        if (words.length > 0) lines.push(words.join(' '));
+      }
+    });
+    socket.write('MONITOR\r\n');
+  });
 }
