@@ -15,6 +15,13 @@ import { waitFor } from './helpers/processes.js';
 jest.setTimeout(90_000);
 
 const MODERN = '2026-07-28';
+/** The HTTP headers of a raw 2026-07-28 tools/list. */
+const LIST_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+  'mcp-protocol-version': MODERN,
+  'mcp-method': 'tools/list',
+};
 
 type ModernCaps = NonNullable<ConstructorParameters<typeof ModernClient>[1]>['capabilities'];
 
@@ -350,12 +357,7 @@ describe('modern (2026-07-28) clients through the gateway', () => {
     it('a missing _meta field names the field', async () => {
       const response = await fetch(`${gateway.baseUrl}/mcp`, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-protocol-version': MODERN,
-          'mcp-method': 'tools/list',
-        },
+        headers: LIST_HEADERS,
         body: JSON.stringify({
           jsonrpc: '2.0',
           id: 3,
@@ -459,12 +461,7 @@ describe('modern clients with auth on: the same principal, policy and audit as l
   it('refuses a modern request without credentials with 401', async () => {
     const answer = await fetch(`${gateway.baseUrl}/mcp`, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        'mcp-protocol-version': MODERN,
-        'mcp-method': 'tools/list',
-      },
+      headers: LIST_HEADERS,
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: envelope } }),
     });
     expect(answer.status).toBe(401);
