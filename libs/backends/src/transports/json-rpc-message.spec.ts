@@ -7,7 +7,7 @@ import {
   JSONRPCResultResponseSchema,
   RELATED_TASK_META_KEY,
 } from '@modelcontextprotocol/sdk/types.js';
-import { jsonRpcKind, truncatedResponseId } from './json-rpc-message.js';
+import { jsonRpcKind, sseMessage, truncatedResponseId } from './json-rpc-message.js';
 
 const samples: unknown[] = [
   { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'echo', arguments: { message: 'hi' } } },
@@ -101,5 +101,23 @@ describe('truncatedResponseId', () => {
     );
     expect(truncatedResponseId('{"jsonrpc":"2.0","id":5,"method":"roots/list","params":{"x', 'x"}}')).toBe(undefined);
     expect(truncatedResponseId('{"result":{"content":[{"x', 'x","id":9}}')).toBe(undefined);
+  });
+});
+
+describe('sseMessage', () => {
+  it('parses a message event, skips other events, and reports data that is not JSON without throwing', () => {
+    const errors: Error[] = [];
+    const onerror = (error: Error) => errors.push(error);
+    expect(sseMessage({ data: '{"jsonrpc":"2.0","id":1,"result":{}}' }, onerror)).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      result: {},
+    });
+    expect(sseMessage({ event: 'message', data: '{"a":1}' }, onerror)).toEqual({ a: 1 });
+    expect(sseMessage({ event: 'ping', data: '{"a":1}' }, onerror)).toBeUndefined();
+    expect(sseMessage({ data: '' }, onerror)).toBeUndefined();
+    expect(errors).toEqual([]);
+    expect(sseMessage({ data: 'not json' }, onerror)).toBeUndefined();
+    expect(errors.map((error) => error.message)).toEqual(['backend sent an SSE event that is not JSON: not json']);
   });
 });

@@ -83,3 +83,17 @@ export function truncatedResponseId(head: string, tail: string): string | number
     return undefined;
   }
 }
+
+/**
+ * The message an SSE event of a Streamable HTTP response carries: undefined for an event of another type or without
+ * data, and for data that is not JSON, which is reported to `onerror` (the stream goes on).
+ */
+export function sseMessage(event: { event?: string; data: string }, onerror: (error: Error) => void): unknown {
+  if (!event.data || (event.event && event.event !== 'message')) return undefined;
+  try {
+    return JSON.parse(event.data) as unknown;
+  } catch {
+    onerror(new Error(`backend sent an SSE event that is not JSON: ${event.data.slice(0, 200)}`));
+    return undefined;
+  }
+}

@@ -7,7 +7,7 @@ import { ErrorCode, type JSONRPCMessage, type RequestId } from '@modelcontextpro
 import { createParser } from 'eventsource-parser';
 import { MODERN_PROTOCOL_VERSION, PROTOCOL_VERSION_META_KEY } from '../era/modern-protocol.js';
 import { keepAliveAgent, readBody, sendHttp } from './http-request.js';
-import { jsonRpcKind } from './json-rpc-message.js';
+import { jsonRpcKind, sseMessage } from './json-rpc-message.js';
 
 /** The body field the `Mcp-Name` header mirrors, per method (the 2026-07-28 Streamable HTTP rules). */
 const MCP_NAME_SOURCE: Readonly<Record<string, string>> = {
@@ -144,13 +144,8 @@ export class ModernHttpTransport implements Transport {
     let answered = false;
     const parser = createParser({
       onEvent: (event) => {
-        if (!event.data || (event.event && event.event !== 'message')) return;
-        let message: unknown;
-        try {
-          message = JSON.parse(event.data);
-        } catch {
-          return this.onerror?.(new Error(`backend sent an SSE event that is not JSON: ${event.data.slice(0, 200)}`));
-        }
+        const message = sseMessage(event, (error) => this.onerror?.(error));
+        if (message === undefined) return;
         const kind = this.deliver(message);
         if ((kind === 'result' || kind === 'error') && (message as { id?: RequestId }).id === id) answered = true;
       },

@@ -6,7 +6,7 @@ import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/
 import { ErrorCode, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { createParser } from 'eventsource-parser';
 import { keepAliveAgent, readBody, sendHttp } from './http-request.js';
-import { jsonRpcKind } from './json-rpc-message.js';
+import { jsonRpcKind, sseMessage } from './json-rpc-message.js';
 
 export interface StreamReconnection {
   initialDelayMs: number;
@@ -204,13 +204,8 @@ export class StreamableHttpClientTransport implements Transport {
           lastEventId = event.id;
           options.onresumptiontoken?.(event.id);
         }
-        if (!event.data || (event.event && event.event !== 'message')) return;
-        let message: unknown;
-        try {
-          message = JSON.parse(event.data);
-        } catch {
-          return this.onerror?.(new Error(`backend sent an SSE event that is not JSON: ${event.data.slice(0, 200)}`));
-        }
+        const message = sseMessage(event, (error) => this.onerror?.(error));
+        if (message === undefined) return;
         const kind = this.deliver(message, options.replayMessageId);
         if (kind === 'result' || kind === 'error') answered = true;
       },
