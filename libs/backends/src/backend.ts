@@ -11,9 +11,10 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { BackendConfig } from '@gateway/config';
-import { isRepeatable, type BackendPolicy, type PolicyCall } from '@gateway/resilience';
+import { isRepeatable, type BackendPolicy, type CircuitStateName, type PolicyCall } from '@gateway/resilience';
 import type { BackendStatus, BackendState } from './backend-status.js';
-import { answeredByBackend, BackendUnavailableError, describe, isExpiredSession } from './backend-errors.js';
+import { BackendUnavailableError, describe, isExpiredSession } from './backend-errors.js';
+import { classifyFailure } from './failure-classifier.js';
 import { ConnectionLifecycle } from './connection-lifecycle.js';
 import { wantsOwnConnection, type DownstreamClient } from './downstream-client.js';
 import { PerClientConnections } from './per-client-connections.js';
@@ -160,7 +161,7 @@ export class Backend extends EventEmitter<BackendEvents> {
   }
 
   /** From the resilience policy; a backend without a breaker is always closed. */
-  get circuitState(): 'closed' | 'open' | 'half_open' {
+  get circuitState(): CircuitStateName {
     return this.deps.policy?.circuitState ?? 'closed';
   }
 
@@ -428,8 +429,9 @@ export class Backend extends EventEmitter<BackendEvents> {
         else await this.lifecycle.drop(connection, 'session expired');
         return this.send(method, params, options, false, own);
       }
-      // A RangeError is the gateway failing to serialize the client's request (see classifyFailure): not the backend's.
-      if (!answeredByBackend(error) && !(error instanceof RangeError)) {
+      // An answer is the backend working; a request the gateway could not serialize is the client's fault.
+      const kind = classifyFailure(error);
+      if (kind !== 'answered' && kind !== 'rejected') {
         this.errorCount++;
         this.lastError = `${method}: ${describe(error)}`;
       }

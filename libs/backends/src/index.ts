@@ -9,3 +9,4 @@ export * from './transports/process-spawner.js';
 export * from './downstream-client.js';
 export * from './failure-classifier.js';
 export * from './transports/json-rpc-message.js';
+export { MODERN_PROTOCOL_VERSION } from './era/modern-protocol.js';

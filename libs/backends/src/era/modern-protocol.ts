@@ -1,3 +1,8 @@
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
+} from '@modelcontextprotocol/client';
 import type { ClientCapabilities, Implementation, Result } from '@modelcontextprotocol/sdk/types.js';
 
 /** The protocol era a backend speaks: `legacy` (2025-11-25, initialize and a session) or `modern` (2026-07-28). */
@@ -7,12 +12,14 @@ export type BackendEra = 'legacy' | 'modern';
 export const MODERN_PROTOCOL_VERSION = '2026-07-28';
 export const LEGACY_PROTOCOL_VERSION = '2025-11-25';
 
-// The reserved `_meta` keys of the 2026-07-28 per-request envelope (the SDK 2.x names, which are the spec's).
-export const PROTOCOL_VERSION_META_KEY = 'io.modelcontextprotocol/protocolVersion';
-export const CLIENT_INFO_META_KEY = 'io.modelcontextprotocol/clientInfo';
-export const CLIENT_CAPABILITIES_META_KEY = 'io.modelcontextprotocol/clientCapabilities';
-export const LOG_LEVEL_META_KEY = 'io.modelcontextprotocol/logLevel';
-export const SUBSCRIPTION_ID_META_KEY = 'io.modelcontextprotocol/subscriptionId';
+// The reserved `_meta` keys of the 2026-07-28 per-request envelope, as SDK 2.x names them.
+export {
+  CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
+  LOG_LEVEL_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
+  SUBSCRIPTION_ID_META_KEY,
+} from '@modelcontextprotocol/client';
 
 /** UnsupportedProtocolVersionError: its `data.supported` lists the versions the server speaks. */
 export const UNSUPPORTED_PROTOCOL_VERSION = -32022;

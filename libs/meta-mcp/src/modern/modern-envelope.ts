@@ -8,10 +8,11 @@ import {
   RELATED_TASK_META_KEY,
 } from '@modelcontextprotocol/server';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { MODERN_PROTOCOL_VERSION } from '@gateway/backends';
 import type { ClientCapabilities, JSONRPCRequest, LoggingLevel } from '@modelcontextprotocol/sdk/types.js';
 
-/** The stateless revision served beside the legacy (initialize + session) ones. */
-export const MODERN_PROTOCOL_VERSION = '2026-07-28';
+/** The stateless revision served beside the legacy (initialize + session) ones: the one the gateway speaks upstream. */
+export { MODERN_PROTOCOL_VERSION };
 export const MODERN_PROTOCOL_VERSIONS: readonly string[] = [MODERN_PROTOCOL_VERSION];
 /** Every revision /mcp and /mcp/{backend} speak, newest first (server/discover's supportedVersions). */
 export const ALL_PROTOCOL_VERSIONS: readonly string[] = [MODERN_PROTOCOL_VERSION, ...SUPPORTED_PROTOCOL_VERSIONS];
