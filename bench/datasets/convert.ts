@@ -4,7 +4,7 @@
  * the files come out the same. Run: node --import tsx bench/datasets/convert.ts
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -100,5 +100,28 @@ function apify(): void {
   write('apify-evals', servers, queries);
 }
 
+/**
+ * Single-tool requests written for this project (see single-tool/README.md): LiveMCPBench's servers plus the four
+ * reference servers the default config runs, one or two requests per tool.
+ */
+function singleTool(name: string, file: string): void {
+  const raw = path.join(here, 'single-tool', 'raw');
+  const extra = read<Server[]>(path.join(raw, 'reference-servers.json'));
+  const servers: Server[] = [...read<Server[]>(path.join(livemcpbench, 'servers.json')), ...extra];
+  const requests = read<{ server: string; tool: string; query: string }[]>(path.join(raw, file));
+  const seen = new Map<string, number>();
+  const queries: Query[] = requests.map((r) => {
+    const key = `${r.server}/${r.tool}`;
+    const k = seen.get(key) ?? 0;
+    seen.set(key, k + 1);
+    const id = `${key}#${k}`;
+    return { id, query: clean(r.query), gold: [r.tool], gold_known: [], category: r.server, split: splitOf(id) };
+  });
+  mkdirSync(path.join(here, name), { recursive: true });
+  write(name, servers, queries);
+}
+
 metatool();
 apify();
+singleTool('single-tool', 'requests.json');
+singleTool('single-tool-direct', 'requests-direct.json');

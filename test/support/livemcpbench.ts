@@ -12,6 +12,8 @@ export const DATASETS = {
   livemcpbench: datasetDir,
   metatool: path.join(repoRoot, 'bench', 'datasets', 'metatool'),
   'apify-evals': path.join(repoRoot, 'bench', 'datasets', 'apify-evals'),
+  'single-tool': path.join(repoRoot, 'bench', 'datasets', 'single-tool'),
+  'single-tool-direct': path.join(repoRoot, 'bench', 'datasets', 'single-tool-direct'),
 } as const;
 export type DatasetName = keyof typeof DATASETS;
 

@@ -43,6 +43,12 @@ export function loadFileTypes(): void {
   }
 }
 
+/** True when the MIME database knows `ext` as a file extension. */
+export function isKnownExtension(ext: string): boolean {
+  loadFileTypes();
+  return textExtensions!.has(ext.toLowerCase());
+}
+
 function isTextExtension(ext: string): boolean {
   loadFileTypes();
   return textExtensions!.get(ext.toLowerCase()) ?? true;

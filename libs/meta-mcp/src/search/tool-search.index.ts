@@ -2,6 +2,7 @@ import { Bm25Index } from './bm25.js';
 import { gloss, hasHan, loadGlossary, loadedGlossary, type Glossary } from './cjk-gloss.js';
 import { FuzzyTerms } from './fuzzy-terms.js';
 import { asksForTextFile, loadFileTypes } from './output-files.js';
+import { splitValues } from './query-values.js';
 import { linkSiblings, type LinkDoc } from './producer-links.js';
 import { loadRelatedWords, relatedTerms } from './related-words.js';
 import { analyze, identifierWords, isActionWord, isQueryFiller } from './tokenize.js';
@@ -54,6 +55,8 @@ export interface RankingOptions {
   verbOnlyFactor: number;
   /** Share of a tool's score passed to the sibling that produces its required inputs (geocode before nearby search). */
   chainLift: number;
+  liftFrom: number;
+  liftTerms: [number, number];
   /**
    * Weight of the English glosses (cjk-gloss.ts) of a Chinese query's words, beside its own characters; the glosses
    * of Chinese tool text are the `gloss` field. 0 (and a `gloss` boost of 0) leaves the dictionary unloaded.
@@ -74,6 +77,11 @@ export interface RankingOptions {
   relatedWords: boolean;
   /** Weight of "write file" added to a request that asks for its answer in a text file (output-files.ts). */
   writeFileWeight: number;
+  /**
+   * Argument values in requests (query-values.ts): the words inside URLs and paths weigh `words` times a request
+   * word; a URL adds "url" and a path "file" at `kind` times. 0 and 0 treat values as ordinary words.
+   */
+  values: { words: number; kind: number };
 }
 
 export type SearchField = 'name' | 'title' | 'summary' | 'description' | 'params' | 'server' | 'gloss';
@@ -88,11 +96,14 @@ export const DEFAULT_RANKING: RankingOptions = {
   fuzzyWeight: 0.5,
   verbOnlyFactor: 0.3,
   chainLift: 0.6,
+  liftFrom: 30,
+  liftTerms: [0, 0],
   queryGlossWeight: 0.5,
   nameCover: 0.25,
   nameCoverPower: 2,
   relatedWords: true,
   writeFileWeight: 2,
+  values: { words: 1, kind: 0 },
 };
 
 interface ToolDoc extends Record<SearchField, string>, LinkDoc {
@@ -177,7 +188,7 @@ export class ToolSearchIndex {
   setServer(server: string, serverDescription: string | undefined, tools: SearchableTool[]): void {
     this.removeServer(server);
     if (this.options.relatedWords) loadRelatedWords();
-    if (this.options.writeFileWeight > 0) loadFileTypes();
+    if (this.options.writeFileWeight > 0 || this.options.values.words !== 1 || this.options.values.kind > 0) loadFileTypes();
     const dict = this.glossaryFor(serverDescription, tools);
     const glossOf = (text: string) => (dict ? analyze(gloss(text, dict)) : []);
     const head = analyze(`${server} ${serverDescription ?? ''}`);
@@ -302,7 +313,9 @@ export class ToolSearchIndex {
     }
     if (hits.length === 0) return none;
     // Lifting may add producers of what matched: a hidden one stays hidden.
-    const scored = allow ? this.liftProducers(hits).filter((hit) => keep(hit.id)) : this.liftProducers(hits);
+    const [lo, hi] = this.options.liftTerms;
+    const share = hi <= 0 ? 1 : Math.min(1, Math.max(0, (terms.size - lo) / (hi - lo)));
+    const scored = allow ? this.liftProducers(hits, share).filter((hit) => keep(hit.id)) : this.liftProducers(hits, share);
     const matches = scored.slice(0, limit).map(({ id, score }) => {
       const doc = this.docs[id]!;
       return {
@@ -330,7 +343,18 @@ export class ToolSearchIndex {
         weights.set(term, factor * (isActionWord(term) ? actionWeight : 1));
       }
     };
-    add(analyze(query), 1);
+    const { values } = this.options;
+    if (values.words !== 1 || values.kind > 0) {
+      const parts = splitValues(query);
+      add(analyze(parts.rest), 1);
+      add(analyze(parts.kept), 1);
+      for (const kind of parts.kinds) {
+        for (const term of analyze(kind)) weights.set(term, Math.max(weights.get(term) ?? 0, values.kind));
+      }
+      if (values.words > 0) add(analyze(parts.args), values.words);
+    } else {
+      add(analyze(query), 1);
+    }
     if (this.options.writeFileWeight > 0 && asksForTextFile(query)) {
       for (const term of analyze('write file')) {
         const w = this.options.writeFileWeight * (isActionWord(term) ? actionWeight : 1);
@@ -451,14 +475,14 @@ export class ToolSearchIndex {
   }
 
   /** Each tool lifts the siblings that produce its required inputs. */
-  private liftProducers(hits: Hit[]): Hit[] {
+  private liftProducers(hits: Hit[], share = 1): Hit[] {
     hits.sort((a, b) => b.score - a.score);
-    const { chainLift } = this.options;
+    const chainLift = this.options.chainLift * share;
     if (chainLift <= 0) return hits;
     const top = hits[0].score > 0 ? hits[0].score : 1;
     const lift = new Map<number, number>();
     // Only strong hits lend weight; the long tail of one-word matches would add time, not order.
-    for (const { id, score } of hits.slice(0, MAX_LIFTERS)) {
+    for (const { id, score } of hits.slice(0, this.options.liftFrom)) {
       for (const [producer, strength] of this.producersOf(id)) {
         lift.set(producer, Math.max(lift.get(producer) ?? 0, (strength * score) / top));
       }

@@ -1,0 +1,114 @@
+import { isKnownExtension } from './output-files.js';
+
+/**
+ * The argument values in a request: URLs, file paths, e-mail addresses. They say what the request works on ("open
+ * https://shop.example/login", "read /etc/nginx/nginx.conf") rather than what it wants done, and their words
+ * ("nginx", "login", "config" of config.yaml) are not the words tools describe themselves with. A request's values are
+ * taken apart: the words inside them weigh less than the request's own words, and each kind of value stands for the
+ * word every catalog uses for it (a URL for "url", a path for "file"). What a value says about the tool stays at full
+ * weight: a file's extension (report.pdf, deck.pptx) and a URL's site name (github.com). Nothing here is written from
+ * any tool catalog.
+ */
+export interface QueryValues {
+  /** The request with its values cut out. */
+  rest: string;
+  /** The words of the values that name a kind of thing: extensions, site names. */
+  kept: string;
+  /** The other words of the values (path segments, file names, URL paths and queries, mail boxes). */
+  args: string;
+  /** The kinds of value present, as the words that stand for them. */
+  kinds: Set<'url' | 'file'>;
+}
+
+const URL_RE = /^(?:[a-z][a-z0-9+.-]*:\/\/|www\.)\S+$/i;
+const EMAIL = /^[^\s@/]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+$/i;
+// A path: rooted (/, ~/, ./, ../, C:\) or with a separator between two names; or a bare file name with an extension.
+const ROOTED = /^(?:~[/\\]|\.{1,2}[/\\]|\/[^/\s]|[a-z]:\\)/i;
+const SEPARATED = /^[\w.@~-]+(?:[/\\][\w.@~ -]*)+$/;
+const BARE_FILE = /^[\w@-][\w.@-]*\.([a-z][a-z0-9]{0,5})$/i;
+const EXTENSION = /\.([a-z][a-z0-9]{0,5})$/i;
+// Site suffixes that are also file extensions (.com is an MS-DOS program): a bare "openai.com" is a site.
+const SITE_SUFFIX = new Set(['com', 'org', 'net', 'io', 'ai', 'dev', 'app', 'co', 'me', 'so', 'sh', 'gov', 'edu']);
+// Bare "Node.js", "Vue.js", "Chart.js" are names of software; a script file has a path, a dash or an underscore.
+const SCRIPT_NAME = /^[A-Za-z][A-Za-z0-9]*\.js$/;
+// Host labels that say nothing about the site.
+const HOST_NOISE = new Set(['www', 'api', 'app', 'm', 'en', 'docs']);
+const TRIM = /^['"`(<[{]+|['"`)>\]}.,;:!?]+$/g;
+// Source and configuration files the MIME database does not list.
+const SOURCE_EXTENSIONS = new Set(['py', 'cfg', 'env', 'go', 'tsx', 'jsx', 'rb', 'kt', 'swift', 'ipynb', 'lock', 'vue']);
+// Words longer than this are pasted blobs, left to the tokenizer's own limits.
+const MAX_WORD = 300;
+
+export function splitValues(query: string): QueryValues {
+  const rest: string[] = [];
+  const kept: string[] = [];
+  const args: string[] = [];
+  const kinds = new Set<'url' | 'file'>();
+  for (const raw of query.split(/(\s+)/)) {
+    const word = raw.length <= MAX_WORD ? raw.replace(TRIM, '') : '';
+    if (!word) {
+      rest.push(raw);
+      continue;
+    }
+    if (URL_RE.test(word)) {
+      kinds.add('url');
+      const url = parseUrl(word);
+      if (!url) {
+        args.push(word);
+        continue;
+      }
+      const labels = url.hostname.split('.');
+      // The registrable name and what precedes it (news.ycombinator), not the suffix (com) or noise (www, api).
+      kept.push(...labels.slice(0, -1).filter((l) => !HOST_NOISE.has(l)));
+      args.push(decodeSafe(`${url.pathname} ${url.search} ${url.hash}`));
+      const ext = EXTENSION.exec(url.pathname)?.[1];
+      if (ext && isFileExtension(ext)) kept.push(ext);
+    } else if (EMAIL.test(word)) {
+      args.push(word);
+    } else if (isPath(word)) {
+      kinds.add('file');
+      const ext = EXTENSION.exec(word)?.[1];
+      if (ext && isFileExtension(ext)) {
+        kept.push(ext);
+        args.push(word.slice(0, -ext.length - 1));
+      } else {
+        args.push(word);
+      }
+    } else {
+      rest.push(raw);
+    }
+  }
+  return { rest: rest.join(''), kept: kept.join(' '), args: args.join(' '), kinds };
+}
+
+function isPath(word: string): boolean {
+  if (ROOTED.test(word)) return true;
+  if (SEPARATED.test(word) && /[a-z]/i.test(word) && !/^\d+\/\d+/.test(word)) {
+    // "input/output", "and/or": two plain words joined by a slash are prose, a path has three parts or an extension.
+    return word.split(/[/\\]/).filter(Boolean).length > 2 || EXTENSION.test(word);
+  }
+  const bare = BARE_FILE.exec(word);
+  if (!bare || SCRIPT_NAME.test(word)) return false;
+  const ext = bare[1].toLowerCase();
+  return !SITE_SUFFIX.has(ext) && isFileExtension(ext);
+}
+
+function isFileExtension(ext: string): boolean {
+  return SOURCE_EXTENSIONS.has(ext.toLowerCase()) || isKnownExtension(ext);
+}
+
+function parseUrl(word: string): URL | undefined {
+  try {
+    return new URL(/^www\./i.test(word) ? `http://${word}` : word);
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
