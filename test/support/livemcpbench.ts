@@ -12,6 +12,7 @@ export const DATASETS = {
   livemcpbench: datasetDir,
   metatool: path.join(repoRoot, 'bench', 'datasets', 'metatool'),
   'apify-evals': path.join(repoRoot, 'bench', 'datasets', 'apify-evals'),
+  'miro-evals': path.join(repoRoot, 'bench', 'datasets', 'miro-evals'),
 } as const;
 export type DatasetName = keyof typeof DATASETS;
 
