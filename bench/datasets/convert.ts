@@ -15,6 +15,7 @@ interface Tool {
   name: string;
   description: string;
   inputSchema: Record<string, unknown>;
+  annotations?: Record<string, unknown>;
 }
 interface Server {
   server: string;
@@ -121,7 +122,71 @@ function singleTool(name: string, file: string): void {
   write(name, servers, queries);
 }
 
+/** Reads a Go string expression (raw `...` and interpreted "..." literals joined by +) starting at `from`. */
+function goString(src: string, from: number): string {
+  let out = '';
+  let i = from;
+  for (;;) {
+    while (/\s/.test(src[i])) i++;
+    if (src[i] === '`') {
+      const end = src.indexOf('`', i + 1);
+      out += src.slice(i + 1, end);
+      i = end + 1;
+    } else if (src[i] === '"') {
+      const m = /^"(?:[^"\\]|\\.)*"/.exec(src.slice(i));
+      if (!m) throw new Error(`bad Go string at ${i}`);
+      out += JSON.parse(m[0]) as string;
+      i += m[0].length;
+    } else throw new Error(`no Go string at ${i}`);
+    let j = i;
+    while (/\s/.test(src[j])) j++;
+    if (src[j] !== '+') return out;
+    i = j + 1;
+  }
+}
+
+/** Miro MCP server evals: the ToolSpec entries of its tools/definitions.go among LiveMCPBench's servers. */
+function miro(): void {
+  const raw = path.join(here, 'miro-evals', 'raw');
+  const go = readFileSync(path.join(raw, 'definitions.go'), 'utf8');
+  const tools: Tool[] = [];
+  for (const m of go.matchAll(/\n\t\{\n\t\tName:\s+"([^"]+)",([\s\S]*?)\n\t\},/g)) {
+    const body = m[2];
+    const field = (f: string) => new RegExp(`\\n\\t\\t${f}:\\s+"([^"]*)"`).exec(body)?.[1];
+    const flag = (f: string) => new RegExp(`\\n\\t\\t${f}:\\s+true,`).test(body);
+    const at = body.indexOf('Description:');
+    tools.push({
+      name: m[1],
+      description: goString(body, at + 'Description:'.length),
+      inputSchema: { type: 'object', properties: {} },
+      annotations: {
+        title: field('Title'),
+        readOnlyHint: flag('ReadOnly'),
+        destructiveHint: flag('Destructive'),
+        idempotentHint: flag('Idempotent'),
+      },
+    });
+  }
+  const distractors = read<Server[]>(path.join(livemcpbench, 'servers.json'));
+  const servers: Server[] = [{ server: 'miro', description: '', category: 'Miro', tools }, ...distractors];
+  type Case = { id?: string; prompt: string; expected_tool: string; category?: string };
+  const selection = read<{ tests: Case[] }>(path.join(raw, 'tool_selection.json')).tests;
+  const pairs = read<{ pairs: { tests: Case[] }[] }>(path.join(raw, 'confusion_pairs.json')).pairs;
+  const queries: Query[] = [];
+  const seen = new Set<string>();
+  const add = (id: string, c: Case, category: string) => {
+    const key = `${clean(c.prompt)}\u0000${c.expected_tool}`;
+    if (seen.has(key)) return; // the same request with the same label, already taken from tool_selection.json
+    seen.add(key);
+    queries.push({ id, query: clean(c.prompt), gold: [c.expected_tool], gold_known: [], category, split: splitOf(id) });
+  };
+  for (const c of selection) add(c.id ?? '', c, c.category ?? '');
+  pairs.forEach((p, i) => p.tests.forEach((c, j) => add(`pair-${i}-${j}`, c, 'confusion-pair')));
+  write('miro-evals', servers, queries);
+}
+
 metatool();
 apify();
+miro();
 singleTool('single-tool', 'requests.json');
 singleTool('single-tool-direct', 'requests-direct.json');

@@ -14,6 +14,7 @@ export const DATASETS = {
   'apify-evals': path.join(repoRoot, 'bench', 'datasets', 'apify-evals'),
   'single-tool': path.join(repoRoot, 'bench', 'datasets', 'single-tool'),
   'single-tool-direct': path.join(repoRoot, 'bench', 'datasets', 'single-tool-direct'),
+  'miro-evals': path.join(repoRoot, 'bench', 'datasets', 'miro-evals'),
 } as const;
 export type DatasetName = keyof typeof DATASETS;
 
