@@ -3,6 +3,7 @@ import { gloss, hasHan, loadGlossary, loadedGlossary, type Glossary } from './cj
 import { FuzzyTerms } from './fuzzy-terms.js';
 import { asksForTextFile, loadFileTypes } from './output-files.js';
 import { splitValues } from './query-values.js';
+import { exampleMatch, exampleWords, quotedExamples } from './example-requests.js';
 import { linkSiblings, type LinkDoc } from './producer-links.js';
 import { loadRelatedWords, relatedTerms } from './related-words.js';
 import { analyze, identifierWords, isActionWord, isQueryFiller } from './tokenize.js';
@@ -82,6 +83,8 @@ export interface RankingOptions {
    * word; a URL adds "url" and a path "file" at `kind` times. 0 and 0 treat values as ordinary words.
    */
   values: { words: number; kind: number };
+  exampleWeight: number;
+  examplePower: number;
 }
 
 export type SearchField = 'name' | 'title' | 'summary' | 'description' | 'params' | 'server' | 'gloss';
@@ -104,6 +107,8 @@ export const DEFAULT_RANKING: RankingOptions = {
   relatedWords: true,
   writeFileWeight: 2,
   values: { words: 1, kind: 0 },
+  exampleWeight: 0,
+  examplePower: 2,
 };
 
 interface ToolDoc extends Record<SearchField, string>, LinkDoc {
@@ -111,6 +116,8 @@ interface ToolDoc extends Record<SearchField, string>, LinkDoc {
   nameTerms: Set<string>;
   /** The distinct words of its name alone. */
   nameWords: string[];
+  /** The example requests its description quotes (example-requests.ts). */
+  examples: Set<string>[];
   serverName: string;
   tool: string;
   inputSchema: Record<string, unknown>;
@@ -230,6 +237,7 @@ export class ToolSearchIndex {
           terms: new Set([...fields.name, ...fields.title, ...fields.description, ...fields.params]),
           nameTerms: new Set([...fields.name, ...fields.title, ...serverName]),
           nameWords: [...new Set(identifierWords(tool.name))],
+          examples: this.options.exampleWeight > 0 ? quotedExamples(description) : [],
         },
       });
     }
@@ -304,6 +312,14 @@ export class ToolSearchIndex {
     // relatives first, then near spellings).
     let partial = ![...terms.keys()].some((t) => this.serverDf.has(t));
     let hits = this.score(this.weigh(partial ? this.withRelated(terms) : terms), only, keep);
+    if (this.options.exampleWeight > 0 && hits.length > 0) {
+      const words = exampleWords(query);
+      const { exampleWeight, examplePower } = this.options;
+      for (const h of hits) {
+        const m = exampleMatch(words, this.docs[h.id]!.examples);
+        if (m > 0) h.score += exampleWeight * m ** examplePower;
+      }
+    }
     if (hits.length === 0 && this.options.fuzzyWeight > 0) {
       // Nothing matched: the nearest spellings of its words, however far, rather than an empty answer.
       hits = this.score(this.weigh(this.nearSpellings(terms, FUZZY_MIN)), only, keep);
