@@ -30,6 +30,8 @@ export function quotedExamples(description: string): Set<string>[] {
   const out: Set<string>[] = [];
   for (const m of description.matchAll(QUOTED)) {
     const phrase = m[1] ?? m[2];
+    // One token ("gene:BRAF", "NCT04280705") is an argument example, not a request.
+    if (!/\S\s+\S/.test(phrase)) continue;
     const words = exampleWords(phrase);
     if (words.size >= MIN_WORDS && words.size <= MAX_WORDS) out.push(words);
   }

@@ -21,7 +21,7 @@ export interface QueryValues {
 }
 
 const URL_RE = /^(?:[a-z][a-z0-9+.-]*:\/\/|www\.)\S+$/i;
-const EMAIL = /^[^\s@/]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+$/i;
+const EMAIL = /^[^\s@/]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$/i;
 // A path: rooted (/, ~/, ./, ../, C:\) or with a separator between two names; or a bare file name with an extension.
 const ROOTED = /^(?:~[/\\]|\.{1,2}[/\\]|\/[^/\s]|[a-z]:\\)/i;
 const SEPARATED = /^[\w.@~-]+(?:[/\\][\w.@~ -]*)+$/;
@@ -35,7 +35,20 @@ const SCRIPT_NAME = /^[A-Za-z][A-Za-z0-9]*\.js$/;
 const HOST_NOISE = new Set(['www', 'api', 'app', 'm', 'en', 'docs']);
 const TRIM = /^['"`(<[{]+|['"`)>\]}.,;:!?]+$/g;
 // Source and configuration files the MIME database does not list.
-const SOURCE_EXTENSIONS = new Set(['py', 'cfg', 'env', 'go', 'tsx', 'jsx', 'rb', 'kt', 'swift', 'ipynb', 'lock', 'vue']);
+const SOURCE_EXTENSIONS = new Set([
+  'py',
+  'cfg',
+  'env',
+  'go',
+  'tsx',
+  'jsx',
+  'rb',
+  'kt',
+  'swift',
+  'ipynb',
+  'lock',
+  'vue',
+]);
 // Words longer than this are pasted blobs, left to the tokenizer's own limits.
 const MAX_WORD = 300;
 

@@ -56,8 +56,6 @@ export interface RankingOptions {
   verbOnlyFactor: number;
   /** Share of a tool's score passed to the sibling that produces its required inputs (geocode before nearby search). */
   chainLift: number;
-  liftFrom: number;
-  liftTerms: [number, number];
   /**
    * Weight of the English glosses (cjk-gloss.ts) of a Chinese query's words, beside its own characters; the glosses
    * of Chinese tool text are the `gloss` field. 0 (and a `gloss` boost of 0) leaves the dictionary unloaded.
@@ -79,10 +77,15 @@ export interface RankingOptions {
   /** Weight of "write file" added to a request that asks for its answer in a text file (output-files.ts). */
   writeFileWeight: number;
   /**
-   * Argument values in requests (query-values.ts): the words inside URLs and paths weigh `words` times a request
-   * word; a URL adds "url" and a path "file" at `kind` times. 0 and 0 treat values as ordinary words.
+   * Argument values in requests (query-values.ts): the words inside URLs, paths and e-mail addresses weigh `words`
+   * times a request word; a URL adds "url" and a path "file" at `kind` times a request word. `words` 1 with `kind` 0
+   * reads values as ordinary words.
    */
   values: { words: number; kind: number };
+  /**
+   * Added (on the scale of the best tool's 1) to a tool by how closely the request is worded like one of the example
+   * requests its description quotes (example-requests.ts), raised to `examplePower`. 0 ignores them.
+   */
   exampleWeight: number;
   examplePower: number;
 }
@@ -99,15 +102,13 @@ export const DEFAULT_RANKING: RankingOptions = {
   fuzzyWeight: 0.5,
   verbOnlyFactor: 0.3,
   chainLift: 0.6,
-  liftFrom: 30,
-  liftTerms: [0, 0],
   queryGlossWeight: 0.5,
   nameCover: 0.25,
   nameCoverPower: 2,
   relatedWords: true,
   writeFileWeight: 2,
-  values: { words: 1, kind: 0 },
-  exampleWeight: 0,
+  values: { words: 0.5, kind: 0.5 },
+  exampleWeight: 1,
   examplePower: 2,
 };
 
@@ -195,7 +196,7 @@ export class ToolSearchIndex {
   setServer(server: string, serverDescription: string | undefined, tools: SearchableTool[]): void {
     this.removeServer(server);
     if (this.options.relatedWords) loadRelatedWords();
-    if (this.options.writeFileWeight > 0 || this.options.values.words !== 1 || this.options.values.kind > 0) loadFileTypes();
+    if (this.options.writeFileWeight > 0 || readsValues(this.options.values)) loadFileTypes();
     const dict = this.glossaryFor(serverDescription, tools);
     const glossOf = (text: string) => (dict ? analyze(gloss(text, dict)) : []);
     const head = analyze(`${server} ${serverDescription ?? ''}`);
@@ -312,14 +313,7 @@ export class ToolSearchIndex {
     // relatives first, then near spellings).
     let partial = ![...terms.keys()].some((t) => this.serverDf.has(t));
     let hits = this.score(this.weigh(partial ? this.withRelated(terms) : terms), only, keep);
-    if (this.options.exampleWeight > 0 && hits.length > 0) {
-      const words = exampleWords(query);
-      const { exampleWeight, examplePower } = this.options;
-      for (const h of hits) {
-        const m = exampleMatch(words, this.docs[h.id]!.examples);
-        if (m > 0) h.score += exampleWeight * m ** examplePower;
-      }
-    }
+    this.addExampleMatches(query, hits);
     if (hits.length === 0 && this.options.fuzzyWeight > 0) {
       // Nothing matched: the nearest spellings of its words, however far, rather than an empty answer.
       hits = this.score(this.weigh(this.nearSpellings(terms, FUZZY_MIN)), only, keep);
@@ -329,9 +323,7 @@ export class ToolSearchIndex {
     }
     if (hits.length === 0) return none;
     // Lifting may add producers of what matched: a hidden one stays hidden.
-    const [lo, hi] = this.options.liftTerms;
-    const share = hi <= 0 ? 1 : Math.min(1, Math.max(0, (terms.size - lo) / (hi - lo)));
-    const scored = allow ? this.liftProducers(hits, share).filter((hit) => keep(hit.id)) : this.liftProducers(hits, share);
+    const scored = allow ? this.liftProducers(hits).filter((hit) => keep(hit.id)) : this.liftProducers(hits);
     const matches = scored.slice(0, limit).map(({ id, score }) => {
       const doc = this.docs[id]!;
       return {
@@ -360,7 +352,7 @@ export class ToolSearchIndex {
       }
     };
     const { values } = this.options;
-    if (values.words !== 1 || values.kind > 0) {
+    if (readsValues(values)) {
       const parts = splitValues(query);
       add(analyze(parts.rest), 1);
       add(analyze(parts.kept), 1);
@@ -483,6 +475,17 @@ export class ToolSearchIndex {
     return hits;
   }
 
+  /** Tools whose description quotes a request worded like this one move up by how alike the two are. */
+  private addExampleMatches(query: string, hits: Hit[]): void {
+    const { exampleWeight, examplePower } = this.options;
+    if (exampleWeight <= 0 || hits.length === 0) return;
+    const words = exampleWords(query);
+    for (const h of hits) {
+      const m = exampleMatch(words, this.docs[h.id]!.examples);
+      if (m > 0) h.score += exampleWeight * m ** examplePower;
+    }
+  }
+
   /** The query's terms other than its action verbs, when it has both: "delete a file" is about files first. */
   private namingTerms(weights: Map<string, number>): Map<string, number> | undefined {
     if (this.options.verbOnlyFactor >= 1) return undefined;
@@ -491,14 +494,14 @@ export class ToolSearchIndex {
   }
 
   /** Each tool lifts the siblings that produce its required inputs. */
-  private liftProducers(hits: Hit[], share = 1): Hit[] {
+  private liftProducers(hits: Hit[]): Hit[] {
     hits.sort((a, b) => b.score - a.score);
-    const chainLift = this.options.chainLift * share;
+    const { chainLift } = this.options;
     if (chainLift <= 0) return hits;
     const top = hits[0].score > 0 ? hits[0].score : 1;
     const lift = new Map<number, number>();
     // Only strong hits lend weight; the long tail of one-word matches would add time, not order.
-    for (const { id, score } of hits.slice(0, this.options.liftFrom)) {
+    for (const { id, score } of hits.slice(0, MAX_LIFTERS)) {
       for (const [producer, strength] of this.producersOf(id)) {
         lift.set(producer, Math.max(lift.get(producer) ?? 0, (strength * score) / top));
       }
@@ -535,6 +538,10 @@ export class ToolSearchIndex {
     }
     return this.producers.get(id) ?? [];
   }
+}
+
+function readsValues(values: RankingOptions['values']): boolean {
+  return values.words !== 1 || values.kind > 0;
 }
 
 function decrement(counts: Map<string, number>, key: string): void {

@@ -1,0 +1,62 @@
+import { describe, expect, it } from '@jest/globals';
+import { splitValues } from './query-values.js';
+
+describe('splitValues', () => {
+  it('takes a URL apart: the site name stays a word of the request, its path becomes an argument, "url" its kind', () => {
+    const v = splitValues('open https://news.ycombinator.com/item?id=1 in the browser');
+    expect(v.rest.replace(/\s+/g, ' ')).toBe('open in the browser');
+    expect(v.kept).toBe('news ycombinator');
+    expect(v.args).toContain('item');
+    expect([...v.kinds]).toEqual(['url']);
+  });
+
+  it('keeps a file extension as a word (pdf, pptx) and the rest of the path as argument words', () => {
+    const v = splitValues('convert /home/me/report_final.docx to PDF');
+    expect(v.kept).toBe('docx');
+    expect(v.args).toBe('/home/me/report_final');
+    expect([...v.kinds]).toEqual(['file']);
+    expect(v.rest).toContain('convert');
+    expect(v.rest).toContain('PDF');
+  });
+
+  it('recognises rooted, home, relative and Windows paths, and bare file names with a known extension', () => {
+    for (const path of [
+      '/etc/hosts',
+      '~/notes/today.md',
+      './src/index.ts',
+      'C:\\Users\\anna\\Documents',
+      'config.yaml',
+      'settings.py',
+    ]) {
+      expect([...splitValues(`read ${path} please`).kinds]).toEqual(['file']);
+    }
+  });
+
+  it('leaves prose alone: and/or, sites named bare, versions, software names, numbers', () => {
+    for (const text of [
+      'input and/or output',
+      'is openai.com down',
+      'lodash@4.17.21',
+      'learn Node.js',
+      'what is 3.5 times 2',
+      '1/2 cup of sugar',
+    ]) {
+      const v = splitValues(text);
+      expect({ text, kinds: [...v.kinds] }).toEqual({ text, kinds: [] });
+      expect(v.rest).toBe(text);
+    }
+  });
+
+  it('an e-mail address is an argument, not words of the request', () => {
+    const v = splitValues('type john.doe@example.com into the email field');
+    expect(v.args).toBe('john.doe@example.com');
+    expect(v.rest).not.toContain('example');
+    expect(v.kinds.size).toBe(0);
+  });
+
+  it('strips quotes and trailing punctuation around a value', () => {
+    const v = splitValues('save it to "/tmp/out.json".');
+    expect(v.kept).toBe('json');
+    expect([...v.kinds]).toEqual(['file']);
+  });
+});
