@@ -259,10 +259,95 @@ function productplan(): void {
   goEvals('productplan-evals', 'productplan', 'ProductPlan', mcpTools(go));
 }
 
+/** Splits a Python parameter list at its top-level commas. */
+function splitParams(params: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of params) {
+    if (ch === '[' || ch === '(') depth++;
+    if (ch === ']' || ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out.map((p) => p.trim()).filter((p) => p !== '');
+}
+
+/** The JSON-schema type of a Python annotation (str, int, bool, list[str], Literal[...], each maybe `| None`). */
+function pythonType(annotation: string): Record<string, unknown> {
+  const type = annotation.replace(/\s*\|\s*None$/, '').trim();
+  const literal = /^Literal\[(.*)\]$/.exec(type);
+  if (literal) return { type: 'string', enum: splitParams(literal[1]).map((v) => JSON.parse(v) as string) };
+  if (type === 'list[str]') return { type: 'array', items: { type: 'string' } };
+  const simple: Record<string, string> = { str: 'string', int: 'integer', bool: 'boolean' };
+  if (!(type in simple)) throw new Error(`unknown Python type ${annotation}`);
+  return { type: simple[type] };
+}
+
+/** A Python default value (string, number, bool or None) as JSON. */
+function pythonValue(value: string): unknown {
+  if (value === 'None') return null;
+  if (value === 'True' || value === 'False') return value === 'True';
+  if (/^-?[\d_]+$/.test(value)) return Number(value.replace(/_/g, ''));
+  return JSON.parse(value) as unknown;
+}
+
+/**
+ * ContextBridge (Vatsal212005/ContextBridge) evals: a Python MCP server whose tools are plain functions registered by
+ * name with `mcp.tool()`, so each tool is the function name, its docstring and a schema read from its signature.
+ */
+function contextbridge(): void {
+  const raw = path.join(here, 'contextbridge-evals', 'raw');
+  const tools: Tool[] = [];
+  for (const file of ['system', 'github', 'github_read', 'telemetry', 'evaluation', 'github_write']) {
+    const py = readFileSync(path.join(raw, 'tools', `${file}.py`), 'utf8');
+    const defs =
+      /@observed_tool\(risk_level="(\w+)"\)\nasync def (\w+)\(([\s\S]*?)\) -> [^\n]*:\n {4}"""([\s\S]*?)"""/g;
+    for (const m of py.matchAll(defs)) {
+      const properties: Record<string, Record<string, unknown>> = {};
+      const required: string[] = [];
+      for (const param of splitParams(m[3])) {
+        const p = /^(\w+): ([^=]+?)(?: = (.+))?$/.exec(param);
+        if (!p) throw new Error(`bad parameter ${param} in ${m[2]}`);
+        properties[p[1]] = { ...pythonType(p[2]), ...(p[3] === undefined ? {} : { default: pythonValue(p[3]) }) };
+        if (p[3] === undefined) required.push(p[1]);
+      }
+      tools.push({
+        name: m[2],
+        description: m[4].trim(),
+        inputSchema: { type: 'object', properties, ...(required.length ? { required } : {}) },
+        annotations: { readOnlyHint: m[1] === 'read', destructiveHint: m[1] === 'destructive' },
+      });
+    }
+  }
+  const distractors = read<Server[]>(path.join(livemcpbench, 'servers.json'));
+  const servers: Server[] = [
+    { server: 'contextbridge', description: '', category: 'ContextBridge', tools },
+    ...distractors,
+  ];
+  const cases = read<{ id: string; prompt: string; expected_tool: string; risk: string }[]>(
+    path.join(raw, 'tool_selection.json'),
+  );
+  const queries: Query[] = cases.map((c) => ({
+    id: c.id,
+    query: clean(c.prompt),
+    gold: [c.expected_tool],
+    gold_known: [],
+    category: c.risk,
+    split: splitOf(c.id),
+  }));
+  mkdirSync(path.join(here, 'contextbridge-evals'), { recursive: true });
+  write('contextbridge-evals', servers, queries);
+}
+
 metatool();
 apify();
 miro();
 mediawiki();
 productplan();
+contextbridge();
 singleTool('single-tool', 'requests.json');
 singleTool('single-tool-direct', 'requests-direct.json');

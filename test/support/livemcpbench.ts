@@ -17,6 +17,7 @@ export const DATASETS = {
   'miro-evals': path.join(repoRoot, 'bench', 'datasets', 'miro-evals'),
   'mediawiki-evals': path.join(repoRoot, 'bench', 'datasets', 'mediawiki-evals'),
   'productplan-evals': path.join(repoRoot, 'bench', 'datasets', 'productplan-evals'),
+  'contextbridge-evals': path.join(repoRoot, 'bench', 'datasets', 'contextbridge-evals'),
 } as const;
 export type DatasetName = keyof typeof DATASETS;
 
