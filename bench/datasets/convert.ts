@@ -145,10 +145,8 @@ function goString(src: string, from: number): string {
   }
 }
 
-/** Miro MCP server evals: the ToolSpec entries of its tools/definitions.go among LiveMCPBench's servers. */
-function miro(): void {
-  const raw = path.join(here, 'miro-evals', 'raw');
-  const go = readFileSync(path.join(raw, 'definitions.go'), 'utf8');
+/** The `ToolSpec` entries (miro, mediawiki) of a Go tool registry: name, description and annotation flags. */
+function toolSpecs(go: string, openWorld: boolean): Tool[] {
   const tools: Tool[] = [];
   for (const m of go.matchAll(/\n\t\{\n\t\tName:\s+"([^"]+)",([\s\S]*?)\n\t\},/g)) {
     const body = m[2];
@@ -164,29 +162,192 @@ function miro(): void {
         readOnlyHint: flag('ReadOnly'),
         destructiveHint: flag('Destructive'),
         idempotentHint: flag('Idempotent'),
+        ...(openWorld ? { openWorldHint: flag('OpenWorld') } : {}),
       },
     });
   }
+  return tools;
+}
+
+/**
+ * The `mcp.Tool` literals of a Go file (productplan): name, description, and the input schema built from the
+ * one-line `Property` entries (type, description, enum) and `Required`.
+ */
+function mcpTools(go: string): Tool[] {
+  const tools: Tool[] = [];
+  for (const m of go.matchAll(/\n\t\t\{\n\t\t\tName:\s+"([^"]+)",([\s\S]*?)\n\t\t\},/g)) {
+    const body = m[2];
+    const at = body.indexOf('Description:');
+    const properties: Record<string, Record<string, unknown>> = {};
+    for (const p of body.matchAll(
+      /\n\t{5}"(\w+)":\s+\{Type: "(\w+)", Description: ("(?:[^"\\]|\\.)*")(?:, Enum: \[\]string\{([^}]*)\})?\},/g,
+    )) {
+      const enumValues = p[4]?.split(',').map((v) => JSON.parse(v.trim()) as string);
+      properties[p[1]] = {
+        type: p[2],
+        description: JSON.parse(p[3]) as string,
+        ...(enumValues ? { enum: enumValues } : {}),
+      };
+    }
+    const required = /\n\t{4}Required: \[\]string\{([^}]*)\}/.exec(body)?.[1];
+    tools.push({
+      name: m[1],
+      description: goString(body, at + 'Description:'.length),
+      inputSchema: {
+        type: 'object',
+        properties,
+        ...(required ? { required: required.split(',').map((v) => JSON.parse(v.trim()) as string) } : {}),
+      },
+    });
+  }
+  return tools;
+}
+
+/** One labelled request of an evals/ file: `prompt` or `input`, and `expected_tool` or `expected`. */
+interface Case {
+  id?: string;
+  prompt?: string;
+  input?: string;
+  expected_tool?: string;
+  expected?: string;
+  category?: string;
+}
+
+/**
+ * A set built from the tool-selection evals of one of olgasafonova's Go MCP servers: `evals/tool_selection.json`
+ * (labelled requests) and `evals/confusion_pairs.json` (pairs of easily confused tools, with requests for each), the
+ * server's tools first and LiveMCPBench's servers as distractors. A confusion-pair request that repeats an earlier
+ * request word for word with the same label is dropped.
+ */
+function goEvals(name: string, server: string, serverCategory: string, tools: Tool[]): void {
+  const raw = path.join(here, name, 'raw');
   const distractors = read<Server[]>(path.join(livemcpbench, 'servers.json'));
-  const servers: Server[] = [{ server: 'miro', description: '', category: 'Miro', tools }, ...distractors];
-  type Case = { id?: string; prompt: string; expected_tool: string; category?: string };
+  const servers: Server[] = [{ server, description: '', category: serverCategory, tools }, ...distractors];
   const selection = read<{ tests: Case[] }>(path.join(raw, 'tool_selection.json')).tests;
-  const pairs = read<{ pairs: { tests: Case[] }[] }>(path.join(raw, 'confusion_pairs.json')).pairs;
+  const pairs = read<{ pairs: { id?: string; tests: Case[] }[] }>(path.join(raw, 'confusion_pairs.json')).pairs;
   const queries: Query[] = [];
   const seen = new Set<string>();
   const add = (id: string, c: Case, category: string) => {
-    const key = `${clean(c.prompt)}\u0000${c.expected_tool}`;
+    const query = clean(c.prompt ?? c.input ?? '');
+    const tool = c.expected_tool ?? c.expected ?? '';
+    const key = `${query}\u0000${tool}`;
     if (seen.has(key)) return; // the same request with the same label, already taken from tool_selection.json
     seen.add(key);
-    queries.push({ id, query: clean(c.prompt), gold: [c.expected_tool], gold_known: [], category, split: splitOf(id) });
+    queries.push({ id, query, gold: [tool], gold_known: [], category, split: splitOf(id) });
   };
   for (const c of selection) add(c.id ?? '', c, c.category ?? '');
-  pairs.forEach((p, i) => p.tests.forEach((c, j) => add(`pair-${i}-${j}`, c, 'confusion-pair')));
-  write('miro-evals', servers, queries);
+  pairs.forEach((p, i) => p.tests.forEach((c, j) => add(`${p.id ?? `pair-${i}`}-${j}`, c, 'confusion-pair')));
+  mkdirSync(path.join(here, name), { recursive: true });
+  write(name, servers, queries);
+}
+
+/** Miro MCP server evals: the ToolSpec entries of its tools/definitions.go among LiveMCPBench's servers. */
+function miro(): void {
+  const go = readFileSync(path.join(here, 'miro-evals', 'raw', 'definitions.go'), 'utf8');
+  goEvals('miro-evals', 'miro', 'Miro', toolSpecs(go, false));
+}
+
+/** MediaWiki MCP server evals (kept in the nordic-registry repository): the ToolSpec entries of tools/definitions.go. */
+function mediawiki(): void {
+  const go = readFileSync(path.join(here, 'mediawiki-evals', 'raw', 'definitions.go'), 'utf8');
+  goEvals('mediawiki-evals', 'mediawiki', 'MediaWiki', toolSpecs(go, true));
+}
+
+/** ProductPlan MCP server evals: the mcp.Tool literals of internal/tools/definitions.go. */
+function productplan(): void {
+  const go = readFileSync(path.join(here, 'productplan-evals', 'raw', 'definitions.go'), 'utf8');
+  goEvals('productplan-evals', 'productplan', 'ProductPlan', mcpTools(go));
+}
+
+/** Splits a Python parameter list at its top-level commas. */
+function splitParams(params: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const ch of params) {
+    if (ch === '[' || ch === '(') depth++;
+    if (ch === ']' || ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out.map((p) => p.trim()).filter((p) => p !== '');
+}
+
+/** The JSON-schema type of a Python annotation (str, int, bool, list[str], Literal[...], each maybe `| None`). */
+function pythonType(annotation: string): Record<string, unknown> {
+  const type = annotation.replace(/\s*\|\s*None$/, '').trim();
+  const literal = /^Literal\[(.*)\]$/.exec(type);
+  if (literal) return { type: 'string', enum: splitParams(literal[1]).map((v) => JSON.parse(v) as string) };
+  if (type === 'list[str]') return { type: 'array', items: { type: 'string' } };
+  const simple: Record<string, string> = { str: 'string', int: 'integer', bool: 'boolean' };
+  if (!(type in simple)) throw new Error(`unknown Python type ${annotation}`);
+  return { type: simple[type] };
+}
+
+/** A Python default value (string, number, bool or None) as JSON. */
+function pythonValue(value: string): unknown {
+  if (value === 'None') return null;
+  if (value === 'True' || value === 'False') return value === 'True';
+  if (/^-?[\d_]+$/.test(value)) return Number(value.replace(/_/g, ''));
+  return JSON.parse(value) as unknown;
+}
+
+/**
+ * ContextBridge (Vatsal212005/ContextBridge) evals: a Python MCP server whose tools are plain functions registered by
+ * name with `mcp.tool()`, so each tool is the function name, its docstring and a schema read from its signature.
+ */
+function contextbridge(): void {
+  const raw = path.join(here, 'contextbridge-evals', 'raw');
+  const tools: Tool[] = [];
+  for (const file of ['system', 'github', 'github_read', 'telemetry', 'evaluation', 'github_write']) {
+    const py = readFileSync(path.join(raw, 'tools', `${file}.py`), 'utf8');
+    const defs =
+      /@observed_tool\(risk_level="(\w+)"\)\nasync def (\w+)\(([\s\S]*?)\) -> [^\n]*:\n {4}"""([\s\S]*?)"""/g;
+    for (const m of py.matchAll(defs)) {
+      const properties: Record<string, Record<string, unknown>> = {};
+      const required: string[] = [];
+      for (const param of splitParams(m[3])) {
+        const p = /^(\w+): ([^=]+?)(?: = (.+))?$/.exec(param);
+        if (!p) throw new Error(`bad parameter ${param} in ${m[2]}`);
+        properties[p[1]] = { ...pythonType(p[2]), ...(p[3] === undefined ? {} : { default: pythonValue(p[3]) }) };
+        if (p[3] === undefined) required.push(p[1]);
+      }
+      tools.push({
+        name: m[2],
+        description: m[4].trim(),
+        inputSchema: { type: 'object', properties, ...(required.length ? { required } : {}) },
+        annotations: { readOnlyHint: m[1] === 'read', destructiveHint: m[1] === 'destructive' },
+      });
+    }
+  }
+  const distractors = read<Server[]>(path.join(livemcpbench, 'servers.json'));
+  const servers: Server[] = [
+    { server: 'contextbridge', description: '', category: 'ContextBridge', tools },
+    ...distractors,
+  ];
+  const cases = read<{ id: string; prompt: string; expected_tool: string; risk: string }[]>(
+    path.join(raw, 'tool_selection.json'),
+  );
+  const queries: Query[] = cases.map((c) => ({
+    id: c.id,
+    query: clean(c.prompt),
+    gold: [c.expected_tool],
+    gold_known: [],
+    category: c.risk,
+    split: splitOf(c.id),
+  }));
+  mkdirSync(path.join(here, 'contextbridge-evals'), { recursive: true });
+  write('contextbridge-evals', servers, queries);
 }
 
 metatool();
 apify();
 miro();
+mediawiki();
+productplan();
+contextbridge();
 singleTool('single-tool', 'requests.json');
 singleTool('single-tool-direct', 'requests-direct.json');

@@ -15,6 +15,9 @@ export const DATASETS = {
   'single-tool': path.join(repoRoot, 'bench', 'datasets', 'single-tool'),
   'single-tool-direct': path.join(repoRoot, 'bench', 'datasets', 'single-tool-direct'),
   'miro-evals': path.join(repoRoot, 'bench', 'datasets', 'miro-evals'),
+  'mediawiki-evals': path.join(repoRoot, 'bench', 'datasets', 'mediawiki-evals'),
+  'productplan-evals': path.join(repoRoot, 'bench', 'datasets', 'productplan-evals'),
+  'contextbridge-evals': path.join(repoRoot, 'bench', 'datasets', 'contextbridge-evals'),
 } as const;
 export type DatasetName = keyof typeof DATASETS;
 
