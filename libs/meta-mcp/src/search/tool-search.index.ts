@@ -57,6 +57,11 @@ export interface RankingOptions {
   /** Share of a tool's score passed to the sibling that produces its required inputs (geocode before nearby search). */
   chainLift: number;
   /**
+   * A producer is lifted to at most this share of the score of the tool that needs it, so it shows near that tool but
+   * never above it or above the other tools the request names outright; 0 leaves the lift uncapped.
+   */
+  liftCap: number;
+  /**
    * Weight of the English glosses (cjk-gloss.ts) of a Chinese query's words, beside its own characters; the glosses
    * of Chinese tool text are the `gloss` field. 0 (and a `gloss` boost of 0) leaves the dictionary unloaded.
    */
@@ -97,18 +102,19 @@ export const DEFAULT_RANKING: RankingOptions = {
   bm25: { k: 1.2, b: 0.75, d: 0 },
   dropFiller: true,
   actionWeight: 0.5,
-  routeWeight: 0.3,
+  routeWeight: 0.15,
   serverIdfPower: 1,
   fuzzyWeight: 0.5,
   verbOnlyFactor: 0.3,
   chainLift: 0.6,
+  liftCap: 0.5,
   queryGlossWeight: 0.5,
   nameCover: 0.25,
   nameCoverPower: 2,
   relatedWords: true,
   writeFileWeight: 2,
   values: { words: 0.5, kind: 0.5 },
-  exampleWeight: 1,
+  exampleWeight: 2,
   examplePower: 2,
 };
 
@@ -500,21 +506,29 @@ export class ToolSearchIndex {
     if (chainLift <= 0) return hits;
     const top = hits[0].score > 0 ? hits[0].score : 1;
     const lift = new Map<number, number>();
+    // The highest score a producer may reach: a share of the best tool that needs it.
+    const cap = new Map<number, number>();
+    const { liftCap } = this.options;
     // Only strong hits lend weight; the long tail of one-word matches would add time, not order.
     for (const { id, score } of hits.slice(0, MAX_LIFTERS)) {
       for (const [producer, strength] of this.producersOf(id)) {
         lift.set(producer, Math.max(lift.get(producer) ?? 0, (strength * score) / top));
+        cap.set(producer, Math.max(cap.get(producer) ?? 0, score * liftCap));
       }
     }
     if (lift.size === 0) return hits;
+    const lifted = (own: number, id: number) => {
+      const up = own + chainLift * lift.get(id)! * top;
+      // A producer that already ranks higher on its own keeps its score.
+      return liftCap > 0 ? Math.max(own, Math.min(up, cap.get(id)!)) : up;
+    };
     for (const h of hits) {
-      const v = lift.get(h.id);
-      if (v !== undefined) {
-        h.score += chainLift * v * top;
+      if (lift.has(h.id)) {
+        h.score = lifted(h.score, h.id);
         lift.delete(h.id);
       }
     }
-    for (const [id, v] of lift) hits.push({ id, score: chainLift * v * top });
+    for (const id of lift.keys()) hits.push({ id, score: lifted(0, id) });
     return hits.sort((a, b) => b.score - a.score);
   }
 
