@@ -147,6 +147,10 @@ export const ABLATIONS: Record<string, Partial<RankingOptions>> = {
   'no name-coverage bonus': { nameCover: 0 },
   'no general-English relatives': { relatedWords: false },
   'no write-file intent': { writeFileWeight: 0 },
+  'values as plain words': { values: { words: 1, kind: 0 } },
+  'no quoted example requests': { exampleWeight: 0 },
+  'producer lift uncapped': { liftCap: 0 },
+  'short requests: verbs at half': { shortTerms: 0 },
 };
 
 /** The one-time load of the Chinese-English dictionary (cjk-gloss.ts), which index builds then reuse. */

@@ -16,6 +16,20 @@ export interface SearchableTool {
   title?: string;
 }
 
+/**
+ * The text search knows a server by: the operator's description from the config, else what the server says of itself
+ * in `initialize` (serverInfo title and name: "memory-server", "Everything Reference Server"). Its instructions are
+ * left out: they are long, and name other servers' tools as often as their own.
+ */
+export function describeServer(
+  configured: string | undefined,
+  info: { name?: string; title?: string } | undefined,
+): string | undefined {
+  if (configured) return configured;
+  const said = [info?.title, info?.name].filter((s): s is string => !!s).join(' ');
+  return said || undefined;
+}
+
 export interface ToolMatch {
   server: string;
   tool: string;
@@ -43,6 +57,8 @@ export interface RankingOptions {
   dropFiller: boolean;
   /** Weight of generic action verbs (get, create, delete...) against the words naming what a tool works on. */
   actionWeight: number;
+  /** Requests of at most this many terms are short: their action verbs weigh like their other words. 0: none. */
+  shortTerms: number;
   /** Server-then-tool routing: share of its server's score (whole catalog as one document) a tool adds to its own. */
   routeWeight: number;
   /** Query terms are weighted by (server-level idf)^power: words every server uses say little about which is meant. */
@@ -102,6 +118,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   bm25: { k: 1.2, b: 0.75, d: 0 },
   dropFiller: true,
   actionWeight: 0.5,
+  shortTerms: 8,
   routeWeight: 0.15,
   serverIdfPower: 1,
   fuzzyWeight: 0.5,
@@ -310,6 +327,7 @@ export class ToolSearchIndex {
     if (this.count === 0) return none;
     const terms = this.queryTerms(query);
     if (terms.size === 0) return none;
+    const verbOnly = this.weighShortVerbs(terms);
     const { server: only, allow } = opts;
     const keep = (id: number) => {
       const doc = this.docs[id]!;
@@ -318,7 +336,7 @@ export class ToolSearchIndex {
     // Partial: no word of the request is in any tool; what matched stands in for its words (general-English
     // relatives first, then near spellings).
     let partial = ![...terms.keys()].some((t) => this.serverDf.has(t));
-    let hits = this.score(this.weigh(partial ? this.withRelated(terms) : terms), only, keep);
+    let hits = this.score(this.weigh(partial ? this.withRelated(terms) : terms), only, keep, verbOnly);
     this.addExampleMatches(query, hits);
     if (hits.length === 0 && this.options.fuzzyWeight > 0) {
       // Nothing matched: the nearest spellings of its words, however far, rather than an empty answer.
@@ -441,7 +459,12 @@ export class ToolSearchIndex {
   }
 
   /** Field-weighted BM25 per tool (times the share of query terms matched, like MiniSearch), plus its server's routed share. */
-  private score(weights: Map<string, number>, only: string | undefined, keep: (id: number) => boolean): Hit[] {
+  private score(
+    weights: Map<string, number>,
+    only: string | undefined,
+    keep: (id: number) => boolean,
+    verbOnly = this.options.verbOnlyFactor,
+  ): Hit[] {
     const naming = this.namingTerms(weights);
     const named = naming && new Set(this.bm25.search(naming).touched);
     const { score, matched, touched } = this.bm25.search(weights);
@@ -450,7 +473,7 @@ export class ToolSearchIndex {
     for (const id of touched) {
       if (!keep(id)) continue;
       let s = score[id] * matched[id];
-      if (named?.size && !named.has(id)) s *= this.options.verbOnlyFactor;
+      if (named?.size && !named.has(id)) s *= verbOnly;
       hits.push({ id, score: s });
       best = Math.max(best, s);
     }
@@ -479,6 +502,18 @@ export class ToolSearchIndex {
       }
     }
     return hits;
+  }
+
+  /**
+   * In a short request the verb is much of what it asks ("search the knowledge graph" is search_nodes, not
+   * read_graph): its action words weigh like its other words. Tools that match only the verb keep the score they had,
+   * so the thing a request names still comes first ("delete a file" is about files). Returns the factor for those.
+   */
+  private weighShortVerbs(terms: Map<string, number>): number {
+    const { actionWeight, shortTerms, verbOnlyFactor } = this.options;
+    if (terms.size > shortTerms || actionWeight >= 1 || actionWeight <= 0) return verbOnlyFactor;
+    for (const [term, w] of terms) if (isActionWord(term)) terms.set(term, w / actionWeight);
+    return verbOnlyFactor * actionWeight;
   }
 
   /** Tools whose description quotes a request worded like this one move up by how alike the two are. */

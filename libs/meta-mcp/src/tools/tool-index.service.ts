@@ -4,7 +4,7 @@ import { GatewayConfig } from '@gateway/config';
 import { HealthComponents } from '@gateway/health';
 import { DenseToolSearch } from '../search/dense-search.js';
 import { EmbeddingsClient } from '../search/embeddings.client.js';
-import { ToolSearchIndex, type SearchResult, type ToolMatch } from '../search/tool-search.index.js';
+import { describeServer, ToolSearchIndex, type SearchResult, type ToolMatch } from '../search/tool-search.index.js';
 
 // Both rankings are cut at this depth before fusion; reciprocal-rank fusion constant (Cormack et al. 2009).
 const FUSION_DEPTH = 50;
@@ -84,7 +84,7 @@ export class ToolIndexService implements OnApplicationBootstrap {
 
   private reindex(backend: Backend): void {
     const tools = backend.catalog.list ?? [];
-    this.index.setServer(backend.name, backend.config.description, tools);
+    this.index.setServer(backend.name, describeServer(backend.config.description, backend.serverInfo), tools);
     void this.dense?.setServer(backend.name, tools);
   }
 }
