@@ -151,6 +151,7 @@ export const ABLATIONS: Record<string, Partial<RankingOptions>> = {
   'no quoted example requests': { exampleWeight: 0 },
   'producer lift uncapped': { liftCap: 0 },
   'short requests: verbs at half': { shortTerms: 0 },
+  'no read/write intent': { intentFactor: 1 },
 };
 
 /** The one-time load of the Chinese-English dictionary (cjk-gloss.ts), which index builds then reuse. */

@@ -3,6 +3,7 @@ import { gloss, hasHan, loadGlossary, loadedGlossary, type Glossary } from './cj
 import { FuzzyTerms } from './fuzzy-terms.js';
 import { asksForTextFile, loadFileTypes } from './output-files.js';
 import { splitValues } from './query-values.js';
+import { requestIntent, toolIntent, type Intent } from './request-intent.js';
 import { exampleMatch, exampleWords, quotedExamples } from './example-requests.js';
 import { linkSiblings, type LinkDoc } from './producer-links.js';
 import { loadRelatedWords, relatedTerms } from './related-words.js';
@@ -109,6 +110,8 @@ export interface RankingOptions {
    */
   exampleWeight: number;
   examplePower: number;
+  /** Factor on annotated tools on the other side (read-only vs not) than what the request asks; 1 ignores it. */
+  intentFactor: number;
 }
 
 export type SearchField = 'name' | 'title' | 'summary' | 'description' | 'params' | 'server' | 'gloss';
@@ -133,6 +136,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   values: { words: 0.5, kind: 0.5 },
   exampleWeight: 2,
   examplePower: 2,
+  intentFactor: 0.6,
 };
 
 interface ToolDoc extends Record<SearchField, string>, LinkDoc {
@@ -142,6 +146,8 @@ interface ToolDoc extends Record<SearchField, string>, LinkDoc {
   nameWords: string[];
   /** The example requests its description quotes (example-requests.ts). */
   examples: Set<string>[];
+  /** Read-only or not, per its annotations (request-intent.ts). */
+  intent: Intent | undefined;
   serverName: string;
   tool: string;
   inputSchema: Record<string, unknown>;
@@ -262,6 +268,7 @@ export class ToolSearchIndex {
           nameTerms: new Set([...fields.name, ...fields.title, ...serverName]),
           nameWords: [...new Set(identifierWords(tool.name))],
           examples: this.options.exampleWeight > 0 ? quotedExamples(description) : [],
+          intent: toolIntent(tool.annotations),
         },
       });
     }
@@ -338,6 +345,7 @@ export class ToolSearchIndex {
     let partial = ![...terms.keys()].some((t) => this.serverDf.has(t));
     let hits = this.score(this.weigh(partial ? this.withRelated(terms) : terms), only, keep, verbOnly);
     this.addExampleMatches(query, hits);
+    this.weighIntent(query, hits);
     if (hits.length === 0 && this.options.fuzzyWeight > 0) {
       // Nothing matched: the nearest spellings of its words, however far, rather than an empty answer.
       hits = this.score(this.weigh(this.nearSpellings(terms, FUZZY_MIN)), only, keep);
@@ -514,6 +522,18 @@ export class ToolSearchIndex {
     if (terms.size > shortTerms || actionWeight >= 1 || actionWeight <= 0) return verbOnlyFactor;
     for (const [term, w] of terms) if (isActionWord(term)) terms.set(term, w / actionWeight);
     return verbOnlyFactor * actionWeight;
+  }
+
+  /** Annotated tools on the other side of reading vs changing than the request asks for move down. */
+  private weighIntent(query: string, hits: Hit[]): void {
+    const { intentFactor } = this.options;
+    if (intentFactor >= 1 || hits.length === 0) return;
+    const wanted = requestIntent(query);
+    if (!wanted) return;
+    for (const h of hits) {
+      const side = this.docs[h.id]!.intent;
+      if (side && side !== wanted) h.score *= intentFactor;
+    }
   }
 
   /** Tools whose description quotes a request worded like this one move up by how alike the two are. */
