@@ -243,19 +243,19 @@ function goEvals(name: string, server: string, serverCategory: string, tools: To
 
 /** Miro MCP server evals: the ToolSpec entries of its tools/definitions.go among LiveMCPBench's servers. */
 function miro(): void {
-  const go = readFileSync(path.join(here, 'miro-evals', 'raw', 'definitions.go'), 'utf8');
+  const go = readFileSync(path.join(here, 'miro-evals', 'raw', 'definitions.go.txt'), 'utf8');
   goEvals('miro-evals', 'miro', 'Miro', toolSpecs(go, false));
 }
 
 /** MediaWiki MCP server evals (kept in the nordic-registry repository): the ToolSpec entries of tools/definitions.go. */
 function mediawiki(): void {
-  const go = readFileSync(path.join(here, 'mediawiki-evals', 'raw', 'definitions.go'), 'utf8');
+  const go = readFileSync(path.join(here, 'mediawiki-evals', 'raw', 'definitions.go.txt'), 'utf8');
   goEvals('mediawiki-evals', 'mediawiki', 'MediaWiki', toolSpecs(go, true));
 }
 
 /** ProductPlan MCP server evals: the mcp.Tool literals of internal/tools/definitions.go. */
 function productplan(): void {
-  const go = readFileSync(path.join(here, 'productplan-evals', 'raw', 'definitions.go'), 'utf8');
+  const go = readFileSync(path.join(here, 'productplan-evals', 'raw', 'definitions.go.txt'), 'utf8');
   goEvals('productplan-evals', 'productplan', 'ProductPlan', mcpTools(go));
 }
 
@@ -303,7 +303,7 @@ function contextbridge(): void {
   const raw = path.join(here, 'contextbridge-evals', 'raw');
   const tools: Tool[] = [];
   for (const file of ['system', 'github', 'github_read', 'telemetry', 'evaluation', 'github_write']) {
-    const py = readFileSync(path.join(raw, 'tools', `${file}.py`), 'utf8');
+    const py = readFileSync(path.join(raw, 'tools', `${file}.py.txt`), 'utf8');
     const defs =
       /@observed_tool\(risk_level="(\w+)"\)\nasync def (\w+)\(([\s\S]*?)\) -> [^\n]*:\n {4}"""([\s\S]*?)"""/g;
     for (const m of py.matchAll(defs)) {
