@@ -9,6 +9,8 @@ import { classifyFailure } from './failure-classifier.js';
 
 /** Ping timeouts in a row after which a stdio backend is restarted: its process no longer answers at all. */
 const STUCK_AFTER_TIMEOUTS = 2;
+// A ping timeout is the backend's only if its timer fired within this factor of the timeout.
+const LATE_TIMER_FACTOR = 2;
 const JITTER = 0.2;
 
 /**
@@ -64,9 +66,18 @@ export class BackendHealthChecker implements OnApplicationBootstrap, OnApplicati
       const failure = classifyCallFailure(error, classifyFailure);
       // A policy (the open circuit) refused the ping unsent: nothing was learnt.
       if (failure.kind === 'refused') return this.record(backend, 'skipped');
-      if (failure.kind === 'timeout' && (backend.activity?.lastReceivedAt ?? 0) >= sentAt) {
-        this.timeouts.delete(backend.name);
-        return this.record(backend, 'ok');
+      if (failure.kind === 'timeout') {
+        // After a stall of the gateway's own event loop the timeout's timer runs before the I/O that carries the
+        // answer: let pending input be read first, then look at what arrived.
+        await new Promise((resolve) => setImmediate(resolve));
+        if ((backend.activity?.lastReceivedAt ?? 0) >= sentAt) {
+          this.timeouts.delete(backend.name);
+          return this.record(backend, 'ok');
+        }
+        // A timer that fired far later than due measured the gateway's own stall, not the backend.
+        if (Date.now() - sentAt > LATE_TIMER_FACTOR * this.config.failsafe.health_check.timeout) {
+          return this.record(backend, 'skipped');
+        }
       }
       this.metrics.recordHealthCheck(backend.name, 'failure');
       this.logger.warn(`backend ${backend.name}: health check failed: ${describe(error)}`);
