@@ -59,4 +59,36 @@ describe('splitValues', () => {
     expect(v.kept).toBe('json');
     expect([...v.kinds]).toEqual(['file']);
   });
+
+  it('an owner/name slug is an argument standing for a repository; a scoped package is an argument', () => {
+    const v = splitValues('Read file README.md from Vatsal212005/FeatureForge.');
+    expect(v.args).toContain('Vatsal212005/FeatureForge');
+    expect(v.rest).not.toContain('FeatureForge');
+    expect([...v.kinds].sort()).toEqual(['file', 'repository']);
+    const p = splitValues('how heavy is @mui/material');
+    expect(p.args).toBe('@mui/material');
+    expect(p.kinds.size).toBe(0);
+  });
+
+  it('leaves slashed prose and short names alone: lat/long, shadcn/ui, youtu.be links', () => {
+    for (const text of ['the lat/long of it', 'a shadcn/ui component', 'task-7 details', 'mp3 to base64', 'gpt-4o']) {
+      expect(splitValues(text).rest).toBe(text);
+    }
+    expect(splitValues('youtu.be/8jPQjjsBbIc').kinds.has('repository')).toBe(false);
+  });
+
+  it('identifiers with a run of digits are arguments', () => {
+    const v = splitValues('Execute act_request789 after approval, then NCT04280705 and abc123');
+    expect(v.args).toBe('act_request789 NCT04280705 abc123');
+    expect(v.rest).not.toMatch(/\d/);
+  });
+
+  it('quoted text is a literal argument; apostrophes within words are not quotes', () => {
+    const v = splitValues(`open my note called 'Meeting with Acme 2024-05-12' and what's "Acme Inc."`);
+    expect(v.args).toBe('Meeting with Acme 2024-05-12 Acme Inc');
+    expect(v.rest).toContain("what's");
+    expect(v.rest).not.toContain('Meeting');
+    const path = splitValues("save it as 'report.pdf'");
+    expect(path.kept).toBe('pdf');
+  });
 });

@@ -176,6 +176,16 @@ describe('ToolSearchIndex', () => {
     );
   });
 
+  it('an owner/name slug stands for a repository and a quoted title is a literal, not words naming a tool', () => {
+    const plain = { values: { words: 1, kind: 0 } };
+    expect(top('contextbridge-evals', 'Show file setup.py from octo-org/widget-kit')).toContain('get_file_contents');
+    expect(top('contextbridge-evals', 'Show file setup.py from octo-org/widget-kit', plain)).not.toContain(
+      'get_file_contents',
+    );
+    expect(top('single-tool', "open my note called 'Lunch with Acme 2024-06-01'")).toContain('read_note');
+    expect(top('single-tool', "open my note called 'Lunch with Acme 2024-06-01'", plain)).not.toContain('read_note');
+  });
+
   it('a tool whose name the request spells out outranks a server that is about the same words', () => {
     const build = (options: Partial<RankingOptions> = {}) => {
       const index = new ToolSearchIndex(options);

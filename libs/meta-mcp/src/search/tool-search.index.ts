@@ -99,7 +99,7 @@ export interface RankingOptions {
   /** Weight of "write file" added to a request that asks for its answer in a text file (output-files.ts). */
   writeFileWeight: number;
   /**
-   * Argument values in requests (query-values.ts): the words inside URLs, paths and e-mail addresses weigh `words`
+   * Argument values in requests (query-values.ts): the words inside URLs, paths, e-mail addresses, owner/name slugs, IDs and quoted literals weigh `words`
    * times a request word; a URL adds "url" and a path "file" at `kind` times a request word. `words` 1 with `kind` 0
    * reads values as ordinary words.
    */
