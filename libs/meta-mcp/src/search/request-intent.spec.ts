@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { requestIntent, toolIntent } from './request-intent.js';
+import { actionFits, nameActions, requestAction, requestIntent, toolIntent } from './request-intent.js';
 
 describe('request intent', () => {
   it('questions and read verbs read; change verbs write', () => {
@@ -30,5 +30,25 @@ describe('request intent', () => {
     expect(toolIntent({ destructiveHint: true })).toBe('write');
     expect(toolIntent({ title: 'x' })).toBeUndefined();
     expect(toolIntent(undefined)).toBeUndefined();
+  });
+
+  it('tells create, update and delete apart in requests and tool names', () => {
+    expect(requestAction('Remove the arrow between these items')).toBe('delete');
+    expect(requestAction('can you add a title')).toBe('create');
+    expect(requestAction('Resize this sticky note')).toBe('update');
+    expect(requestAction('What milestones are set for Q2?')).toBe('read');
+    expect(requestAction('Bazi chart for 1990-08-15')).toBeUndefined();
+    expect([...nameActions('miro_delete_connector')]).toEqual(['delete']);
+    expect([...nameActions('mediawiki_find_replace')]).toEqual(['read', 'update']);
+    expect([...nameActions('manage_bar')]).toEqual(['write']);
+    expect(nameActions('health').size).toBe(0);
+  });
+
+  it('a name verb of any change fits every change; a name with no verb fits anything', () => {
+    expect(actionFits('create', nameActions('manage_bar'))).toBe(true);
+    expect(actionFits('read', nameActions('manage_bar'))).toBe(false);
+    expect(actionFits('update', nameActions('mediawiki_find_replace'))).toBe(true);
+    expect(actionFits('delete', nameActions('miro_create_connector'))).toBe(false);
+    expect(actionFits('delete', nameActions('health'))).toBe(true);
   });
 });

@@ -51,3 +51,63 @@ export function toolIntent(annotations: Record<string, unknown> | undefined): In
   if (readOnly === false || annotations?.destructiveHint === true) return 'write';
   return undefined;
 }
+
+/**
+ * Finer than read vs write: what a request does to the thing it names, and what a tool's name says it does
+ * ("remove the arrow" is delete_connector, not create_connector or update_item). General English verbs only.
+ */
+export type Action = 'read' | 'create' | 'update' | 'delete';
+
+const ACTIONS: Record<Action, string> = {
+  read:
+    'get show list find search look view read display fetch check see lookup retrieve describe explain browse ' +
+    'inspect query',
+  create: 'create add make new build generate insert draw compose',
+  update: 'update edit modify change alter rename resize move replace patch revise adjust',
+  delete: 'delete remove erase drop destroy purge discard trash',
+};
+const ACTION_OF = new Map<string, Action>();
+for (const [action, verbs] of Object.entries(ACTIONS) as [Action, string][]) {
+  for (const v of verbs.split(' ')) ACTION_OF.set(v, action);
+}
+// Name verbs that stand for every kind of change: one tool creates, updates and deletes ("manage_bar", "upsert_x").
+const ANY_WRITE = new Set(['manage', 'upsert']);
+// Name verbs that make or overwrite, never delete ("write_file", "set_config_value").
+const PUT = new Set(['write', 'save', 'put', 'set']);
+
+/** The action of a request: a question reads; else its first action verb among the first words, after politeness. */
+export function requestAction(request: string): Action | undefined {
+  const words = tokenize(request.slice(0, 400)).filter((w) => /^[a-z]+$/.test(w));
+  let i = 0;
+  while (i < words.length && LEAD.has(words[i])) i++;
+  if (i >= words.length) return undefined;
+  if (QUESTION_START.has(words[i])) return 'read';
+  for (const w of words.slice(i, i + SCAN_WORDS)) {
+    const a = ACTION_OF.get(w);
+    if (a) return a;
+  }
+  return undefined;
+}
+
+/** The actions a tool's name says it does ('write' for a name verb of any change); empty when it has no such verb. */
+export function nameActions(name: string): Set<Action | 'write'> {
+  const out = new Set<Action | 'write'>();
+  for (const w of tokenize(name)) {
+    const a = ACTION_OF.get(w);
+    if (a) out.add(a);
+    else if (ANY_WRITE.has(w)) out.add('write');
+    else if (PUT.has(w)) out.add('create').add('update');
+  }
+  return out;
+}
+
+/** Whether a name word is one of the action verbs (of any kind). */
+export function isNameVerb(word: string): boolean {
+  return ACTION_OF.has(word) || ANY_WRITE.has(word) || PUT.has(word);
+}
+
+/** Whether a tool whose name says `actions` can do what a request asks; true when its name has no action verb. */
+export function actionFits(wanted: Action, actions: Set<Action | 'write'>): boolean {
+  if (actions.size === 0 || actions.has(wanted)) return true;
+  return wanted !== 'read' && actions.has('write');
+}

@@ -158,7 +158,9 @@ describe('ToolSearchIndex', () => {
     expect(top('productplan-evals', 'Get details of opportunity 789')[0]).toBe('get_opportunity');
     // Uncapped, the producers of the ids came first.
     expect(top('productplan-evals', 'What tags are on idea 123?', { liftCap: 0 })[0]).toBe('list_ideas');
-    expect(top('productplan-evals', 'Get details of opportunity 789', { liftCap: 0 })[0]).toBe('manage_opportunity');
+    expect(top('productplan-evals', 'Get details of opportunity 789', { liftCap: 0, actionFactor: 1 })[0]).toBe(
+      'manage_opportunity',
+    );
   });
 
   it('a request worded like an example its description quotes finds that tool (Miro: "who has access")', () => {
@@ -184,6 +186,32 @@ describe('ToolSearchIndex', () => {
     );
     expect(top('single-tool', "open my note called 'Lunch with Acme 2024-06-01'")).toContain('read_note');
     expect(top('single-tool', "open my note called 'Lunch with Acme 2024-06-01'", plain)).not.toContain('read_note');
+  });
+
+  it("a name verb other than the request's moves down when a sibling on the same thing fits the request", () => {
+    const build = (options: Partial<RankingOptions> = {}) => {
+      const index = new ToolSearchIndex(options);
+      index.setServer('board', 'Whiteboard', [
+        tool('board_create_connector', 'Create a connector line between two items'),
+        tool('board_delete_connector', 'Delete a connector line between two items from the board, for good'),
+        tool('board_get_board', 'Details of a board'),
+      ]);
+      index.setServer('wiki', 'Wiki pages', [
+        tool('wiki_edit_page', 'Write the text of a page; a page that does not exist yet is made'),
+        tool('wiki_get_page', 'Read a page by title'),
+      ]);
+      return index;
+    };
+    const query = 'Remove the arrow between these items';
+    expect(build().search(query).matches[0].tool).toBe('board_delete_connector');
+    expect(build({ actionFactor: 1 }).search(query).matches[0].tool).toBe('board_create_connector');
+    // No sibling creates pages: the edit tool, which does, keeps its score.
+    const edit = (options: Partial<RankingOptions> = {}) =>
+      build(options)
+        .search('create a new page called Release Notes')
+        .matches.find((m) => m.tool === 'wiki_edit_page')?.score;
+    expect(edit()).toBeGreaterThan(0);
+    expect(edit()).toBe(edit({ actionFactor: 1 }));
   });
 
   it('a tool whose name the request spells out outranks a server that is about the same words', () => {

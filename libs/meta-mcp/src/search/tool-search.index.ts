@@ -3,7 +3,16 @@ import { gloss, hasHan, loadGlossary, loadedGlossary, type Glossary } from './cj
 import { FuzzyTerms } from './fuzzy-terms.js';
 import { asksForTextFile, loadFileTypes } from './output-files.js';
 import { splitValues } from './query-values.js';
-import { requestIntent, toolIntent, type Intent } from './request-intent.js';
+import {
+  actionFits,
+  isNameVerb,
+  nameActions,
+  requestAction,
+  requestIntent,
+  toolIntent,
+  type Action,
+  type Intent,
+} from './request-intent.js';
 import { exampleMatch, exampleWords, quotedExamples } from './example-requests.js';
 import { linkSiblings, type LinkDoc } from './producer-links.js';
 import { loadRelatedWords, relatedTerms } from './related-words.js';
@@ -112,6 +121,12 @@ export interface RankingOptions {
   examplePower: number;
   /** Factor on annotated tools on the other side (read-only vs not) than what the request asks; 1 ignores it. */
   intentFactor: number;
+  /**
+   * Factor on tools whose name's verbs (get, create, delete, manage...) say another action than a short request's verb
+   * (request-intent.ts), where a sibling on the same thing fits it: "remove the arrow" is delete_connector, not
+   * create_connector. 1 ignores it.
+   */
+  actionFactor: number;
 }
 
 export type SearchField = 'name' | 'title' | 'summary' | 'description' | 'params' | 'server' | 'gloss';
@@ -137,6 +152,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   exampleWeight: 2,
   examplePower: 2,
   intentFactor: 0.6,
+  actionFactor: 0.5,
 };
 
 interface ToolDoc extends Record<SearchField, string>, LinkDoc {
@@ -148,6 +164,10 @@ interface ToolDoc extends Record<SearchField, string>, LinkDoc {
   examples: Set<string>[];
   /** Read-only or not, per its annotations (request-intent.ts). */
   intent: Intent | undefined;
+  /** What its name's verbs say it does (request-intent.ts). */
+  actions: Set<Action | 'write'>;
+  /** The words of its name that say what it works on: not verbs, nor in every name of its server ("miro_"). */
+  objects: string[];
   serverName: string;
   tool: string;
   inputSchema: Record<string, unknown>;
@@ -269,8 +289,15 @@ export class ToolSearchIndex {
           nameWords: [...new Set(identifierWords(tool.name))],
           examples: this.options.exampleWeight > 0 ? quotedExamples(description) : [],
           intent: toolIntent(tool.annotations),
+          actions: nameActions(tool.name),
+          objects: [],
         },
       });
+    }
+    const inNames = new Map<string, number>();
+    for (const { doc } of byName.values()) for (const w of doc.nameWords) inNames.set(w, (inNames.get(w) ?? 0) + 1);
+    for (const { doc } of byName.values()) {
+      doc.objects = doc.nameWords.filter((w) => !isNameVerb(w) && inNames.get(w)! < byName.size);
     }
     const catalogTerms = new Set(head);
     const names: string[] = [];
@@ -346,6 +373,7 @@ export class ToolSearchIndex {
     let hits = this.score(this.weigh(partial ? this.withRelated(terms) : terms), only, keep, verbOnly);
     this.addExampleMatches(query, hits);
     this.weighIntent(query, hits);
+    if (terms.size <= this.options.shortTerms) this.weighAction(query, hits);
     if (hits.length === 0 && this.options.fuzzyWeight > 0) {
       // Nothing matched: the nearest spellings of its words, however far, rather than an empty answer.
       hits = this.score(this.weigh(this.nearSpellings(terms, FUZZY_MIN)), only, keep);
@@ -533,6 +561,29 @@ export class ToolSearchIndex {
     for (const h of hits) {
       const side = this.docs[h.id]!.intent;
       if (side && side !== wanted) h.score *= intentFactor;
+    }
+  }
+
+  /** Tools whose name says another action than the request's verb move down. */
+  private weighAction(query: string, hits: Hit[]): void {
+    const { actionFactor } = this.options;
+    if (actionFactor >= 1 || hits.length === 0) return;
+    const wanted = requestAction(query);
+    if (!wanted) return;
+    // Only where a sibling whose name works on the same thing fits: "remove the arrow" moves create_connector below
+    // delete_connector, while a server with no create_page creates pages with its edit_page.
+    for (const h of hits) {
+      const doc = this.docs[h.id]!;
+      if (actionFits(wanted, doc.actions)) continue;
+      const sibling = this.idsByServer.get(doc.serverName)!.some((id) => {
+        const other = this.docs[id]!;
+        return (
+          other.actions.size > 0 &&
+          actionFits(wanted, other.actions) &&
+          other.objects.some((w) => doc.objects.includes(w))
+        );
+      });
+      if (sibling) h.score *= actionFactor;
     }
   }
 
