@@ -1,4 +1,4 @@
-import { tokenize } from './tokenize.js';
+import { processTerm, tokenize } from './tokenize.js';
 
 /**
  * Whether a request asks to read or to change something, from its verbs and its form, to set against the tool
@@ -101,9 +101,14 @@ export function nameActions(name: string): Set<Action | 'write'> {
   return out;
 }
 
-/** Whether a name word is one of the action verbs (of any kind). */
+// The same verbs as the index stems them (identifierWords): "delet", "creat", "updat".
+const VERB_STEMS = new Set(
+  [...ACTION_OF.keys(), ...ANY_WRITE, ...PUT].map((v) => processTerm(v)).filter((v): v is string => v !== null),
+);
+
+/** Whether a name word, as written or as the index stems it, is one of the action verbs (of any kind). */
 export function isNameVerb(word: string): boolean {
-  return ACTION_OF.has(word) || ANY_WRITE.has(word) || PUT.has(word);
+  return ACTION_OF.has(word) || ANY_WRITE.has(word) || PUT.has(word) || VERB_STEMS.has(word);
 }
 
 /** Whether a tool whose name says `actions` can do what a request asks; true when its name has no action verb. */
