@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { asksForTextFile } from './output-files.js';
+import { asksForTextFile, outputFiles } from './output-files.js';
 import { ToolSearchIndex, type SearchableTool } from './tool-search.index.js';
 
 const tool = (name: string, description: string): SearchableTool => ({
@@ -75,5 +75,54 @@ describe('a request for its answer in a text file', () => {
       .search('Chart the headlines and save it as /root/figs/news.png', { limit: 3 })
       .matches.map((m) => m.tool);
     expect(ranked).not.toContain('write_file');
+  });
+});
+
+describe('outputFiles', () => {
+  it('names the binary documents a request asks its answer in by their MIME type', () => {
+    expect(outputFiles('Analyze the stock and summarize it in a PPT in /root/ppt/apple.pptx.')).toEqual({
+      text: false,
+      documents: ['presentation'],
+    });
+    expect(outputFiles('Finally, save it in /root/word/nio.docx').documents).toEqual(['document']);
+    expect(outputFiles('Generate a PDF report in /root/pdf/report.pdf').documents).toEqual(['pdf']);
+  });
+
+  it('leaves out inputs, images and text files', () => {
+    expect(outputFiles('Read the file /root/word/exchange.docx and tell me who is missing').documents).toEqual([]);
+    expect(outputFiles('plot it and save it in /root/figs/sales.png').documents).toEqual([]);
+    expect(outputFiles('save it to /root/notes/today.md')).toEqual({ text: true, documents: [] });
+  });
+});
+
+describe('a request for its answer in a binary document', () => {
+  const build = (documentSlots?: number) => {
+    const index = new ToolSearchIndex(documentSlots === undefined ? {} : { documentSlots });
+    index.setServer('stocks', 'Stock market data', [
+      tool('get_historical_stock_prices', 'Historical stock prices of a ticker'),
+      tool('get_news', 'Latest news about a stock ticker'),
+    ]);
+    index.setServer('slides', 'PowerPoint decks', [
+      tool('create_presentation', 'Create a new PowerPoint presentation'),
+      tool('save_presentation', 'Save the presentation to a file'),
+      tool('get_pptx_info', 'Information about a pptx file and its slides'),
+      tool('delete_slide', 'Delete a slide of a pptx deck'),
+      tool('copy_slide', 'Copy a slide of a pptx deck'),
+    ]);
+    return index;
+  };
+  const query = "Analyze Apple's stock for the past year and summarize it in a PPT in /root/ppt/apple.pptx.";
+  const top = (index: ToolSearchIndex, q: string, limit = 5) => index.search(q, { limit }).matches.map((m) => m.tool);
+
+  it('finds the tools that create and save that type beside the tools for its content', () => {
+    const ranked = top(build(), query);
+    expect(ranked).toEqual(
+      expect.arrayContaining(['get_historical_stock_prices', 'create_presentation', 'save_presentation']),
+    );
+    expect(top(build(0), query)).not.toContain('create_presentation');
+  });
+
+  it('keeps a document tool the request names first where it is', () => {
+    expect(top(build(), 'Save the deck as ./output/q3.pptx', 1)).toEqual(['save_presentation']);
   });
 });

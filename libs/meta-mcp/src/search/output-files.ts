@@ -16,7 +16,7 @@ const PATH = /^(?:~|\.{1,2})?\/[^:]*\.([A-Za-z0-9]{1,6})$/;
 const MAX_WORD = 300;
 // Verbs that put something into a file (and their usual forms), looked for among the words just before the path.
 const OUTPUT_VERB =
-  /\b(?:save[ds]?|saving|write|writes|writing|written|wrote|store[ds]?|storing|export(?:s|ed|ing)?|output|generate[ds]?|generating|create[ds]?|creating)\b/i;
+  /\b(?:save[ds]?|saving|write|writes|writing|written|wrote|store[ds]?|storing|export(?:s|ed|ing)?|output|generate[ds]?|generating|summari[sz](?:e[ds]?|ing)|create[ds]?|creating)\b/i;
 const DESTINATION = /^(?:to|at|in|into|as|on)$/i;
 // How far before a path its verb may be, in words: about a clause ("save the final summary as markdown to <path>").
 const WINDOW_WORDS = 8;
@@ -25,6 +25,8 @@ const TEXT_APPLICATION =
   /^application\/(?:json|javascript|ecmascript|xml|.*\+xml|.*\+json|x-sh|x-httpd-php|sql|x-tex|x-latex|yaml|x-yaml|toml|x-python|x-ruby|x-perl)$/;
 
 let textExtensions: Map<string, boolean> | undefined;
+/** Per binary extension, the words its MIME type names it by (pptx: presentation, png: image png). */
+const documentWords = new Map<string, string>();
 
 /** Reads the MIME database (once per process; index builds call it so that no request waits for it). */
 export function loadFileTypes(): void {
@@ -36,6 +38,12 @@ export function loadFileTypes(): void {
         const text = type.startsWith('text/') || TEXT_APPLICATION.test(type);
         // An extension of several types counts as text if any of them is (.ts: video/mp2t, yet TypeScript).
         for (const e of extensions ?? []) textExtensions.set(e, (textExtensions.get(e) ?? false) || text);
+        // Documents (application/*; images, audio and video come from the tools that make their content): the last part
+        // of the subtype names the format (vnd.openxmlformats-officedocument.presentationml.presentation).
+        if (!text && type.startsWith('application/')) {
+          const words = type.slice(12).split(/[.+]/).pop()!.replace(/^x-/, '');
+          for (const e of extensions ?? []) if (!documentWords.has(e)) documentWords.set(e, words);
+        }
       }
     } catch {
       // Without the database every extension is unknown, and unknown extensions count as text (source files).
@@ -56,6 +64,15 @@ function isTextExtension(ext: string): boolean {
 
 /** True when `text` asks for output into a text file: a write verb shortly before a path to one. */
 export function asksForTextFile(text: string): boolean {
+  return outputFiles(text).text;
+}
+
+/**
+ * What files `text` asks its answer in: a text file (a write verb shortly before a path to one), and the MIME words of
+ * the binary documents it asks for the same way ("save it as /root/ppt/apple.pptx": presentation).
+ */
+export function outputFiles(text: string): { text: boolean; documents: string[] } {
+  const out = { text: false, documents: [] as string[] };
   const words = text.split(/\s+/);
   // The words of the current sentence before the word at i; linear in the request's length.
   let sentence = 0;
@@ -64,12 +81,18 @@ export function asksForTextFile(text: string): boolean {
     if (word.length <= MAX_WORD) {
       const path = PATH.exec(word.replace(/^['"`(]+|['"`),;:!?.]+$/g, ''));
       // "... to <path>", "... as <path>": where it goes; "from <path>", "under <path>" is where it comes from.
-      if (path && isTextExtension(path[1]) && i > sentence && DESTINATION.test(words[i - 1].replace(/^\W+/, ''))) {
+      if (path && i > sentence && DESTINATION.test(words[i - 1].replace(/^\W+/, ''))) {
         const before = words.slice(Math.max(sentence, i - WINDOW_WORDS), i).join(' ');
-        if (OUTPUT_VERB.test(before)) return true;
+        if (OUTPUT_VERB.test(before)) {
+          if (isTextExtension(path[1])) out.text = true;
+          else {
+            const doc = documentWords.get(path[1].toLowerCase());
+            if (doc && !out.documents.includes(doc)) out.documents.push(doc);
+          }
+        }
       }
     }
     if (/[.!?;]$/.test(word)) sentence = i + 1;
   }
-  return false;
+  return out;
 }

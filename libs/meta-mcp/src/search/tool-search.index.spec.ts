@@ -385,7 +385,7 @@ describe('never empty-handed', () => {
 // Floors sit just under the dev figures bench/search-eval.ts measured, so a ranking regression on any set fails here.
 describe('dev splits of every tool-retrieval set', () => {
   const floors: [DatasetName, number, number, number][] = [
-    ['livemcpbench', 527, 46, 44],
+    ['livemcpbench', 527, 48, 46],
     ['metatool', 199, 65, 56],
     ['apify-evals', 534, 79, 65],
     ['miro-evals', 595, 83, 74],

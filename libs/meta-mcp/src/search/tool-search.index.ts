@@ -1,7 +1,7 @@
 import { Bm25Index } from './bm25.js';
 import { gloss, hasHan, loadGlossary, loadedGlossary, type Glossary } from './cjk-gloss.js';
 import { FuzzyTerms } from './fuzzy-terms.js';
-import { asksForTextFile, loadFileTypes } from './output-files.js';
+import { loadFileTypes, outputFiles } from './output-files.js';
 import { splitValues } from './query-values.js';
 import {
   actionFits,
@@ -127,6 +127,12 @@ export interface RankingOptions {
    * create_connector. 1 ignores it.
    */
   actionFactor: number;
+  /**
+   * A request that asks for its answer in a binary document ("... in a PPT at /root/ppt/apple.pptx") needs the tools
+   * that create and save that type (named by its MIME type: presentation) besides those for its content: the best
+   * tool for each comes right after this many of the request's own best tools. 0 ignores such requests.
+   */
+  documentSlots: number;
 }
 
 export type SearchField = 'name' | 'title' | 'summary' | 'description' | 'params' | 'server' | 'gloss';
@@ -153,6 +159,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   examplePower: 2,
   intentFactor: 0.6,
   actionFactor: 0.5,
+  documentSlots: 1,
 };
 
 interface ToolDoc extends Record<SearchField, string>, LinkDoc {
@@ -186,6 +193,8 @@ const FUZZY_MIN = 0.2;
 const FUZZY_PER_TERM = 2;
 // The server view: a server's name and description, its tool names, and its tool descriptions.
 const SERVER_BOOSTS = [1, 1, 0.5];
+// What a request for a document needs done to it: made, then kept.
+const DOCUMENT_VERBS = ['create', 'save'];
 
 export class ToolSearchIndex {
   private readonly options: RankingOptions;
@@ -245,7 +254,9 @@ export class ToolSearchIndex {
   setServer(server: string, serverDescription: string | undefined, tools: SearchableTool[]): void {
     this.removeServer(server);
     if (this.options.relatedWords) loadRelatedWords();
-    if (this.options.writeFileWeight > 0 || readsValues(this.options.values)) loadFileTypes();
+    if (this.options.writeFileWeight > 0 || this.options.documentSlots > 0 || readsValues(this.options.values)) {
+      loadFileTypes();
+    }
     const dict = this.glossaryFor(serverDescription, tools);
     const glossOf = (text: string) => (dict ? analyze(gloss(text, dict)) : []);
     const head = analyze(`${server} ${serverDescription ?? ''}`);
@@ -383,7 +394,8 @@ export class ToolSearchIndex {
     }
     if (hits.length === 0) return none;
     // Lifting may add producers of what matched: a hidden one stays hidden.
-    const scored = allow ? this.liftProducers(hits).filter((hit) => keep(hit.id)) : this.liftProducers(hits);
+    let scored = allow ? this.liftProducers(hits).filter((hit) => keep(hit.id)) : this.liftProducers(hits);
+    scored = this.addDocumentTools(query, scored, only, keep);
     const matches = scored.slice(0, limit).map(({ id, score }) => {
       const doc = this.docs[id]!;
       return {
@@ -423,7 +435,7 @@ export class ToolSearchIndex {
     } else {
       add(analyze(query), 1);
     }
-    if (this.options.writeFileWeight > 0 && asksForTextFile(query)) {
+    if (this.options.writeFileWeight > 0 && outputFiles(query).text) {
       for (const term of analyze('write file')) {
         const w = this.options.writeFileWeight * (isActionWord(term) ? actionWeight : 1);
         weights.set(term, Math.max(weights.get(term) ?? 0, w));
@@ -596,6 +608,40 @@ export class ToolSearchIndex {
       const m = exampleMatch(words, this.docs[h.id]!.examples);
       if (m > 0) h.score += exampleWeight * m ** examplePower;
     }
+  }
+
+  /** The tools that create and save the binary documents a request asks its answer in, after its best own tools. */
+  private addDocumentTools(query: string, hits: Hit[], only: string | undefined, keep: (id: number) => boolean): Hit[] {
+    const { documentSlots } = this.options;
+    if (documentSlots <= 0 || hits.length === 0) return hits;
+    const { documents } = outputFiles(query);
+    if (documents.length === 0) return hits;
+    const picked: number[] = [];
+    for (const words of documents) {
+      for (const verb of DOCUMENT_VERBS) {
+        const terms = new Map(analyze(`${verb} ${words}`).map((t) => [t, 1]));
+        // Only a tool whose name says that type (one that saves something else is no help); any such tool makes one
+        // (docx_to_pdf), while keeping it is a tool that says so.
+        const type = analyze(words);
+        const named = (id: number, t: string[]) => t.some((w) => this.docs[id]!.nameTerms.has(w));
+        const best = this.score(this.weigh(terms), only, keep)
+          .filter((h) => !picked.includes(h.id) && named(h.id, type))
+          .filter((h) => verb === DOCUMENT_VERBS[0] || named(h.id, analyze(verb)))
+          .sort((a, b) => b.score - a.score)[0];
+        if (best) picked.push(best.id);
+      }
+    }
+    const out = [...hits];
+    let at = Math.min(documentSlots, out.length);
+    for (const id of picked) {
+      const i = out.findIndex((h) => h.id === id);
+      // One that already ranks among the request's own best keeps its place ("save the deck as ./q3.pptx").
+      if (i >= 0 && i < at) continue;
+      if (i >= 0) out.splice(i, 1);
+      out.splice(at, 0, { id, score: out[at - 1].score });
+      at++;
+    }
+    return out;
   }
 
   /** The query's terms other than its action verbs, when it has both: "delete a file" is about files first. */
