@@ -16,7 +16,7 @@ import {
 import { exampleMatch, exampleWords, quotedExamples } from './example-requests.js';
 import { linkSiblings, type LinkDoc } from './producer-links.js';
 import { loadRelatedWords, relatedTerms } from './related-words.js';
-import { analyze, identifierWords, isActionWord, isQueryFiller } from './tokenize.js';
+import { analyze, identifierWords, isActionWord, isQueryFiller, processTerm, tokenize } from './tokenize.js';
 
 export interface SearchableTool {
   name: string;
@@ -133,6 +133,13 @@ export interface RankingOptions {
    * tool for each comes right after this many of the request's own best tools. 0 ignores such requests.
    */
   documentSlots: number;
+  /**
+   * Stemming joins a word's forms ("contexts", "context", "contextual"), and the joined stem is often used by many
+   * servers. In a short request, where every word was chosen, a tool whose name or description has the very form the
+   * request wrote (an inflected or derived one: "status contexts", "validated ideas") gains this share of its BM25 on
+   * those forms. 0: stems alone.
+   */
+  surfaceWeight: number;
 }
 
 export type SearchField = 'name' | 'title' | 'summary' | 'description' | 'params' | 'server' | 'gloss';
@@ -160,6 +167,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   intentFactor: 0.6,
   actionFactor: 0.5,
   documentSlots: 1,
+  surfaceWeight: 0.5,
 };
 
 interface ToolDoc extends Record<SearchField, string>, LinkDoc {
@@ -201,6 +209,8 @@ export class ToolSearchIndex {
   private readonly fields: SearchField[];
   private readonly bm25: Bm25Index;
   private readonly servers: Bm25Index;
+  /** The same BM25 over the unstemmed word forms (SURFACE-prefixed) of names and descriptions. */
+  private readonly surface: Bm25Index;
   /** Documents by number (the BM25 index's key); numbers of removed tools are reused. */
   private readonly docs: (ToolDoc | undefined)[] = [];
   private readonly free: number[] = [];
@@ -233,6 +243,7 @@ export class ToolSearchIndex {
       bm25,
     );
     this.servers = new Bm25Index(SERVER_BOOSTS, bm25);
+    this.surface = new Bm25Index([boosts.name, boosts.description], bm25);
   }
 
   get size(): number {
@@ -322,6 +333,12 @@ export class ToolSearchIndex {
         id,
         this.fields.map((f) => fields[f]),
       );
+      if (this.options.surfaceWeight > 0) {
+        const forms = [surfaceForms(doc.name), surfaceForms(doc.description)];
+        this.surface.set(id, forms);
+        // Their server-level idf, as for stems.
+        for (const t of forms.flat()) catalogTerms.add(t);
+      }
       for (const t of doc.terms) {
         this.toolDf.set(t, (this.toolDf.get(t) ?? 0) + 1);
         catalogTerms.add(t);
@@ -346,6 +363,7 @@ export class ToolSearchIndex {
     if (!ids) return;
     for (const id of ids) {
       this.bm25.delete(id);
+      this.surface.delete(id);
       for (const t of this.docs[id]!.terms) decrement(this.toolDf, t);
       for (const t of this.docs[id]!.nameTerms) decrement(this.nameDf, t);
       this.docs[id] = undefined;
@@ -381,7 +399,8 @@ export class ToolSearchIndex {
     // Partial: no word of the request is in any tool; what matched stands in for its words (general-English
     // relatives first, then near spellings).
     let partial = ![...terms.keys()].some((t) => this.serverDf.has(t));
-    let hits = this.score(this.weigh(partial ? this.withRelated(terms) : terms), only, keep, verbOnly);
+    const surface = partial ? undefined : this.surfaceTerms(query, terms);
+    let hits = this.score(this.weigh(partial ? this.withRelated(terms) : terms), only, keep, verbOnly, surface);
     this.addExampleMatches(query, hits);
     this.weighIntent(query, hits);
     if (terms.size <= this.options.shortTerms) this.weighAction(query, hits);
@@ -451,6 +470,24 @@ export class ToolSearchIndex {
     return weights;
   }
 
+  /**
+   * A short request's words whose stem is not the word itself ("contexts", "validated"), as surface forms with their
+   * stem's weight times their own server-level idf; undefined for long requests. A stem that only dropped a final e
+   * (finance -> financ) is the word's base form: writing it says no more than the stem.
+   */
+  private surfaceTerms(query: string, terms: Map<string, number>): Map<string, number> | undefined {
+    if (this.options.surfaceWeight <= 0 || terms.size > this.options.shortTerms) return undefined;
+    const forms = new Map<string, number>();
+    // The request's own words: argument values (quoted titles, paths) name no tool.
+    const words = readsValues(this.options.values) ? splitValues(query).rest : query;
+    for (const token of tokenize(words)) {
+      const stem = processTerm(token);
+      const form = token.toLowerCase();
+      if (stem && stem !== form && form !== stem + 'e' && terms.has(stem)) forms.set(SURFACE + form, terms.get(stem)!);
+    }
+    return forms.size > 0 ? this.weigh(forms) : undefined;
+  }
+
   /** Each word (none of which a tool uses), joined by its general-English relatives that some tool uses. */
   private withRelated(terms: Map<string, number>): Map<string, number> {
     if (!this.options.relatedWords) return terms;
@@ -512,15 +549,18 @@ export class ToolSearchIndex {
     only: string | undefined,
     keep: (id: number) => boolean,
     verbOnly = this.options.verbOnlyFactor,
+    surface?: Map<string, number>,
   ): Hit[] {
     const naming = this.namingTerms(weights);
     const named = naming && new Set(this.bm25.search(naming).touched);
     const { score, matched, touched } = this.bm25.search(weights);
     const hits: Hit[] = [];
     let best = 0;
+    const sf = surface && this.surface.search(surface);
     for (const id of touched) {
       if (!keep(id)) continue;
       let s = score[id] * matched[id];
+      if (sf?.matched[id]) s += this.options.surfaceWeight * sf.score[id] * matched[id];
       if (named?.size && !named.has(id)) s *= verbOnly;
       hits.push({ id, score: s });
       best = Math.max(best, s);
@@ -704,6 +744,16 @@ export class ToolSearchIndex {
     }
     return this.producers.get(id) ?? [];
   }
+}
+
+// Marks a word form apart from stems in the server-level counts: no analysed term holds it.
+const SURFACE = '=';
+
+/** The lowercase words of a text, stop words left out, unstemmed. */
+function surfaceForms(text: string): string[] {
+  const out: string[] = [];
+  for (const token of tokenize(text)) if (processTerm(token)) out.push(SURFACE + token.toLowerCase());
+  return out;
 }
 
 function readsValues(values: RankingOptions['values']): boolean {
