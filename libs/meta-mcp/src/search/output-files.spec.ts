@@ -1,12 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { asksForTextFile, outputFiles } from './output-files.js';
-import { ToolSearchIndex, type SearchableTool } from './tool-search.index.js';
-
-const tool = (name: string, description: string): SearchableTool => ({
-  name,
-  description,
-  inputSchema: { type: 'object', properties: {} },
-});
+import { ToolSearchIndex } from './tool-search.index.js';
+import { indexOf, tool } from '../../../../test/support/search-index.js';
 
 describe('asksForTextFile', () => {
   it('is true for a write verb shortly before a path to a text file', () => {
@@ -40,21 +35,29 @@ describe('asksForTextFile', () => {
 });
 
 describe('a request for its answer in a text file', () => {
-  const build = (writeFileWeight?: number) => {
-    const index = new ToolSearchIndex(writeFileWeight === undefined ? {} : { writeFileWeight });
-    index.setServer('news', 'World news', [
-      tool('get_headlines', 'Latest news headlines'),
-      tool('search_news', 'Search news articles by keyword'),
-      tool('get_article', 'Full text of a news article'),
-    ]);
-    index.setServer('files', 'Local files', [
-      tool('read_file', 'Read the complete contents of a file'),
-      tool('write_file', 'Create a new file or overwrite an existing file with new content'),
-      tool('list_directory', 'List the entries of a directory'),
-    ]);
-    index.setServer('charts', 'Charts', [tool('generate_bar_chart', 'Generate a bar chart as a PNG image')]);
-    return index;
-  };
+  const build = (writeFileWeight?: number) =>
+    indexOf(
+      {
+        news: [
+          'World news',
+          [
+            tool('get_headlines', 'Latest news headlines'),
+            tool('search_news', 'Search news articles by keyword'),
+            tool('get_article', 'Full text of a news article'),
+          ],
+        ],
+        files: [
+          'Local files',
+          [
+            tool('read_file', 'Read the complete contents of a file'),
+            tool('write_file', 'Create a new file or overwrite an existing file with new content'),
+            tool('list_directory', 'List the entries of a directory'),
+          ],
+        ],
+        charts: ['Charts', [tool('generate_bar_chart', 'Generate a bar chart as a PNG image')]],
+      },
+      writeFileWeight === undefined ? {} : { writeFileWeight },
+    );
   const query = "Get today's news headlines and save a summary to /root/notes/news.md";
 
   it('finds the tool that writes files beside the tools that find the content', () => {
@@ -96,21 +99,29 @@ describe('outputFiles', () => {
 });
 
 describe('a request for its answer in a binary document', () => {
-  const build = (documentSlots?: number) => {
-    const index = new ToolSearchIndex(documentSlots === undefined ? {} : { documentSlots });
-    index.setServer('stocks', 'Stock market data', [
-      tool('get_historical_stock_prices', 'Historical stock prices of a ticker'),
-      tool('get_news', 'Latest news about a stock ticker'),
-    ]);
-    index.setServer('slides', 'PowerPoint decks', [
-      tool('create_presentation', 'Create a new PowerPoint presentation'),
-      tool('save_presentation', 'Save the presentation to a file'),
-      tool('get_pptx_info', 'Information about a pptx file and its slides'),
-      tool('delete_slide', 'Delete a slide of a pptx deck'),
-      tool('copy_slide', 'Copy a slide of a pptx deck'),
-    ]);
-    return index;
-  };
+  const build = (documentSlots?: number) =>
+    indexOf(
+      {
+        stocks: [
+          'Stock market data',
+          [
+            tool('get_historical_stock_prices', 'Historical stock prices of a ticker'),
+            tool('get_news', 'Latest news about a stock ticker'),
+          ],
+        ],
+        slides: [
+          'PowerPoint decks',
+          [
+            tool('create_presentation', 'Create a new PowerPoint presentation'),
+            tool('save_presentation', 'Save the presentation to a file'),
+            tool('get_pptx_info', 'Information about a pptx file and its slides'),
+            tool('delete_slide', 'Delete a slide of a pptx deck'),
+            tool('copy_slide', 'Copy a slide of a pptx deck'),
+          ],
+        ],
+      },
+      documentSlots === undefined ? {} : { documentSlots },
+    );
   const query = "Analyze Apple's stock for the past year and summarize it in a PPT in /root/ppt/apple.pptx.";
   const top = (index: ToolSearchIndex, q: string, limit = 5) => index.search(q, { limit }).matches.map((m) => m.tool);
 

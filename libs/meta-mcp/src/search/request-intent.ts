@@ -32,14 +32,19 @@ const LEAD = new Set(
 const SCAN_WORDS = 12;
 
 export function requestIntent(request: string): Intent | undefined {
+  return firstVerb(request, (w) => (WRITE.has(w) ? 'write' : READ.has(w) ? 'read' : undefined));
+}
+
+/** A question reads; else the first word among the first few, after politeness, that `kind` knows says what it does. */
+function firstVerb<T extends string>(request: string, kind: (word: string) => T | undefined): T | 'read' | undefined {
   const words = tokenize(request.slice(0, 400)).filter((w) => /^[a-z]+$/.test(w));
   let i = 0;
   while (i < words.length && LEAD.has(words[i])) i++;
   if (i >= words.length) return undefined;
   if (QUESTION_START.has(words[i])) return 'read';
   for (const w of words.slice(i, i + SCAN_WORDS)) {
-    if (WRITE.has(w)) return 'write';
-    if (READ.has(w)) return 'read';
+    const k = kind(w);
+    if (k !== undefined) return k;
   }
   return undefined;
 }
@@ -77,16 +82,7 @@ const PUT = new Set(['write', 'save', 'put', 'set']);
 
 /** The action of a request: a question reads; else its first action verb among the first words, after politeness. */
 export function requestAction(request: string): Action | undefined {
-  const words = tokenize(request.slice(0, 400)).filter((w) => /^[a-z]+$/.test(w));
-  let i = 0;
-  while (i < words.length && LEAD.has(words[i])) i++;
-  if (i >= words.length) return undefined;
-  if (QUESTION_START.has(words[i])) return 'read';
-  for (const w of words.slice(i, i + SCAN_WORDS)) {
-    const a = ACTION_OF.get(w);
-    if (a) return a;
-  }
-  return undefined;
+  return firstVerb(request, (w) => ACTION_OF.get(w));
 }
 
 /** The actions a tool's name says it does ('write' for a name verb of any change); empty when it has no such verb. */

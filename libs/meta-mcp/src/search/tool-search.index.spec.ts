@@ -4,12 +4,7 @@ import { evaluate, loadServers, type DatasetName } from '../../../../test/suppor
 import { loadRelatedWords, relatedTerms } from './related-words.js';
 import { analyze, porterStem, processTerm, tokenize } from './tokenize.js';
 import { describeServer, ToolSearchIndex, type RankingOptions, type SearchableTool } from './tool-search.index.js';
-
-const tool = (name: string, description: string, properties: Record<string, unknown> = {}): SearchableTool => ({
-  name,
-  description,
-  inputSchema: { type: 'object', properties },
-});
+import { indexOf, tool } from '../../../../test/support/search-index.js';
 
 function fixture(): ToolSearchIndex {
   const index = new ToolSearchIndex();
@@ -189,19 +184,27 @@ describe('ToolSearchIndex', () => {
   });
 
   it("a name verb other than the request's moves down when a sibling on the same thing fits the request", () => {
-    const build = (options: Partial<RankingOptions> = {}) => {
-      const index = new ToolSearchIndex(options);
-      index.setServer('board', 'Whiteboard', [
-        tool('board_create_connector', 'Create a connector line between two items'),
-        tool('board_delete_connector', 'Delete a connector line between two items from the board, for good'),
-        tool('board_get_board', 'Details of a board'),
-      ]);
-      index.setServer('wiki', 'Wiki pages', [
-        tool('wiki_edit_page', 'Write the text of a page; a page that does not exist yet is made'),
-        tool('wiki_get_page', 'Read a page by title'),
-      ]);
-      return index;
-    };
+    const build = (options: Partial<RankingOptions> = {}) =>
+      indexOf(
+        {
+          board: [
+            'Whiteboard',
+            [
+              tool('board_create_connector', 'Create a connector line between two items'),
+              tool('board_delete_connector', 'Delete a connector line between two items from the board, for good'),
+              tool('board_get_board', 'Details of a board'),
+            ],
+          ],
+          wiki: [
+            'Wiki pages',
+            [
+              tool('wiki_edit_page', 'Write the text of a page; a page that does not exist yet is made'),
+              tool('wiki_get_page', 'Read a page by title'),
+            ],
+          ],
+        },
+        options,
+      );
     const query = 'Remove the arrow between these items';
     expect(build().search(query).matches[0].tool).toBe('board_delete_connector');
     expect(build({ actionFactor: 1 }).search(query).matches[0].tool).toBe('board_create_connector');
@@ -215,15 +218,20 @@ describe('ToolSearchIndex', () => {
   });
 
   it("a short request's own word form breaks the tie between tools its stems match alike", () => {
-    const build = (options: Partial<RankingOptions> = {}) => {
-      const index = new ToolSearchIndex(options);
-      index.setServer('product', 'Product roadmaps', [
-        tool('list_drafts', 'Ideas to validate, with their votes'),
-        tool('list_opportunities', 'Validated ideas, with their votes'),
-      ]);
-      index.setServer('json', 'JSON tools', [tool('validate_json', 'Validate a JSON document')]);
-      return index;
-    };
+    const build = (options: Partial<RankingOptions> = {}) =>
+      indexOf(
+        {
+          product: [
+            'Product roadmaps',
+            [
+              tool('list_drafts', 'Ideas to validate, with their votes'),
+              tool('list_opportunities', 'Validated ideas, with their votes'),
+            ],
+          ],
+          json: ['JSON tools', [tool('validate_json', 'Validate a JSON document')]],
+        },
+        options,
+      );
     const scores = (query: string, options: Partial<RankingOptions> = {}) =>
       Object.fromEntries(
         build(options)
@@ -243,20 +251,28 @@ describe('ToolSearchIndex', () => {
   });
 
   it('a tool whose name the request spells out outranks a server that is about the same words', () => {
-    const build = (options: Partial<RankingOptions> = {}) => {
-      const index = new ToolSearchIndex(options);
-      index.setServer('trends', 'Trending lists', [
-        tool('get-bbc-news', '获取 BBC 新闻，提供全球新闻、商业、政治等资讯'),
-        tool('get-weibo-trending', 'Weibo hot searches'),
-      ]);
-      index.setServer('finance', 'Finance: stock quotes, finance news, companies', [
-        tool('search', 'Search finance news, quotes and companies'),
-        tool('get_ticker_news', 'Finance news of a ticker'),
-        tool('get_quote', 'Stock quote of a ticker'),
-        tool('get_finance_report', 'Finance report: market news and stocks'),
-      ]);
-      return index;
-    };
+    const build = (options: Partial<RankingOptions> = {}) =>
+      indexOf(
+        {
+          trends: [
+            'Trending lists',
+            [
+              tool('get-bbc-news', '获取 BBC 新闻，提供全球新闻、商业、政治等资讯'),
+              tool('get-weibo-trending', 'Weibo hot searches'),
+            ],
+          ],
+          finance: [
+            'Finance: stock quotes, finance news, companies',
+            [
+              tool('search', 'Search finance news, quotes and companies'),
+              tool('get_ticker_news', 'Finance news of a ticker'),
+              tool('get_quote', 'Stock quote of a ticker'),
+              tool('get_finance_report', 'Finance report: market news and stocks'),
+            ],
+          ],
+        },
+        options,
+      );
     const query = "get today's bbc news, finance related";
     expect(build().search(query).matches[0].tool).toBe('get-bbc-news');
     // Even with server routing at twice its default weight; without the name-coverage bonus the finance server's
@@ -366,15 +382,17 @@ describe('general-English relatives of words no tool uses', () => {
   });
 
   it('answers a request with no catalog word by relatives, and one with a catalog word by its own words', () => {
-    const build = (relatedWords = true) => {
-      const index = new ToolSearchIndex({ relatedWords });
-      index.setServer('graph', undefined, [
-        tool('add_observation', 'Add an observation about an entity'),
-        tool('list_entities', 'List entities'),
-      ]);
-      index.setServer('files', undefined, [tool('read_file', 'Read a file')]);
-      return index;
-    };
+    const build = (relatedWords = true) =>
+      indexOf(
+        {
+          graph: [
+            undefined,
+            [tool('add_observation', 'Add an observation about an entity'), tool('list_entities', 'List entities')],
+          ],
+          files: [undefined, [tool('read_file', 'Read a file')]],
+        },
+        { relatedWords },
+      );
     // "note" ~ "observe": no word of the request is in the catalog, and no near spelling either.
     const note = build().search('note that Bob likes tea');
     expect(note.partial).toBe(true);
