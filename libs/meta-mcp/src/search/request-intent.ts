@@ -32,17 +32,29 @@ const LEAD = new Set(
 const SCAN_WORDS = 12;
 
 export function requestIntent(request: string): Intent | undefined {
-  return firstVerb(request, (w) => (WRITE.has(w) ? 'write' : READ.has(w) ? 'read' : undefined));
+  return requestVerbs(request).intent;
 }
 
-/** A question reads; else the first word among the first few, after politeness, that `kind` knows says what it does. */
-function firstVerb<T extends string>(request: string, kind: (word: string) => T | undefined): T | 'read' | undefined {
+/**
+ * Both readings of a request's verb from one pass over its words: read vs write (against tool annotations) and the
+ * finer action (against tool names). A question reads; else the first word among the first few, after politeness,
+ * that each vocabulary knows.
+ */
+export function requestVerbs(request: string): { intent?: Intent; action?: Action } {
   const words = tokenize(request.slice(0, 400)).filter((w) => /^[a-z]+$/.test(w));
   let i = 0;
   while (i < words.length && LEAD.has(words[i])) i++;
-  if (i >= words.length) return undefined;
-  if (QUESTION_START.has(words[i])) return 'read';
-  for (const w of words.slice(i, i + SCAN_WORDS)) {
+  if (i >= words.length) return {};
+  if (QUESTION_START.has(words[i])) return { intent: 'read', action: 'read' };
+  const scanned = words.slice(i, i + SCAN_WORDS);
+  return {
+    intent: first(scanned, (w) => (WRITE.has(w) ? 'write' : READ.has(w) ? 'read' : undefined)),
+    action: first(scanned, (w) => ACTION_OF.get(w)),
+  };
+}
+
+function first<T>(words: string[], kind: (word: string) => T | undefined): T | undefined {
+  for (const w of words) {
     const k = kind(w);
     if (k !== undefined) return k;
   }
@@ -82,7 +94,7 @@ const PUT = new Set(['write', 'save', 'put', 'set']);
 
 /** The action of a request: a question reads; else its first action verb among the first words, after politeness. */
 export function requestAction(request: string): Action | undefined {
-  return firstVerb(request, (w) => ACTION_OF.get(w));
+  return requestVerbs(request).action;
 }
 
 /** The actions a tool's name says it does ('write' for a name verb of any change); empty when it has no such verb. */

@@ -2,13 +2,12 @@ import { Bm25Index } from './bm25.js';
 import { gloss, hasHan, loadGlossary, loadedGlossary, type Glossary } from './cjk-gloss.js';
 import { FuzzyTerms } from './fuzzy-terms.js';
 import { loadFileTypes, outputFiles } from './output-files.js';
-import { splitValues } from './query-values.js';
+import { splitValues, type QueryValues } from './query-values.js';
 import {
   actionFits,
   isNameVerb,
   nameActions,
-  requestAction,
-  requestIntent,
+  requestVerbs,
   toolIntent,
   type Action,
   type Intent,
@@ -186,6 +185,14 @@ interface ToolDoc extends Record<SearchField, string>, LinkDoc {
   serverName: string;
   tool: string;
   inputSchema: Record<string, unknown>;
+}
+
+interface ParsedRequest {
+  query: string;
+  /** Its argument values taken apart (query-values.ts); undefined when values are read as ordinary words. */
+  values: QueryValues | undefined;
+  /** The files it asks its answer in (output-files.ts). */
+  outputs: { text: boolean; documents: string[] };
 }
 
 interface Hit {
@@ -388,8 +395,10 @@ export class ToolSearchIndex {
     const limit = opts.limit ?? 10;
     const none: SearchResult = { matches: [], total: 0 };
     if (this.count === 0) return none;
-    const terms = this.queryTerms(query);
+    const request = this.parse(query);
+    const terms = this.queryTerms(request);
     if (terms.size === 0) return none;
+    const short = terms.size <= this.options.shortTerms;
     const verbOnly = this.weighShortVerbs(terms);
     const { server: only, allow } = opts;
     const keep = (id: number) => {
@@ -399,11 +408,10 @@ export class ToolSearchIndex {
     // Partial: no word of the request is in any tool; what matched stands in for its words (general-English
     // relatives first, then near spellings).
     let partial = ![...terms.keys()].some((t) => this.serverDf.has(t));
-    const surface = partial ? undefined : this.surfaceTerms(query, terms);
+    const surface = partial || !short ? undefined : this.surfaceTerms(request, terms);
     let hits = this.score(this.weigh(partial ? this.withRelated(terms) : terms), only, keep, verbOnly, surface);
     this.addExampleMatches(query, hits);
-    this.weighIntent(query, hits);
-    if (terms.size <= this.options.shortTerms) this.weighAction(query, hits);
+    this.weighVerbs(query, hits, short);
     if (hits.length === 0 && this.options.fuzzyWeight > 0) {
       // Nothing matched: the nearest spellings of its words, however far, rather than an empty answer.
       hits = this.score(this.weigh(this.nearSpellings(terms, FUZZY_MIN)), only, keep);
@@ -414,7 +422,7 @@ export class ToolSearchIndex {
     if (hits.length === 0) return none;
     // Lifting may add producers of what matched: a hidden one stays hidden.
     let scored = allow ? this.liftProducers(hits).filter((hit) => keep(hit.id)) : this.liftProducers(hits);
-    scored = this.addDocumentTools(query, scored, only, keep);
+    scored = this.addDocumentTools(request.outputs.documents, scored, only, keep);
     const matches = scored.slice(0, limit).map(({ id, score }) => {
       const doc = this.docs[id]!;
       return {
@@ -432,7 +440,7 @@ export class ToolSearchIndex {
    * The query's terms with their base weights: filler dropped, action verbs below the words naming things, and the
    * English glosses of its Chinese words below its own words.
    */
-  private queryTerms(query: string): Map<string, number> {
+  private queryTerms({ query, values: parts, outputs }: ParsedRequest): Map<string, number> {
     const { dropFiller, actionWeight, queryGlossWeight } = this.options;
     const weights = new Map<string, number>();
     const add = (terms: string[], factor: number) => {
@@ -443,8 +451,7 @@ export class ToolSearchIndex {
       }
     };
     const { values } = this.options;
-    if (readsValues(values)) {
-      const parts = splitValues(query);
+    if (parts) {
       add(analyze(parts.rest), 1);
       add(analyze(parts.kept), 1);
       for (const kind of parts.kinds) {
@@ -454,7 +461,7 @@ export class ToolSearchIndex {
     } else {
       add(analyze(query), 1);
     }
-    if (this.options.writeFileWeight > 0 && outputFiles(query).text) {
+    if (this.options.writeFileWeight > 0 && outputs.text) {
       for (const term of analyze('write file')) {
         const w = this.options.writeFileWeight * (isActionWord(term) ? actionWeight : 1);
         weights.set(term, Math.max(weights.get(term) ?? 0, w));
@@ -475,11 +482,11 @@ export class ToolSearchIndex {
    * stem's weight times their own server-level idf; undefined for long requests. A stem that only dropped a final e
    * (finance -> financ) is the word's base form: writing it says no more than the stem.
    */
-  private surfaceTerms(query: string, terms: Map<string, number>): Map<string, number> | undefined {
-    if (this.options.surfaceWeight <= 0 || terms.size > this.options.shortTerms) return undefined;
+  private surfaceTerms(request: ParsedRequest, terms: Map<string, number>): Map<string, number> | undefined {
+    if (this.options.surfaceWeight <= 0) return undefined;
     const forms = new Map<string, number>();
     // The request's own words: argument values (quoted titles, paths) name no tool.
-    const words = readsValues(this.options.values) ? splitValues(query).rest : query;
+    const words = request.values?.rest ?? request.query;
     for (const token of tokenize(words)) {
       const stem = processTerm(token);
       const form = token.toLowerCase();
@@ -604,39 +611,46 @@ export class ToolSearchIndex {
     return verbOnlyFactor * actionWeight;
   }
 
-  /** Annotated tools on the other side of reading vs changing than the request asks for move down. */
-  private weighIntent(query: string, hits: Hit[]): void {
-    const { intentFactor } = this.options;
-    if (intentFactor >= 1 || hits.length === 0) return;
-    const wanted = requestIntent(query);
-    if (!wanted) return;
+  /**
+   * Tools on the other side of what the request's verb asks move down: annotated tools that read when it changes
+   * something or the reverse, and, in a short request, tools whose name says another action where a sibling working on
+   * the same thing fits ("remove the arrow" moves create_connector below delete_connector, while a server with no
+   * create_page creates pages with its edit_page).
+   */
+  private weighVerbs(query: string, hits: Hit[], short: boolean): void {
+    const { intentFactor, actionFactor } = this.options;
+    const byIntent = intentFactor < 1;
+    const byAction = short && actionFactor < 1;
+    if ((!byIntent && !byAction) || hits.length === 0) return;
+    const { intent, action } = requestVerbs(query);
     for (const h of hits) {
-      const side = this.docs[h.id]!.intent;
-      if (side && side !== wanted) h.score *= intentFactor;
+      const doc = this.docs[h.id]!;
+      if (byIntent && intent && doc.intent && doc.intent !== intent) h.score *= intentFactor;
+      if (byAction && action && !actionFits(action, doc.actions) && this.hasFittingSibling(doc, action)) {
+        h.score *= actionFactor;
+      }
     }
   }
 
-  /** Tools whose name says another action than the request's verb move down. */
-  private weighAction(query: string, hits: Hit[]): void {
-    const { actionFactor } = this.options;
-    if (actionFactor >= 1 || hits.length === 0) return;
-    const wanted = requestAction(query);
-    if (!wanted) return;
-    // Only where a sibling whose name works on the same thing fits: "remove the arrow" moves create_connector below
-    // delete_connector, while a server with no create_page creates pages with its edit_page.
-    for (const h of hits) {
-      const doc = this.docs[h.id]!;
-      if (actionFits(wanted, doc.actions)) continue;
-      const sibling = this.idsByServer.get(doc.serverName)!.some((id) => {
-        const other = this.docs[id]!;
-        return (
-          other.actions.size > 0 &&
-          actionFits(wanted, other.actions) &&
-          other.objects.some((w) => doc.objects.includes(w))
-        );
-      });
-      if (sibling) h.score *= actionFactor;
-    }
+  private hasFittingSibling(doc: ToolDoc, action: Action): boolean {
+    return this.idsByServer.get(doc.serverName)!.some((id) => {
+      const other = this.docs[id]!;
+      return (
+        other.actions.size > 0 &&
+        actionFits(action, other.actions) &&
+        other.objects.some((w) => doc.objects.includes(w))
+      );
+    });
+  }
+
+  /** What search reads off a request once: its argument values (when weighed apart) and its output files. */
+  private parse(query: string): ParsedRequest {
+    const needsOutputs = this.options.writeFileWeight > 0 || this.options.documentSlots > 0;
+    return {
+      query,
+      values: readsValues(this.options.values) ? splitValues(query) : undefined,
+      outputs: needsOutputs ? outputFiles(query) : { text: false, documents: [] },
+    };
   }
 
   /** Tools whose description quotes a request worded like this one move up by how alike the two are. */
@@ -651,19 +665,22 @@ export class ToolSearchIndex {
   }
 
   /** The tools that create and save the binary documents a request asks its answer in, after its best own tools. */
-  private addDocumentTools(query: string, hits: Hit[], only: string | undefined, keep: (id: number) => boolean): Hit[] {
+  private addDocumentTools(
+    documents: string[],
+    hits: Hit[],
+    only: string | undefined,
+    keep: (id: number) => boolean,
+  ): Hit[] {
     const { documentSlots } = this.options;
-    if (documentSlots <= 0 || hits.length === 0) return hits;
-    const { documents } = outputFiles(query);
-    if (documents.length === 0) return hits;
+    if (documentSlots <= 0 || hits.length === 0 || documents.length === 0) return hits;
     const picked: number[] = [];
+    const named = (id: number, t: string[]) => t.some((w) => this.docs[id]!.nameTerms.has(w));
     for (const words of documents) {
+      // Only a tool whose name says that type (one that saves something else is no help); any such tool makes one
+      // (docx_to_pdf), while keeping it is a tool that says so.
+      const type = analyze(words);
       for (const verb of DOCUMENT_VERBS) {
         const terms = new Map(analyze(`${verb} ${words}`).map((t) => [t, 1]));
-        // Only a tool whose name says that type (one that saves something else is no help); any such tool makes one
-        // (docx_to_pdf), while keeping it is a tool that says so.
-        const type = analyze(words);
-        const named = (id: number, t: string[]) => t.some((w) => this.docs[id]!.nameTerms.has(w));
         const best = this.score(this.weigh(terms), only, keep)
           .filter((h) => !picked.includes(h.id) && named(h.id, type))
           .filter((h) => verb === DOCUMENT_VERBS[0] || named(h.id, analyze(verb)))
