@@ -2,20 +2,20 @@ import { isKnownExtension } from './output-files.js';
 
 /**
  * The argument values in a request: URLs, file paths, e-mail addresses, owner/name slugs, identifiers with numbers and
- * quoted literals. They say what the request works on ("open
- * https://shop.example/login", "read /etc/nginx/nginx.conf") rather than what it wants done, and their words
- * ("nginx", "login", "config" of config.yaml) are not the words tools describe themselves with. A request's values are
- * taken apart: the words inside them weigh less than the request's own words, and each kind of value stands for the
- * word every catalog uses for it (a URL for "url", a path for "file", owner/name for "repository"). What a value says about the tool stays at full
- * weight: a file's extension (report.pdf, deck.pptx) and a URL's site name (github.com). Nothing here is written from
- * any tool catalog.
+ * quoted literals. They say what the request works on ("open https://shop.example/login", "read
+ * /etc/nginx/nginx.conf") rather than what it wants done, and their words ("nginx", "login", "config" of config.yaml)
+ * are not the words tools describe themselves with. A request's values are taken apart: the words inside them weigh
+ * less than the request's own words, and each kind of value stands for the word every catalog uses for it (a URL for
+ * "url", a path for "file", owner/name for "repository"). What a value says about the tool stays at full weight: a
+ * file's extension (report.pdf, deck.pptx) and a URL's site name (github.com). Nothing here is written from any tool
+ * catalog.
  */
 export interface QueryValues {
   /** The request with its values cut out. */
   rest: string;
   /** The words of the values that name a kind of thing: extensions, site names. */
   kept: string;
-  /** The other words of the values (path segments, file names, URL paths and queries, mail boxes, slugs, IDs, quotes). */
+  /** The other words of the values: path segments, file names, URL paths and queries, mail boxes, slugs, IDs, quotes. */
   args: string;
   /** The kinds of value present, as the words that stand for them. */
   kinds: Set<'url' | 'file' | 'repository'>;
@@ -36,20 +36,7 @@ const SCRIPT_NAME = /^[A-Za-z][A-Za-z0-9]*\.js$/;
 const HOST_NOISE = new Set(['www', 'api', 'app', 'm', 'en', 'docs']);
 const TRIM = /^['"`(<[{]+|['"`)>\]}.,;:!?]+$/g;
 // Source and configuration files the MIME database does not list.
-const SOURCE_EXTENSIONS = new Set([
-  'py',
-  'cfg',
-  'env',
-  'go',
-  'tsx',
-  'jsx',
-  'rb',
-  'kt',
-  'swift',
-  'ipynb',
-  'lock',
-  'vue',
-]);
+const SOURCE_EXTENSIONS = new Set('py cfg env go tsx jsx rb kt swift ipynb lock vue'.split(' '));
 // Words longer than this are pasted blobs, left to the tokenizer's own limits.
 const MAX_WORD = 300;
 
@@ -95,9 +82,7 @@ export function splitValues(query: string): QueryValues {
         args.push(decodeSafe(`${url.pathname} ${url.search} ${url.hash}`));
         const ext = EXTENSION.exec(url.pathname)?.[1];
         if (ext && isFileExtension(ext)) kept.push(ext);
-      } else if (EMAIL.test(word)) {
-        args.push(word);
-      } else if (ID.test(word)) {
+      } else if (EMAIL.test(word) || ID.test(word)) {
         args.push(word);
       } else if (SLUG.test(word) && isSlug(word)) {
         // owner/name is how code hosts and registries name repositories; @scope/name is a package.
