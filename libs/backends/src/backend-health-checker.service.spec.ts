@@ -8,7 +8,7 @@ import type { BackendRegistry } from './backend-registry.service.js';
 
 const TIMEOUT_MS = 50;
 
-function setup(ping: () => Promise<void>) {
+function setup(ping: () => Promise<void>, timeoutMs = TIMEOUT_MS) {
   const recycle = jest.fn(async () => undefined);
   const activity = { receiving: false, lastReceivedAt: 0 };
   const backend = {
@@ -20,7 +20,7 @@ function setup(ping: () => Promise<void>) {
     recycle,
   } as unknown as Backend;
   const config = {
-    failsafe: { health_check: { enabled: true, interval: 1000, timeout: TIMEOUT_MS } },
+    failsafe: { health_check: { enabled: true, interval: 1000, timeout: timeoutMs } },
   } as GatewayConfig;
   const metrics = { recordHealthCheck: jest.fn() } as unknown as GatewayMetrics;
   const checker = new BackendHealthChecker({} as BackendRegistry, config, metrics);
@@ -29,23 +29,22 @@ function setup(ping: () => Promise<void>) {
 
 const timeout = () => new McpError(ErrorCode.RequestTimeout, 'Request timed out');
 
-/** A ping whose timeout fires when due (the backend is silent), optionally after blocking the event loop. */
-function timedOutPing(blockMs = 0): () => Promise<void> {
+/** A ping whose timeout fires after the gateway's own event loop was blocked for `blockMs`. */
+function timedOutPing(blockMs: number): () => Promise<void> {
   return () =>
     new Promise((_, reject) => {
       setTimeout(() => reject(timeout()), TIMEOUT_MS);
-      if (blockMs > 0) {
-        const until = Date.now() + blockMs;
-        while (Date.now() < until) {
-          // the gateway's own event loop is stalled (a large message being parsed, a loaded machine)
-        }
+      const until = Date.now() + blockMs;
+      while (Date.now() < until) {
+        // the gateway's own event loop is stalled (a large message being parsed, a loaded machine)
       }
     });
 }
 
 describe('BackendHealthChecker.check', () => {
   it('restarts a stdio backend after two pings in a row time out on time', async () => {
-    const { checker, backend, recycle } = setup(timedOutPing());
+    // The timeout comes at once, far within a long health-check timeout: on time however busy the machine is.
+    const { checker, backend, recycle } = setup(() => Promise.reject(timeout()), 60_000);
     expect(await checker.check(backend)).toBe('failure');
     expect(recycle).not.toHaveBeenCalled();
     expect(await checker.check(backend)).toBe('failure');
