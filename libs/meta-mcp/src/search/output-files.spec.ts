@@ -11,6 +11,9 @@ describe('asksForTextFile', () => {
     expect(asksForTextFile('Summarize the page and save it (to "/root/notes/page.md").')).toBe(true);
     // An extension the MIME database does not know is source text (a .py script).
     expect(asksForTextFile('Write a CNN example and save it to /root/code/cnn.py')).toBe(true);
+    // A bare file name, with an extension the MIME database knows.
+    expect(asksForTextFile('save this text to out.md')).toBe(true);
+    expect(asksForTextFile('export the table as "q3-sales.csv"')).toBe(true);
   });
 
   it('is false for binary documents, input paths, URLs and requests without a path', () => {
@@ -20,6 +23,8 @@ describe('asksForTextFile', () => {
     expect(asksForTextFile('Read /root/notes/x.md and tell me what it says')).toBe(false);
     expect(asksForTextFile('save what https://example.org/docs/a.md says')).toBe(false);
     expect(asksForTextFile('save a note about the meeting')).toBe(false);
+    expect(asksForTextFile('save the result to version 1.2')).toBe(false);
+    expect(asksForTextFile('save the deck to q3.pptx and mail it')).toBe(false);
     // The verb belongs to another sentence.
     expect(asksForTextFile('Save nothing. Look at /root/notes/x.md')).toBe(false);
   });
@@ -89,6 +94,9 @@ describe('outputFiles', () => {
     });
     expect(outputFiles('Finally, save it in /root/word/nio.docx').documents).toEqual(['document']);
     expect(outputFiles('Generate a PDF report in /root/pdf/report.pdf').documents).toEqual(['pdf']);
+    expect(outputFiles('Turn the notes into slides and save them as q3-review.pptx').documents).toEqual([
+      'presentation',
+    ]);
   });
 
   it('leaves out inputs, images and text files', () => {

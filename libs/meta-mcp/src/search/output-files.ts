@@ -13,6 +13,8 @@ type MimeDb = Record<string, { extensions?: string[] }>;
 // A file path (absolute, relative or home) with an extension, as one whitespace-separated word (quotes and trailing
 // punctuation stripped); a URL is no path. Words longer than MAX_WORD are pasted blobs.
 const PATH = /^(?:~|\.{1,2})?\/[^:]*\.([A-Za-z0-9]{1,6})$/;
+// A bare file name ("out.md", "q3-report.pptx") counts when the MIME database knows its extension.
+const FILE_NAME = /^\w[\w-]*(?:\.[\w-]+)*\.([A-Za-z0-9]{1,6})$/;
 const MAX_WORD = 300;
 // Verbs that put something into a file (and their usual forms), looked for among the words just before the path.
 const OUTPUT_VERB =
@@ -57,6 +59,11 @@ export function isKnownExtension(ext: string): boolean {
   return textExtensions!.has(ext.toLowerCase());
 }
 
+function knownFileName(word: string): RegExpExecArray | null {
+  const m = FILE_NAME.exec(word);
+  return m && isKnownExtension(m[1]) ? m : null;
+}
+
 function isTextExtension(ext: string): boolean {
   loadFileTypes();
   return textExtensions!.get(ext.toLowerCase()) ?? true;
@@ -79,7 +86,8 @@ export function outputFiles(text: string): { text: boolean; documents: string[] 
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
     if (word.length <= MAX_WORD) {
-      const path = PATH.exec(word.replace(/^['"`(]+|['"`),;:!?.]+$/g, ''));
+      const bare = word.replace(/^['"`(]+|['"`),;:!?.]+$/g, '');
+      const path = PATH.exec(bare) ?? knownFileName(bare);
       // "... to <path>", "... as <path>": where it goes; "from <path>", "under <path>" is where it comes from.
       if (path && i > sentence && DESTINATION.test(words[i - 1].replace(/^\W+/, ''))) {
         const before = words.slice(Math.max(sentence, i - WINDOW_WORDS), i).join(' ');
