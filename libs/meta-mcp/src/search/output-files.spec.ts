@@ -14,6 +14,7 @@ describe('asksForTextFile', () => {
     // A bare file name, with an extension the MIME database knows.
     expect(asksForTextFile('save this text to out.md')).toBe(true);
     expect(asksForTextFile('export the table as "q3-sales.csv"')).toBe(true);
+    expect(asksForTextFile('write the changelog to docs/CHANGES.md')).toBe(true);
   });
 
   it('is false for binary documents, input paths, URLs and requests without a path', () => {
@@ -25,6 +26,8 @@ describe('asksForTextFile', () => {
     expect(asksForTextFile('save a note about the meeting')).toBe(false);
     expect(asksForTextFile('save the result to version 1.2')).toBe(false);
     expect(asksForTextFile('save the deck to q3.pptx and mail it')).toBe(false);
+    expect(asksForTextFile('write a short guide to Node.js for beginners')).toBe(false);
+    expect(asksForTextFile('save the link to openai.com')).toBe(false);
     // The verb belongs to another sentence.
     expect(asksForTextFile('Save nothing. Look at /root/notes/x.md')).toBe(false);
   });

@@ -20,16 +20,14 @@ describe('splitValues', () => {
   });
 
   it('recognises rooted, home, relative and Windows paths, and bare file names with a known extension', () => {
-    for (const path of [
-      '/etc/hosts',
-      '~/notes/today.md',
-      './src/index.ts',
-      'C:\\Users\\anna\\Documents',
-      'config.yaml',
-      'settings.py',
-    ]) {
+    for (const path of ['~/notes/today.md', './src/index.ts', 'config.yaml', 'settings.py']) {
       expect([...splitValues(`read ${path} please`).kinds]).toEqual(['file']);
     }
+    // A last name without an extension may be a file or a directory; one ending in a separator is a directory.
+    for (const path of ['/etc/hosts', 'C:\\Users\\anna\\Documents', '~/projects/app']) {
+      expect([...splitValues(`open ${path} please`).kinds].sort()).toEqual(['directory', 'file']);
+    }
+    expect([...splitValues('list /var/www/html/ for me').kinds]).toEqual(['directory']);
   });
 
   it('leaves prose alone: and/or, sites named bare, versions, software names, numbers', () => {

@@ -1,4 +1,4 @@
-import { isKnownExtension } from './output-files.js';
+import { isKnownExtension } from './file-types.js';
 
 /**
  * The argument values in a request: URLs, file paths, e-mail addresses, owner/name slugs, identifiers with numbers and
@@ -6,9 +6,9 @@ import { isKnownExtension } from './output-files.js';
  * /etc/nginx/nginx.conf") rather than what it wants done, and their words ("nginx", "login", "config" of config.yaml)
  * are not the words tools describe themselves with. A request's values are taken apart: the words inside them weigh
  * less than the request's own words, and each kind of value stands for the word every catalog uses for it (a URL for
- * "url", a path for "file", owner/name for "repository"). What a value says about the tool stays at full weight: a
- * file's extension (report.pdf, deck.pptx) and a URL's site name (github.com). Nothing here is written from any tool
- * catalog.
+ * "url", a path for "file", and for "directory" too when its last name has no extension, owner/name for
+ * "repository"). What a value says about the tool stays at full weight: a file's extension (report.pdf, deck.pptx) and
+ * a URL's site name (github.com). Nothing here is written from any tool catalog.
  */
 export interface QueryValues {
   /** The request with its values cut out. */
@@ -18,8 +18,10 @@ export interface QueryValues {
   /** The other words of the values: path segments, file names, URL paths and queries, mail boxes, slugs, IDs, quotes. */
   args: string;
   /** The kinds of value present, as the words that stand for them. */
-  kinds: Set<'url' | 'file' | 'repository'>;
+  kinds: Set<ValueKind>;
 }
+
+type ValueKind = 'url' | 'file' | 'directory' | 'repository';
 
 const URL_RE = /^(?:[a-z][a-z0-9+.-]*:\/\/|www\.)\S+$/i;
 const EMAIL = /^[^\s@/]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$/i;
@@ -27,7 +29,7 @@ const EMAIL = /^[^\s@/]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$/i;
 const ROOTED = /^(?:~[/\\]|\.{1,2}[/\\]|\/[^/\s]|[a-z]:\\)/i;
 const SEPARATED = /^[\w.@~-]+(?:[/\\][\w.@~ -]*)+$/;
 const BARE_FILE = /^[\w@-][\w.@-]*\.([a-z][a-z0-9]{0,5})$/i;
-const EXTENSION = /\.([a-z][a-z0-9]{0,5})$/i;
+export const EXTENSION = /\.([a-z][a-z0-9]{0,5})$/i;
 // Site suffixes that are also file extensions (.com is an MS-DOS program): a bare "openai.com" is a site.
 const SITE_SUFFIX = new Set(['com', 'org', 'net', 'io', 'ai', 'dev', 'app', 'co', 'me', 'so', 'sh', 'gov', 'edu']);
 // Bare "Node.js", "Vue.js", "Chart.js" are names of software; a script file has a path, a dash or an underscore.
@@ -53,7 +55,7 @@ export function splitValues(query: string): QueryValues {
   const rest: string[] = [];
   const kept: string[] = [];
   const args: string[] = [];
-  const kinds = new Set<'url' | 'file' | 'repository'>();
+  const kinds = new Set<ValueKind>();
   const pieces: [string, boolean][] = [];
   let at = 0;
   for (const m of query.matchAll(QUOTED)) {
@@ -89,8 +91,10 @@ export function splitValues(query: string): QueryValues {
         if (!word.startsWith('@')) kinds.add('repository');
         args.push(word);
       } else if (isPath(word)) {
-        kinds.add('file');
         const ext = EXTENSION.exec(word)?.[1];
+        // A last name without an extension is a directory as likely as a file; one ending in a separator, a directory.
+        if (ext || !/[/\\]$/.test(word)) kinds.add('file');
+        if (!ext) kinds.add('directory');
         if (ext && isFileExtension(ext)) {
           kept.push(ext);
           args.push(word.slice(0, -ext.length - 1));
@@ -120,7 +124,8 @@ function isSlug(word: string): boolean {
   );
 }
 
-function isPath(word: string): boolean {
+/** A path (rooted, or with separators) or a bare file name with an extension the MIME database knows. */
+export function isPath(word: string): boolean {
   if (ROOTED.test(word)) return true;
   if (SEPARATED.test(word) && /[a-z]/i.test(word) && !/^\d+\/\d+/.test(word)) {
     // "input/output", "and/or": two plain words joined by a slash are prose, a path has three parts or an extension.

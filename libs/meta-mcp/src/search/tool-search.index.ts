@@ -1,7 +1,8 @@
 import { Bm25Index } from './bm25.js';
 import { gloss, hasHan, loadGlossary, loadedGlossary, type Glossary } from './cjk-gloss.js';
 import { FuzzyTerms } from './fuzzy-terms.js';
-import { loadFileTypes, outputFiles } from './output-files.js';
+import { loadFileTypes } from './file-types.js';
+import { outputFiles } from './output-files.js';
 import { splitValues, type QueryValues } from './query-values.js';
 import {
   actionFits,
