@@ -7,8 +7,8 @@ import { isKnownExtension } from './file-types.js';
  * are not the words tools describe themselves with. A request's values are taken apart: the words inside them weigh
  * less than the request's own words, and each kind of value stands for the word every catalog uses for it (a URL for
  * "url", a path for "file", and for "directory" too when its last name has no extension, owner/name for
- * "repository"). What a value says about the tool stays at full weight: a file's extension (report.pdf, deck.pptx) and
- * a URL's site name (github.com). Nothing here is written from any tool catalog.
+ * "repository"). What a value says it is stays a word like its kind: a file's extension (report.pdf, deck.pptx) and a
+ * URL's site name (github.com). Nothing here is written from any tool catalog.
  */
 export interface QueryValues {
   /** The request with its values cut out. */

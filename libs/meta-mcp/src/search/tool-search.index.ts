@@ -108,9 +108,10 @@ export interface RankingOptions {
   /** Weight of "write file" added to a request that asks for its answer in a text file (output-files.ts). */
   writeFileWeight: number;
   /**
-   * Argument values in requests (query-values.ts): the words inside URLs, paths, e-mail addresses, owner/name slugs, IDs and quoted literals weigh `words`
-   * times a request word; a URL adds "url" and a path "file" at `kind` times a request word. `words` 1 with `kind` 0
-   * reads values as ordinary words.
+   * Argument values in requests (query-values.ts): the words inside URLs, paths, e-mail addresses, owner/name slugs,
+   * IDs and quoted literals weigh `words` times a request word; what a value is weighs `kind` times a request word: a
+   * URL adds "url", a path "file" (or "directory"), and a file's extension and a URL's site name are kept at that
+   * weight. `words` 1 with `kind` 0 reads values as ordinary words.
    */
   values: { words: number; kind: number };
   /**
@@ -454,7 +455,7 @@ export class ToolSearchIndex {
     const { values } = this.options;
     if (parts) {
       add(analyze(parts.rest), 1);
-      add(analyze(parts.kept), 1);
+      if (values.kind > 0) add(analyze(parts.kept), values.kind);
       for (const kind of parts.kinds) {
         for (const term of analyze(kind)) weights.set(term, Math.max(weights.get(term) ?? 0, values.kind));
       }
