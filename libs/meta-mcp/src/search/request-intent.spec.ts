@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { actionFits, nameActions, requestAction, requestIntent, toolIntent } from './request-intent.js';
+import { actionFits, nameActions, requestVerbs, toolIntent } from './request-intent.js';
+
+const requestIntent = (q: string) => requestVerbs(q).intent;
+const requestAction = (q: string) => requestVerbs(q).action;
 
 describe('request intent', () => {
   it('questions and read verbs read; change verbs write', () => {

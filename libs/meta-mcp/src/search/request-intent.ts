@@ -31,10 +31,6 @@ const LEAD = new Set(
 // The verb of an imperative comes first; later verbs are often part of what it names ("show the edit history").
 const SCAN_WORDS = 12;
 
-export function requestIntent(request: string): Intent | undefined {
-  return requestVerbs(request).intent;
-}
-
 /**
  * Both readings of a request's verb from one pass over its words: read vs write (against tool annotations) and the
  * finer action (against tool names). A question reads; else the first word among the first few, after politeness,
@@ -92,11 +88,6 @@ const ANY_WRITE = new Set(['manage', 'upsert']);
 // Name verbs that make or overwrite, never delete ("write_file", "set_config_value").
 const PUT = new Set(['write', 'save', 'put', 'set']);
 
-/** The action of a request: a question reads; else its first action verb among the first words, after politeness. */
-export function requestAction(request: string): Action | undefined {
-  return requestVerbs(request).action;
-}
-
 /** The actions a tool's name says it does ('write' for a name verb of any change); empty when it has no such verb. */
 export function nameActions(name: string): Set<Action | 'write'> {
   const out = new Set<Action | 'write'>();
@@ -109,14 +100,14 @@ export function nameActions(name: string): Set<Action | 'write'> {
   return out;
 }
 
-// The same verbs as the index stems them (identifierWords): "delet", "creat", "updat".
-const VERB_STEMS = new Set(
-  [...ACTION_OF.keys(), ...ANY_WRITE, ...PUT].map((v) => processTerm(v)).filter((v): v is string => v !== null),
+// Every action verb, as written and as the index stems it (identifierWords): "delete" and "delet".
+const NAME_VERBS = new Set(
+  [...ACTION_OF.keys(), ...ANY_WRITE, ...PUT].flatMap((v) => [v, processTerm(v)]).filter((v): v is string => !!v),
 );
 
 /** Whether a name word, as written or as the index stems it, is one of the action verbs (of any kind). */
 export function isNameVerb(word: string): boolean {
-  return ACTION_OF.has(word) || ANY_WRITE.has(word) || PUT.has(word) || VERB_STEMS.has(word);
+  return NAME_VERBS.has(word);
 }
 
 /** Whether a tool whose name says `actions` can do what a request asks; true when its name has no action verb. */

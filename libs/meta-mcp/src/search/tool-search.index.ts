@@ -683,9 +683,10 @@ export class ToolSearchIndex {
       const type = analyze(words);
       for (const verb of DOCUMENT_VERBS) {
         const terms = new Map(analyze(`${verb} ${words}`).map((t) => [t, 1]));
+        const says = analyze(verb);
         const best = this.score(this.weigh(terms), only, keep)
           .filter((h) => !picked.includes(h.id) && named(h.id, type))
-          .filter((h) => verb === DOCUMENT_VERBS[0] || named(h.id, analyze(verb)))
+          .filter((h) => verb === DOCUMENT_VERBS[0] || named(h.id, says))
           .sort((a, b) => b.score - a.score)[0];
         if (best) picked.push(best.id);
       }
