@@ -152,6 +152,9 @@ export const ABLATIONS: Record<string, Partial<RankingOptions>> = {
   'producer lift uncapped': { liftCap: 0 },
   'short requests: verbs at half': { shortTerms: 0 },
   'no read/write intent': { intentFactor: 1 },
+  'no sibling action check': { actionFactor: 1 },
+  'no output-document tools': { documentSlots: 0 },
+  'stems only (no word forms)': { surfaceWeight: 0 },
 };
 
 /** The one-time load of the Chinese-English dictionary (cjk-gloss.ts), which index builds then reuse. */
