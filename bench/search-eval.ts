@@ -150,6 +150,7 @@ export const ABLATIONS: Record<string, Partial<RankingOptions>> = {
   'values as plain words': { values: { words: 1, kind: 0 } },
   'no quoted example requests': { exampleWeight: 0 },
   'producer lift uncapped': { liftCap: 0 },
+  'producers lifted for held inputs': { heldInputs: false },
   'short requests: verbs at half': { shortTerms: 0 },
   'no read/write intent': { intentFactor: 1 },
   'no sibling action check': { actionFactor: 1 },

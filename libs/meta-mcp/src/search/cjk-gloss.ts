@@ -61,13 +61,13 @@ export function glossaryStatus(): { loaded: boolean; loadMs?: number; error?: st
 /** English glosses of the Chinese words in `text` (longest dictionary match first), or '' when there are none. */
 export function gloss(text: string, dict: Glossary): string {
   const out: string[] = [];
+  // HAN_RUN's characters are all in the Basic Multilingual Plane: one UTF-16 unit each, so slices are characters.
   for (const run of text.match(HAN_RUN) ?? []) {
-    const chars = Array.from(run);
-    for (let i = 0; i < chars.length;) {
-      let len = Math.min(MAX_WORD, chars.length - i);
+    for (let i = 0; i < run.length;) {
+      let len = Math.min(MAX_WORD, run.length - i);
       let found: string | undefined;
       for (; len > 0; len--) {
-        found = dict.get(chars.slice(i, i + len).join(''));
+        found = dict.get(run.slice(i, i + len));
         if (found !== undefined) break;
       }
       if (found) out.push(found);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { splitValues } from './query-values.js';
+import { heldWords, splitValues } from './query-values.js';
 
 describe('splitValues', () => {
   it('takes a URL apart: the site name stays a word of the request, its path becomes an argument, "url" its kind', () => {
@@ -13,7 +13,8 @@ describe('splitValues', () => {
   it('keeps a file extension as a word (pdf, pptx) and the rest of the path as argument words', () => {
     const v = splitValues('convert /home/me/report_final.docx to PDF');
     expect(v.kept).toBe('docx');
-    expect(v.args).toBe('/home/me/report_final');
+    // The system directories and the user's home say where the file is, not what it is about.
+    expect(v.args).toBe('report_final');
     expect([...v.kinds]).toEqual(['file']);
     expect(v.rest).toContain('convert');
     expect(v.rest).toContain('PDF');
@@ -28,6 +29,32 @@ describe('splitValues', () => {
       expect([...splitValues(`open ${path} please`).kinds].sort()).toEqual(['directory', 'file']);
     }
     expect([...splitValues('list /var/www/html/ for me').kinds]).toEqual(['directory']);
+    // A last name with a dot is a file, whether or not the MIME database knows its extension.
+    for (const path of ['/srv/app/.env.example', '~/.bashrc', '/etc/nginx/nginx.conf']) {
+      expect([...splitValues(`show ${path}`).kinds]).toEqual(['file']);
+    }
+  });
+
+  it('drops leading system directories and the user name of a home from path words', () => {
+    expect(splitValues('open /home/ana/notes/plan.md').args).toBe('notes/plan');
+    expect(splitValues('open C:\\Users\\anna\\Documents\\cv.docx').args).toBe('Documents/cv');
+    expect(splitValues('tail /var/log/nginx/error.log').args).toBe('log/nginx/error');
+    expect(splitValues('list ~/Downloads').args).toBe('Downloads');
+    expect(splitValues('read /root/markdown/report.md').args).toBe('markdown/report');
+  });
+
+  it('an arithmetic expression stands for a calculation; dates, ranges and fractions of a recipe do not', () => {
+    for (const text of ["what's 17.5% of 2340?", '(1 + 0.045/12)^(12*30)', 'what is 3.5 times 2', '1234 plus 5678']) {
+      expect({ text, kinds: [...splitValues(text).kinds] }).toEqual({ text, kinds: ['calculate math expression'] });
+    }
+    for (const text of [
+      'meetings on 2024-05-12',
+      'lines 40-80 of the log',
+      '1/2 cup of sugar',
+      'top 5 of 20 results',
+    ]) {
+      expect({ text, kinds: [...splitValues(text).kinds] }).toEqual({ text, kinds: [] });
+    }
   });
 
   it('leaves prose alone: and/or, sites named bare, versions, software names, numbers', () => {
@@ -36,7 +63,6 @@ describe('splitValues', () => {
       'is openai.com down',
       'lodash@4.17.21',
       'learn Node.js',
-      'what is 3.5 times 2',
       '1/2 cup of sugar',
     ]) {
       const v = splitValues(text);
@@ -88,5 +114,23 @@ describe('splitValues', () => {
     expect(v.rest).not.toContain('Meeting');
     const path = splitValues("save it as 'report.pdf'");
     expect(path.kept).toBe('pdf');
+  });
+});
+
+describe('heldWords', () => {
+  it('names the things a request points at or identifies by a value', () => {
+    expect(heldWords('Show me what this bar is linked to')).toEqual(['bar', 'is']);
+    expect(heldWords('What tags are on idea 123?')).toEqual(['idea']);
+    expect(heldWords('Close issue #42 in acme/api.')).toEqual(['issue']);
+    expect(heldWords('parking at latitude 52.52, longitude 13.40')).toEqual(['latitude', 'longitude']);
+    expect(heldWords("open the note called 'Q3 plan'")).toEqual(['note']);
+    expect(heldWords('status of order ID 9912')).toEqual(['order']);
+    expect(heldWords('cancel job act_request789')).toEqual(['job']);
+  });
+
+  it('holds nothing without a pointer or a value; "that" starts a clause', () => {
+    expect(heldWords('show my roadmaps')).toEqual([]);
+    expect(heldWords('record that Bob leads Project Phoenix')).toEqual([]);
+    expect(heldWords('')).toEqual([]);
   });
 });

@@ -21,7 +21,7 @@ export interface QueryValues {
   kinds: Set<ValueKind>;
 }
 
-type ValueKind = 'url' | 'file' | 'directory' | 'repository';
+type ValueKind = 'url' | 'file' | 'directory' | 'repository' | 'calculate math expression';
 
 const URL_RE = /^(?:[a-z][a-z0-9+.-]*:\/\/|www\.)\S+$/i;
 const EMAIL = /^[^\s@/]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$/i;
@@ -39,6 +39,13 @@ const HOST_NOISE = new Set(['www', 'api', 'app', 'm', 'en', 'docs']);
 const TRIM = /^['"`(<[{]+|['"`)>\]}.,;:!?]+$/g;
 // Source and configuration files the MIME database does not list.
 const SOURCE_EXTENSIONS = new Set('py cfg env go tsx jsx rb kt swift ipynb lock vue'.split(' '));
+// Arithmetic: two numbers joined by an operator ("1234 + 5678", "(1 + 0.045/12)^(12*30)", "17.5% of 2340", "12
+// times 7"). A dash or slash counts only between spaces: 2024-05-12, 1/2/2024 and "lines 40-80" are not sums.
+const NUM = String.raw`\d+(?:[.,]\d+)*`;
+const ARITHMETIC = new RegExp(
+  String.raw`${NUM}\)*\s*(?:[+*×÷^]|\s[-−/]\s|\s(?:plus|minus|times|divided by|multiplied by|to the power of|mod)\s)\s*\(*-?${NUM}|${NUM}\s?%\s+of\s+\$?${NUM}`,
+  'i',
+);
 // Words longer than this are pasted blobs, left to the tokenizer's own limits.
 const MAX_WORD = 300;
 
@@ -64,6 +71,7 @@ export function splitValues(query: string): QueryValues {
     at = m.index + m[0].length;
   }
   pieces.push([query.slice(at), false]);
+  if (ARITHMETIC.test(query)) kinds.add('calculate math expression');
   for (const [text, quoted] of pieces) {
     for (const raw of text.split(/(\s+)/)) {
       const word = raw.length <= MAX_WORD ? raw.replace(TRIM, '') : '';
@@ -92,14 +100,18 @@ export function splitValues(query: string): QueryValues {
         args.push(word);
       } else if (isPath(word)) {
         const ext = EXTENSION.exec(word)?.[1];
-        // A last name without an extension is a directory as likely as a file; one ending in a separator, a directory.
-        if (ext || !/[/\\]$/.test(word)) kinds.add('file');
-        if (!ext) kinds.add('directory');
+        // A last name with a dot names a file (nginx.conf, .env.example, .bashrc); one without, a directory as likely
+        // as a file (/etc/hosts, ~/Downloads); one ending in a separator, a directory.
+        const folder = /[/\\]$/.test(word);
+        const dotted = !folder && (ext !== undefined || /\.[^/\\.]+$/.test(word));
+        if (!folder) kinds.add('file');
+        if (!dotted) kinds.add('directory');
+        const named = withoutSystemDirs(word);
         if (ext && isFileExtension(ext)) {
           kept.push(ext);
-          args.push(word.slice(0, -ext.length - 1));
+          args.push(named.slice(0, -ext.length - 1));
         } else {
-          args.push(word);
+          args.push(named);
         }
       } else if (quoted) {
         args.push(word);
@@ -109,6 +121,27 @@ export function splitValues(query: string): QueryValues {
     }
   }
   return { rest: rest.join(''), kept: kept.join(' '), args: args.join(' '), kinds };
+}
+
+// The top directories of the Filesystem Hierarchy Standard, and Users of Windows and macOS: where a file is, not
+// what it is about ("home" of /home/ana/notes.md is no request for a commute tool).
+const SYSTEM_DIRS = new Set(
+  'bin boot dev etc home lib media mnt opt proc root run sbin srv sys tmp usr var users'.split(' '),
+);
+
+/** A path without its leading system directories, and without the user name that follows a home directory. */
+function withoutSystemDirs(path: string): string {
+  const parts = path.split(/[/\\]/);
+  let i = 0;
+  while (
+    i < parts.length - 1 &&
+    (parts[i] === '' || /^[a-z]:$|^~$/i.test(parts[i]) || SYSTEM_DIRS.has(parts[i].toLowerCase()))
+  ) {
+    // /home/ana/..., /Users/ana/..., C:\Users\ana\...: the next name is the user's.
+    const home = /^(?:home|users)$/i.test(parts[i]);
+    i += home && i + 2 < parts.length ? 2 : 1;
+  }
+  return parts.slice(i).join('/');
 }
 
 /** owner/name: a scope, or a part with a digit, dash, dot, underscore or inner capital; "and/or", "lat/long" are prose. */
@@ -135,6 +168,38 @@ export function isPath(word: string): boolean {
   if (!bare || SCRIPT_NAME.test(word)) return false;
   const ext = bare[1].toLowerCase();
   return !SITE_SUFFIX.has(ext) && isFileExtension(ext);
+}
+
+// Determiners that point at a thing the caller already has in hand ("this bar", "those two files"). Not "that":
+// it more often starts a clause ("record that Bob leads Phoenix").
+const POINTING = new Set(['this', 'these', 'those']);
+// Words between a thing and the literal that names it ("a note called 'Plan'", "order ID 123").
+const NAMING = new Set(['called', 'named', 'titled', 'id', 'number', 'no', '#']);
+// Numbers, signed or with decimals, dates and codes written with digits: 456, #12, 52.52, -0.12, 2024-05-12.
+const NUMBER = /^[#-]?\d[\d.,:/_-]*$/;
+const HELD_VALUE = '\u0000';
+
+/**
+ * The words of a request that name a thing it already holds: pointed at ("this roadmap item", "these files") or
+ * followed by the value that identifies it ("bar 456", "objective #12", "the note called 'Plan'"). A tool that needs
+ * such a thing does not need another tool to find it first.
+ */
+export function heldWords(query: string): string[] {
+  const words = query
+    .replace(QUOTED, (_m, lead: string) => `${lead} ${HELD_VALUE} `)
+    .split(/\s+/)
+    .map((w) => w.replace(TRIM, '').toLowerCase())
+    .filter(Boolean);
+  const held: string[] = [];
+  words.forEach((word, i) => {
+    if (POINTING.has(word)) held.push(...words.slice(i + 1, i + 3).filter((w) => w !== HELD_VALUE));
+    else if (word === HELD_VALUE || NUMBER.test(word) || ID.test(word)) {
+      let j = i - 1;
+      while (j > 0 && NAMING.has(words[j])) j--;
+      if (j >= 0 && words[j] !== HELD_VALUE && !NUMBER.test(words[j])) held.push(words[j]);
+    }
+  });
+  return held;
 }
 
 function isFileExtension(ext: string): boolean {

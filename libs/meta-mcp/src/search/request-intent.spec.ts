@@ -27,6 +27,14 @@ describe('request intent', () => {
     expect(requestIntent('')).toBeUndefined();
   });
 
+  it('a request whose clauses open with verbs of different actions asks for no single action', () => {
+    expect(requestAction('I want to create a dependency but first show me bar 456')).toBeUndefined();
+    expect(requestAction('find the old tags, then delete them')).toBeUndefined();
+    // A later verb inside what the first one names is not a step of its own.
+    expect(requestAction('show the edit history of the Main Page')).toBe('read');
+    expect(requestAction('add a comment and add a tag')).toBe('create');
+  });
+
   it('reads a tool side from its annotations only', () => {
     expect(toolIntent({ readOnlyHint: true })).toBe('read');
     expect(toolIntent({ readOnlyHint: false })).toBe('write');

@@ -43,10 +43,29 @@ export function requestVerbs(request: string): { intent?: Intent; action?: Actio
   if (i >= words.length) return {};
   if (QUESTION_START.has(words[i])) return { intent: 'read', action: 'read' };
   const scanned = words.slice(i, i + SCAN_WORDS);
+  const action = first(scanned, (w) => ACTION_OF.get(w));
   return {
     intent: first(scanned, (w) => (WRITE.has(w) ? 'write' : READ.has(w) ? 'read' : undefined)),
-    action: first(scanned, (w) => ACTION_OF.get(w)),
+    // Two clauses that ask for two kinds of action ("create a dependency, but first show me bar 456") ask for both.
+    action: action && clauseActions(request).some((a) => a !== action) ? undefined : action,
   };
+}
+
+// Where a request's next clause starts: punctuation, or a word that joins a step to the one before.
+const CLAUSE_BREAK = /[,;:.!?]+|\b(?:and|then|but|also|first|next|after that|afterwards)\b/i;
+
+/** The action of each clause that opens with a verb (after politeness): the steps an imperative request lists. */
+function clauseActions(request: string): Action[] {
+  const out: Action[] = [];
+  for (const clause of request.slice(0, 400).split(CLAUSE_BREAK)) {
+    if (!clause) continue;
+    const words = tokenize(clause).filter((w) => /^[a-z]+$/.test(w));
+    let i = 0;
+    while (i < words.length && LEAD.has(words[i])) i++;
+    const a = i < words.length ? ACTION_OF.get(words[i]) : undefined;
+    if (a) out.push(a);
+  }
+  return out;
 }
 
 function first<T>(words: string[], kind: (word: string) => T | undefined): T | undefined {

@@ -141,6 +141,23 @@ describe('ToolSearchIndex', () => {
     expect(plain.search('where can I park').matches.map((m) => m.tool)).toEqual(['find_parking']);
   });
 
+  it('a tool whose input the request already holds lifts no producer of it ("bar 456", "this bar")', () => {
+    const search = (options: Partial<RankingOptions> = {}) => {
+      const index = new ToolSearchIndex(options);
+      index.setServer('plans', undefined, [
+        tool('list_roadmaps', 'List roadmaps with the ids of their bars'),
+        { ...tool('get_bar_links', 'External links attached to a bar'), inputSchema: req('bar_id') },
+        tool('search_links', 'Search the external links of every roadmap by text'),
+      ]);
+      return (q: string) => index.search(q).matches.map((m) => m.tool);
+    };
+    const lifted = ['get_bar_links', 'list_roadmaps', 'search_links'];
+    expect(search()('show the links of a bar')).toEqual(lifted);
+    expect(search()('show the links of bar 456')).toEqual(['get_bar_links', 'search_links', 'list_roadmaps']);
+    expect(search()('show the links of this bar')).toEqual(['get_bar_links', 'search_links', 'list_roadmaps']);
+    expect(search({ heldInputs: false })('show the links of bar 456')).toEqual(lifted);
+  });
+
   // Real catalogs: each case was a miss before the mechanism it tests (bench/search-eval.ts has the figures).
   const top = (dataset: DatasetName, query: string, options: Partial<RankingOptions> = {}) => {
     const index = new ToolSearchIndex(options);
@@ -152,10 +169,18 @@ describe('ToolSearchIndex', () => {
     expect(top('productplan-evals', 'What tags are on idea 123?')[0]).toBe('get_idea_tags');
     expect(top('productplan-evals', 'Get details of opportunity 789')[0]).toBe('get_opportunity');
     // Uncapped, the producers of the ids came first.
-    expect(top('productplan-evals', 'What tags are on idea 123?', { liftCap: 0 })[0]).toBe('list_ideas');
-    expect(top('productplan-evals', 'Get details of opportunity 789', { liftCap: 0, actionFactor: 1 })[0]).toBe(
-      'manage_opportunity',
+    expect(top('productplan-evals', 'What tags are on idea 123?', { liftCap: 0, heldInputs: false })[0]).toBe(
+      'list_ideas',
     );
+    expect(
+      top('productplan-evals', 'Get details of opportunity 789', { liftCap: 0, actionFactor: 1, heldInputs: false })[0],
+    ).toBe('manage_opportunity');
+  });
+
+  it('"this bar" needs no tool that lists bars first (ProductPlan)', () => {
+    const query = 'Show me what this bar is linked to';
+    expect(top('productplan-evals', query).slice(0, 3)).toContain('get_bar_connections');
+    expect(top('productplan-evals', query, { heldInputs: false }).slice(0, 3)).toContain('list_roadmaps');
   });
 
   it('a request worded like an example its description quotes finds that tool (Miro: "who has access")', () => {
@@ -163,6 +188,17 @@ describe('ToolSearchIndex', () => {
     expect(top('miro-evals', 'Who has access to this board?', { exampleWeight: 0 })[0]).not.toBe(
       'miro_list_board_members',
     );
+  });
+
+  it('an arithmetic expression asks for a calculator; the home directory of a path asks for nothing', () => {
+    expect(top('livemcpbench', 'how much is 12.5% of 880')[0]).toBe('calculate');
+    expect(top('livemcpbench', '(19 + 23) * 4')[0]).toBe('calculate');
+    expect(top('livemcpbench', 'how much is 12.5% of 880', { values: { words: 1, kind: 0 } })).not.toContain(
+      'calculate',
+    );
+    const dotfile = top('livemcpbench', "what's in /home/ana/.bashrc");
+    expect(dotfile.slice(0, 3)).toContain('read_file');
+    expect(dotfile).not.toContain('analyze_commute');
   });
 
   it("the words inside a path weigh less than the request's own, and a path asks for file tools", () => {

@@ -3,7 +3,7 @@ import { gloss, hasHan, loadGlossary, loadedGlossary, type Glossary } from './cj
 import { FuzzyTerms } from './fuzzy-terms.js';
 import { loadFileTypes } from './file-types.js';
 import { outputFiles } from './output-files.js';
-import { splitValues, type QueryValues } from './query-values.js';
+import { heldWords, splitValues, type QueryValues } from './query-values.js';
 import {
   actionFits,
   isNameVerb,
@@ -141,6 +141,11 @@ export interface RankingOptions {
    * those forms. 0: stems alone.
    */
   surfaceWeight: number;
+  /**
+   * A tool whose required input the request already holds ("this bar", "bar 456": query-values.ts heldWords) lifts no
+   * producer of it.
+   */
+  heldInputs: boolean;
 }
 
 export type SearchField = 'name' | 'title' | 'summary' | 'description' | 'params' | 'server' | 'gloss';
@@ -169,6 +174,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   actionFactor: 0.5,
   documentSlots: 1,
   surfaceWeight: 0.5,
+  heldInputs: true,
 };
 
 interface ToolDoc extends Record<SearchField, string>, LinkDoc {
@@ -284,18 +290,20 @@ export class ToolSearchIndex {
     head.push(...headGloss);
     const serverName = analyze(server);
     // Each text is analysed once; the field lists, link terms, name terms and the server view share the results.
-    const byName = new Map<string, { doc: ToolDoc; fields: Record<SearchField, string[]> }>();
+    const byName = new Map<string, { doc: ToolDoc; fields: Record<SearchField, string[]>; forms: string[][] }>();
     for (const tool of tools) {
       const description = tool.description ?? '';
       const annotationTitle = typeof tool.annotations?.title === 'string' ? tool.annotations.title : '';
       const title = tool.title ?? annotationTitle;
       const params = schemaText(tool.inputSchema);
       const summary = firstSentence(description);
+      const [nameTerms, nameForms] = analyzeWithForms(tool.name);
+      const [descriptionTerms, descriptionForms] = analyzeWithForms(description);
       const fields: Record<SearchField, string[]> = {
-        name: analyze(tool.name),
+        name: nameTerms,
         title: analyze(title),
         summary: this.options.boosts.summary > 0 ? analyze(summary) : [],
-        description: analyze(description),
+        description: descriptionTerms,
         params: analyze(params),
         server: head,
         gloss: glossOf(`${tool.name} ${title} ${description} ${params}`),
@@ -303,6 +311,7 @@ export class ToolSearchIndex {
       // A name repeated within one server collides; the last definition wins, as a client would see it.
       byName.set(tool.name, {
         fields,
+        forms: [nameForms, descriptionForms],
         doc: {
           serverName: server,
           tool: tool.name,
@@ -334,7 +343,7 @@ export class ToolSearchIndex {
     const names: string[] = [];
     const texts: string[] = [];
     const ids: number[] = [];
-    for (const { doc, fields } of byName.values()) {
+    for (const { doc, fields, forms } of byName.values()) {
       const id = this.free.pop() ?? this.docs.length;
       this.docs[id] = doc;
       ids.push(id);
@@ -343,7 +352,6 @@ export class ToolSearchIndex {
         this.fields.map((f) => fields[f]),
       );
       if (this.options.surfaceWeight > 0) {
-        const forms = [surfaceForms(doc.name), surfaceForms(doc.description)];
         this.surface.set(id, forms);
         // Their server-level idf, as for stems.
         for (const t of forms.flat()) catalogTerms.add(t);
@@ -423,7 +431,9 @@ export class ToolSearchIndex {
     }
     if (hits.length === 0) return none;
     // Lifting may add producers of what matched: a hidden one stays hidden.
-    let scored = allow ? this.liftProducers(hits).filter((hit) => keep(hit.id)) : this.liftProducers(hits);
+    let scored = allow
+      ? this.liftProducers(hits, query).filter((hit) => keep(hit.id))
+      : this.liftProducers(hits, query);
     scored = this.addDocumentTools(request.outputs.documents, scored, only, keep);
     const matches = scored.slice(0, limit).map(({ id, score }) => {
       const doc = this.docs[id]!;
@@ -712,10 +722,11 @@ export class ToolSearchIndex {
   }
 
   /** Each tool lifts the siblings that produce its required inputs. */
-  private liftProducers(hits: Hit[]): Hit[] {
+  private liftProducers(hits: Hit[], query: string): Hit[] {
     hits.sort((a, b) => b.score - a.score);
     const { chainLift } = this.options;
     if (chainLift <= 0) return hits;
+    const held = new Set(this.options.heldInputs ? analyze(heldWords(query).join(' ')) : []);
     const top = hits[0].score > 0 ? hits[0].score : 1;
     const lift = new Map<number, number>();
     // The highest score a producer may reach: a share of the best tool that needs it.
@@ -723,6 +734,7 @@ export class ToolSearchIndex {
     const { liftCap } = this.options;
     // Only strong hits lend weight; the long tail of one-word matches would add time, not order.
     for (const { id, score } of hits.slice(0, MAX_LIFTERS)) {
+      if (held.size > 0 && [...this.docs[id]!.required].some((t) => held.has(t))) continue;
       for (const [producer, strength] of this.producersOf(id)) {
         lift.set(producer, Math.max(lift.get(producer) ?? 0, (strength * score) / top));
         cap.set(producer, Math.max(cap.get(producer) ?? 0, score * liftCap));
@@ -769,11 +781,17 @@ export class ToolSearchIndex {
 // Marks a word form apart from stems in the server-level counts: no analysed term holds it.
 const SURFACE = '=';
 
-/** The lowercase words of a text, stop words left out, unstemmed. */
-function surfaceForms(text: string): string[] {
-  const out: string[] = [];
-  for (const token of tokenize(text)) if (processTerm(token)) out.push(SURFACE + token.toLowerCase());
-  return out;
+/** `analyze`, and the words it kept as written (lowercase, SURFACE-marked, unstemmed), from one pass over the text. */
+function analyzeWithForms(text: string): [terms: string[], forms: string[]] {
+  const terms: string[] = [];
+  const forms: string[] = [];
+  for (const token of tokenize(text)) {
+    const term = processTerm(token);
+    if (!term) continue;
+    terms.push(term);
+    forms.push(SURFACE + token.toLowerCase());
+  }
+  return [terms, forms];
 }
 
 function readsValues(values: RankingOptions['values']): boolean {
