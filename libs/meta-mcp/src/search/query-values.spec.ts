@@ -117,6 +117,15 @@ describe('splitValues', () => {
   });
 });
 
+describe('names', () => {
+  it('capitalised words within a sentence are names; a sentence start, acronyms and "I" are not', () => {
+    expect(splitValues('forget everything about John Doe').names).toBe('John Doe');
+    expect(splitValues('Show the weather in Berlin. Then book a table at Nobu').names).toBe('Berlin Nobu');
+    expect(splitValues("what's the BTC price? I'm curious").names).toBe('');
+    expect(splitValues("add a note on Alice's birthday").names).toBe("Alice's");
+  });
+});
+
 describe('heldWords', () => {
   it('names the things a request points at or identifies by a value', () => {
     expect(heldWords('Show me what this bar is linked to')).toEqual(['bar', 'is']);

@@ -6,9 +6,10 @@ import { isKnownExtension } from './file-types.js';
  * /etc/nginx/nginx.conf") rather than what it wants done, and their words ("nginx", "login", "config" of config.yaml)
  * are not the words tools describe themselves with. A request's values are taken apart: the words inside them weigh
  * less than the request's own words, and each kind of value stands for the word every catalog uses for it (a URL for
- * "url", a path for "file", and for "directory" too when its last name has no extension, owner/name for
+ * "url", a path for "file", and for "directory" too when its last name has no dot, owner/name for
  * "repository"). What a value says it is stays a word like its kind: a file's extension (report.pdf, deck.pptx) and a
- * URL's site name (github.com). Nothing here is written from any tool catalog.
+ * URL's site name (github.com). Capitalised words within a sentence are names (John Doe, Berlin, Acme): the index
+ * weighs those no tool or server is named by like values. Nothing here is written from any tool catalog.
  */
 export interface QueryValues {
   /** The request with its values cut out. */
@@ -19,6 +20,8 @@ export interface QueryValues {
   args: string;
   /** The kinds of value present, as the words that stand for them. */
   kinds: Set<ValueKind>;
+  /** Capitalised words within a sentence: names of people, places, products (John Doe, Berlin, Acme). */
+  names: string;
 }
 
 type ValueKind = 'url' | 'file' | 'directory' | 'repository' | 'calculate math expression';
@@ -41,7 +44,8 @@ const TRIM = /^['"`(<[{]+|['"`)>\]}.,;:!?]+$/g;
 const SOURCE_EXTENSIONS = new Set('py cfg env go tsx jsx rb kt swift ipynb lock vue'.split(' '));
 // Arithmetic: two numbers joined by an operator ("1234 + 5678", "(1 + 0.045/12)^(12*30)", "17.5% of 2340", "12
 // times 7"). A dash or slash counts only between spaces: 2024-05-12, 1/2/2024 and "lines 40-80" are not sums.
-const NUM = String.raw`\d+(?:[.,]\d+)*`;
+// A number starts where no digit precedes it: matching is then linear in the length of a run of digits.
+const NUM = String.raw`(?<![\d.,])\d+(?:[.,]\d+)*`;
 const ARITHMETIC = new RegExp(
   String.raw`${NUM}\)*\s*(?:[+*×÷^]|\s[-−/]\s|\s(?:plus|minus|times|divided by|multiplied by|to the power of|mod)\s)\s*\(*-?${NUM}|${NUM}\s?%\s+of\s+\$?${NUM}`,
   'i',
@@ -63,6 +67,8 @@ export function splitValues(query: string): QueryValues {
   const kept: string[] = [];
   const args: string[] = [];
   const kinds = new Set<ValueKind>();
+  const names: string[] = [];
+  let sentenceStart = true;
   const pieces: [string, boolean][] = [];
   let at = 0;
   for (const m of query.matchAll(QUOTED)) {
@@ -115,12 +121,15 @@ export function splitValues(query: string): QueryValues {
         }
       } else if (quoted) {
         args.push(word);
+      } else if (!sentenceStart && /^\p{Lu}\p{Ll}+(?:'s)?$/u.test(word)) {
+        names.push(word);
       } else {
         rest.push(raw);
       }
+      sentenceStart = /[.!?:]$/.test(raw);
     }
   }
-  return { rest: rest.join(''), kept: kept.join(' '), args: args.join(' '), kinds };
+  return { rest: rest.join(''), kept: kept.join(' '), args: args.join(' '), kinds, names: names.join(' ') };
 }
 
 // The top directories of the Filesystem Hierarchy Standard, and Users of Windows and macOS: where a file is, not

@@ -190,6 +190,34 @@ describe('ToolSearchIndex', () => {
     );
   });
 
+  it("a person's name weighs like a value: the request's own words decide", () => {
+    const search = (options: Partial<RankingOptions> = {}) => {
+      const index = new ToolSearchIndex(options);
+      index.setServer('slides', undefined, [
+        tool('create_deck', 'Create a deck. Example: {"author": "John Doe"}'),
+        tool('add_slide', 'Add a slide to a deck'),
+      ]);
+      index.setServer('memory', undefined, [
+        tool('delete_entities', 'Delete entities from the knowledge graph'),
+        tool('read_graph', 'Read the knowledge graph'),
+      ]);
+      return (q: string) => index.search(q).matches.map((m) => m.tool)[0];
+    };
+    expect(search()('forget the entities about John Doe')).toBe('delete_entities');
+    expect(search()('forget what you know about John Doe in the graph')).toBe('read_graph');
+    // Read as ordinary words, the two rare words of the name outweighed what the request asks.
+    expect(search({ values: { words: 1, kind: 0 } })('forget the entities about John Doe')).toBe('create_deck');
+  });
+
+  it('a name that a tool bears still routes: it is no argument', () => {
+    const index = new ToolSearchIndex();
+    index.setServer('social', undefined, [
+      tool('instagram_posts', 'Scrape posts from a profile'),
+      tool('twitter_posts', 'Scrape posts from a profile'),
+    ]);
+    expect(index.search('scrape posts about AI on Instagram').matches[0].tool).toBe('instagram_posts');
+  });
+
   it('an arithmetic expression asks for a calculator; the home directory of a path asks for nothing', () => {
     expect(top('livemcpbench', 'how much is 12.5% of 880')[0]).toBe('calculate');
     expect(top('livemcpbench', '(19 + 23) * 4')[0]).toBe('calculate');

@@ -109,7 +109,8 @@ export interface RankingOptions {
   writeFileWeight: number;
   /**
    * Argument values in requests (query-values.ts): the words inside URLs, paths, e-mail addresses, owner/name slugs,
-   * IDs and quoted literals weigh `words` times a request word; what a value is weighs `kind` times a request word: a
+   * IDs and quoted literals, and names (capitalised within a sentence) that no tool or server is named by, weigh
+   * `words` times a request word; what a value is weighs `kind` times a request word: a
    * URL adds "url", a path "file" (or "directory"), and a file's extension and a URL's site name are kept at that
    * weight. `words` 1 with `kind` 0 reads values as ordinary words.
    */
@@ -465,6 +466,14 @@ export class ToolSearchIndex {
     const { values } = this.options;
     if (parts) {
       add(analyze(parts.rest), 1);
+      // A name that no tool or server is named by says what the request works on ("forget John Doe"), like a value;
+      // one that a tool or server is named by says where to look ("posts on Instagram", "in Desktop Commander").
+      const names = analyze(parts.names);
+      add(
+        names.filter((t) => this.nameDf.has(t)),
+        1,
+      );
+      if (values.words > 0) add(names, values.words);
       if (values.kind > 0) add(analyze(parts.kept), values.kind);
       for (const kind of parts.kinds) {
         for (const term of analyze(kind)) weights.set(term, Math.max(weights.get(term) ?? 0, values.kind));
