@@ -141,5 +141,7 @@ describe('heldWords', () => {
     expect(heldWords('show my roadmaps')).toEqual([]);
     expect(heldWords('record that Bob leads Project Phoenix')).toEqual([]);
     expect(heldWords('')).toEqual([]);
+    // "ID 9912" says which one, not which kind of thing: it holds no "id" of every tool that takes one.
+    expect(heldWords('ID 9912, what is its status?')).toEqual([]);
   });
 });

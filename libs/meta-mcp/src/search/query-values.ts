@@ -204,7 +204,7 @@ export function heldWords(query: string): string[] {
     if (POINTING.has(word)) held.push(...words.slice(i + 1, i + 3).filter((w) => w !== HELD_VALUE));
     else if (word === HELD_VALUE || NUMBER.test(word) || ID.test(word)) {
       let j = i - 1;
-      while (j > 0 && NAMING.has(words[j])) j--;
+      while (j >= 0 && NAMING.has(words[j])) j--;
       if (j >= 0 && words[j] !== HELD_VALUE && !NUMBER.test(words[j])) held.push(words[j]);
     }
   });

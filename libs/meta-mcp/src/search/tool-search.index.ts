@@ -110,9 +110,9 @@ export interface RankingOptions {
   /**
    * Argument values in requests (query-values.ts): the words inside URLs, paths, e-mail addresses, owner/name slugs,
    * IDs and quoted literals, and names (capitalised within a sentence) that no tool or server is named by, weigh
-   * `words` times a request word; what a value is weighs `kind` times a request word: a
-   * URL adds "url", a path "file" (or "directory"), and a file's extension and a URL's site name are kept at that
-   * weight. `words` 1 with `kind` 0 reads values as ordinary words.
+   * `words` times a request word; what a value is weighs `kind` times a request word: a URL adds "url", a path "file"
+   * (or "directory"), an arithmetic expression "calculate math expression", and a file's extension and a URL's site
+   * name are kept at that weight. `words` 1 with `kind` 0 reads values as ordinary words.
    */
   values: { words: number; kind: number };
   /**
