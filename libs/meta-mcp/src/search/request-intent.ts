@@ -37,12 +37,10 @@ const SCAN_WORDS = 12;
  * that each vocabulary knows.
  */
 export function requestVerbs(request: string): { intent?: Intent; action?: Action } {
-  const words = tokenize(request.slice(0, 400)).filter((w) => /^[a-z]+$/.test(w));
-  let i = 0;
-  while (i < words.length && LEAD.has(words[i])) i++;
-  if (i >= words.length) return {};
-  if (QUESTION_START.has(words[i])) return { intent: 'read', action: 'read' };
-  const scanned = words.slice(i, i + SCAN_WORDS);
+  const words = openingWords(request);
+  if (words.length === 0) return {};
+  if (QUESTION_START.has(words[0])) return { intent: 'read', action: 'read' };
+  const scanned = words.slice(0, SCAN_WORDS);
   const action = first(scanned, (w) => ACTION_OF.get(w));
   return {
     intent: first(scanned, (w) => (WRITE.has(w) ? 'write' : READ.has(w) ? 'read' : undefined)),
@@ -58,14 +56,18 @@ const CLAUSE_BREAK = /[,;:.!?]+|\b(?:and|then|but|also|first|next|after that|aft
 function clauseActions(request: string): Action[] {
   const out: Action[] = [];
   for (const clause of request.slice(0, 400).split(CLAUSE_BREAK)) {
-    if (!clause) continue;
-    const words = tokenize(clause).filter((w) => /^[a-z]+$/.test(w));
-    let i = 0;
-    while (i < words.length && LEAD.has(words[i])) i++;
-    const a = i < words.length ? ACTION_OF.get(words[i]) : undefined;
+    const a = clause ? ACTION_OF.get(openingWords(clause)[0]) : undefined;
     if (a) out.push(a);
   }
   return out;
+}
+
+/** The lowercase words of a text (its first 400 characters), from the first one after politeness and pronouns. */
+function openingWords(text: string): string[] {
+  const words = tokenize(text.slice(0, 400)).filter((w) => /^[a-z]+$/.test(w));
+  let i = 0;
+  while (i < words.length && LEAD.has(words[i])) i++;
+  return words.slice(i);
 }
 
 function first<T>(words: string[], kind: (word: string) => T | undefined): T | undefined {

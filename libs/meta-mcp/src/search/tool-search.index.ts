@@ -202,6 +202,8 @@ interface ParsedRequest {
   values: QueryValues | undefined;
   /** The files it asks its answer in (output-files.ts). */
   outputs: { text: boolean; documents: string[] };
+  /** The analysed words of the things it already holds (query-values.ts heldWords): no producer is lifted for them. */
+  held: Set<string>;
 }
 
 interface Hit {
@@ -433,8 +435,8 @@ export class ToolSearchIndex {
     if (hits.length === 0) return none;
     // Lifting may add producers of what matched: a hidden one stays hidden.
     let scored = allow
-      ? this.liftProducers(hits, query).filter((hit) => keep(hit.id))
-      : this.liftProducers(hits, query);
+      ? this.liftProducers(hits, request.held).filter((hit) => keep(hit.id))
+      : this.liftProducers(hits, request.held);
     scored = this.addDocumentTools(request.outputs.documents, scored, only, keep);
     const matches = scored.slice(0, limit).map(({ id, score }) => {
       const doc = this.docs[id]!;
@@ -664,13 +666,18 @@ export class ToolSearchIndex {
     });
   }
 
-  /** What search reads off a request once: its argument values (when weighed apart) and its output files. */
+  /**
+   * What search reads off a request once: its argument values (when weighed apart), its output files and the things
+   * it holds (when producers are lifted).
+   */
   private parse(query: string): ParsedRequest {
-    const needsOutputs = this.options.writeFileWeight > 0 || this.options.documentSlots > 0;
+    const { writeFileWeight, documentSlots, heldInputs, chainLift } = this.options;
+    const needsOutputs = writeFileWeight > 0 || documentSlots > 0;
     return {
       query,
       values: readsValues(this.options.values) ? splitValues(query) : undefined,
       outputs: needsOutputs ? outputFiles(query) : { text: false, documents: [] },
+      held: new Set(heldInputs && chainLift > 0 ? analyze(heldWords(query).join(' ')) : []),
     };
   }
 
@@ -731,11 +738,10 @@ export class ToolSearchIndex {
   }
 
   /** Each tool lifts the siblings that produce its required inputs. */
-  private liftProducers(hits: Hit[], query: string): Hit[] {
+  private liftProducers(hits: Hit[], held: Set<string>): Hit[] {
     hits.sort((a, b) => b.score - a.score);
     const { chainLift } = this.options;
     if (chainLift <= 0) return hits;
-    const held = new Set(this.options.heldInputs ? analyze(heldWords(query).join(' ')) : []);
     const top = hits[0].score > 0 ? hits[0].score : 1;
     const lift = new Map<number, number>();
     // The highest score a producer may reach: a share of the best tool that needs it.
@@ -743,7 +749,7 @@ export class ToolSearchIndex {
     const { liftCap } = this.options;
     // Only strong hits lend weight; the long tail of one-word matches would add time, not order.
     for (const { id, score } of hits.slice(0, MAX_LIFTERS)) {
-      if (held.size > 0 && [...this.docs[id]!.required].some((t) => held.has(t))) continue;
+      if (held.size > 0 && holdsAny(held, this.docs[id]!.required)) continue;
       for (const [producer, strength] of this.producersOf(id)) {
         lift.set(producer, Math.max(lift.get(producer) ?? 0, (strength * score) / top));
         cap.set(producer, Math.max(cap.get(producer) ?? 0, score * liftCap));
@@ -801,6 +807,11 @@ function analyzeWithForms(text: string): [terms: string[], forms: string[]] {
     forms.push(SURFACE + token.toLowerCase());
   }
   return [terms, forms];
+}
+
+function holdsAny(held: Set<string>, terms: Set<string>): boolean {
+  for (const t of terms) if (held.has(t)) return true;
+  return false;
 }
 
 function readsValues(values: RankingOptions['values']): boolean {
