@@ -143,12 +143,19 @@ describe('ToolSearchIndex', () => {
 
   it('a tool whose input the request already holds lifts no producer of it ("bar 456", "this bar")', () => {
     const search = (options: Partial<RankingOptions> = {}) => {
-      const index = new ToolSearchIndex(options);
-      index.setServer('plans', undefined, [
-        tool('list_roadmaps', 'List roadmaps with the ids of their bars'),
-        { ...tool('get_bar_links', 'External links attached to a bar'), inputSchema: req('bar_id') },
-        tool('search_links', 'Search the external links of every roadmap by text'),
-      ]);
+      const index = indexOf(
+        {
+          plans: [
+            undefined,
+            [
+              tool('list_roadmaps', 'List roadmaps with the ids of their bars'),
+              { ...tool('get_bar_links', 'External links attached to a bar'), inputSchema: req('bar_id') },
+              tool('search_links', 'Search the external links of every roadmap by text'),
+            ],
+          ],
+        },
+        options,
+      );
       return (q: string) => index.search(q).matches.map((m) => m.tool);
     };
     const lifted = ['get_bar_links', 'list_roadmaps', 'search_links'];
@@ -192,15 +199,25 @@ describe('ToolSearchIndex', () => {
 
   it("a person's name weighs like a value: the request's own words decide", () => {
     const search = (options: Partial<RankingOptions> = {}) => {
-      const index = new ToolSearchIndex(options);
-      index.setServer('slides', undefined, [
-        tool('create_deck', 'Create a deck. Example: {"author": "John Doe"}'),
-        tool('add_slide', 'Add a slide to a deck'),
-      ]);
-      index.setServer('memory', undefined, [
-        tool('delete_entities', 'Delete entities from the knowledge graph'),
-        tool('read_graph', 'Read the knowledge graph'),
-      ]);
+      const index = indexOf(
+        {
+          slides: [
+            undefined,
+            [
+              tool('create_deck', 'Create a deck. Example: {"author": "John Doe"}'),
+              tool('add_slide', 'Add a slide to a deck'),
+            ],
+          ],
+          memory: [
+            undefined,
+            [
+              tool('delete_entities', 'Delete entities from the knowledge graph'),
+              tool('read_graph', 'Read the knowledge graph'),
+            ],
+          ],
+        },
+        options,
+      );
       return (q: string) => index.search(q).matches.map((m) => m.tool)[0];
     };
     expect(search()('forget the entities about John Doe')).toBe('delete_entities');
@@ -210,11 +227,12 @@ describe('ToolSearchIndex', () => {
   });
 
   it('a name that a tool bears still routes: it is no argument', () => {
-    const index = new ToolSearchIndex();
-    index.setServer('social', undefined, [
-      tool('instagram_posts', 'Scrape posts from a profile'),
-      tool('twitter_posts', 'Scrape posts from a profile'),
-    ]);
+    const index = indexOf({
+      social: [
+        undefined,
+        [tool('instagram_posts', 'Scrape posts from a profile'), tool('twitter_posts', 'Scrape posts from a profile')],
+      ],
+    });
     expect(index.search('scrape posts about AI on Instagram').matches[0].tool).toBe('instagram_posts');
   });
 
